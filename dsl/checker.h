@@ -1,0 +1,44 @@
+// Checker: resolves the names of an expression and computes its static type.
+//
+// Which names an expression may use depends on where it stands (SPEC §3.2):
+//   kRecord  -- `records.where` and aggregate arguments: record fields only;
+//   kMetric  -- a metric: aggregates, metrics, baselines.*, period.*;
+//   kRule    -- fees, penalties, rewards, caps: metrics, baselines.*,
+//               period.*, plus `fees` / `window.*` where the CheckEnv allows.
+// After Check succeeds every node has its type, names have their NameKind
+// and slot, and aggregate calls are registered in env.aggregates.
+#pragma once
+
+#include "dsl/contract.h"
+#include "dsl/expr.h"
+
+#include <optional>
+#include <set>
+#include <vector>
+
+namespace reckon {
+
+enum class ExprContext { kRecord, kMetric, kRule };
+
+struct CheckEnv {
+  ExprContext context = ExprContext::kRule;
+  const Contract* contract = nullptr;          // fields, baselines, metrics so far
+  const std::vector<Type>* metric_types = nullptr;  // by metric index; only metrics already checked
+  bool allow_fees = false;
+  bool allow_window = false;
+  std::vector<AggregateSpec>* aggregates = nullptr;  // kMetric: where aggregate calls go
+  std::set<int>* used_fields = nullptr;        // record fields referenced (for decoding)
+};
+
+// Checks `e`, appending problems to `errors`. Returns the type, or nullopt
+// when there was an error.
+std::optional<Type> Check(Expr& e, const CheckEnv& env, std::vector<ExprError>& errors);
+
+// The metric names an expression mentions (for dependency ordering).
+void CollectNames(const Expr& e, std::vector<const Expr*>& names);
+
+// Edit distance based suggestion: the closest candidate within distance 2
+// (or a third of the word's length), or empty.
+std::string Suggest(std::string_view word, const std::vector<std::string>& candidates);
+
+}  // namespace reckon

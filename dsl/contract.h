@@ -1,0 +1,184 @@
+// Contract: the typed model of one contract file (SPEC §3), and its loader.
+//
+// A Contract is produced only by LoadContract, which parses the YAML, rejects
+// unknown keys (with a "did you mean"), parses every expression, resolves and
+// type-checks every name in its context, orders metrics by dependency and
+// reports every problem at once as Diagnostics with file:line:col. A Contract
+// that loads is consistent: every Expr is typed and resolved, metrics are in
+// evaluation order, tiers strictly increase, schedules use one direction.
+#pragma once
+
+#include "dsl/currency.h"
+#include "dsl/expr.h"
+#include "dsl/number.h"
+#include "dsl/period.h"
+#include "dsl/status.h"
+#include "dsl/timestamp.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace reckon {
+
+inline constexpr size_t kMaxContractBytes = 1 << 20;   // one contract file
+inline constexpr size_t kMaxContractItems = 1000;      // metrics, fees, rules, fields each
+inline constexpr size_t kMaxNameLength = 128;          // contract ids, metric and line names
+
+// One problem in a contract file.
+struct Diagnostic {
+  SourcePos pos;
+  std::string message;
+};
+
+// Renders diagnostics compiler-style: "file:line:col: message", then the
+// source line and a caret under the column.
+std::string FormatDiagnostics(const std::vector<Diagnostic>& diags, const std::string& text);
+
+enum class FieldType { kString, kDecimal, kInteger, kBoolean, kTimestamp, kEnum };
+std::string_view FieldTypeName(FieldType t);
+
+// A record field the contract can use: the core fields (id, vendor,
+// occurred_at, revision, verified, void) first, then declared attributes.
+struct FieldDecl {
+  std::string name;
+  FieldType type = FieldType::kString;
+  std::optional<Number> min, max;
+  std::vector<std::string> enum_values;
+  bool optional = false;
+  bool core = false;
+  SourcePos pos;
+};
+Type ExprTypeOf(FieldType t);
+
+// An expression with its source text and where it starts in the file.
+struct ExprSrc {
+  std::string text;
+  ExprPtr expr;     // typed and resolved after loading
+  SourcePos pos;    // position of the expression's first character
+  explicit operator bool() const { return expr != nullptr; }
+};
+
+enum class AggregateFunc { kCount, kSum, kMean, kMedian, kPercentile, kLowest, kHighest, kDistinct };
+std::string_view AggregateName(AggregateFunc f);
+
+// One aggregate call inside a metric: evaluated over the period's counted
+// records in the single settlement pass. Pointers point into the metric ASTs.
+struct AggregateSpec {
+  AggregateFunc func = AggregateFunc::kCount;
+  const Expr* value = nullptr;    // null for count()
+  const Expr* percent = nullptr;  // percentile's p (no record fields)
+  const Expr* filter = nullptr;   // optional condition
+  Type value_type = Type::kNumber;
+};
+
+struct Metric {
+  std::string name;
+  ExprSrc src;
+  Type type = Type::kNumber;
+};
+
+struct Baseline {
+  std::string name;
+  Number value;
+};
+
+struct Tier {
+  std::optional<Number> up_to;  // inclusive; absent on the last tier
+  Number price;
+};
+
+enum class TierMode { kNone, kGraduated, kVolume };
+
+struct Fee {
+  std::string name;
+  SourcePos pos;
+  // per + price | per + tiers | amount
+  int per_metric = -1;
+  std::optional<Number> price;
+  TierMode tiers = TierMode::kNone;
+  std::vector<Tier> prices;
+  ExprSrc amount;
+};
+
+struct Band {
+  ExprSrc threshold;  // below/above value (rule context)
+  ExprSrc credit;     // amount
+};
+
+struct Rule {  // a penalty or a reward
+  std::string name;
+  SourcePos pos;
+  ExprSrc when;
+  ExprSrc amount;
+  ExprSrc cap;        // optional
+  int for_periods = 1;  // rewards: streak length
+  // Credit schedule (penalties): metric + bands.
+  int schedule_metric = -1;
+  bool above = false;   // false: `below` bands (strict <); true: `above` (strict >)
+  std::vector<Band> schedule;
+};
+
+struct WindowCap {
+  int periods = 0;
+  ExprSrc limit;
+};
+
+struct Caps {
+  ExprSrc penalties_per_period;
+  std::optional<WindowCap> penalties_window;
+  ExprSrc rewards_per_period;
+  ExprSrc net_min;   // absent = 0
+  ExprSrc net_max;
+};
+
+struct Contract {
+  std::string path;
+  std::string text;       // the exact file bytes
+  int language = 1;       // `reckon:`
+  std::string id;
+  int64_t version = 0;
+  std::string vendor;
+  std::string customer;
+  Currency currency{"USD", 2};
+  Zone zone = Zone::Utc();
+  PeriodKind period = PeriodKind::kMonthly;
+  CivilDate effective_from;
+  std::optional<CivilDate> effective_to;  // inclusive
+  RoundingMode rounding = RoundingMode::kHalfEven;
+
+  ExprSrc where;                       // default: verified
+  std::vector<FieldDecl> fields;       // core fields first
+  std::vector<Baseline> baselines;
+  std::vector<Metric> metrics;         // in evaluation (dependency) order
+  std::vector<AggregateSpec> aggregates;
+  std::vector<Fee> fees;
+  std::vector<Rule> penalties;
+  std::vector<Rule> rewards;
+  Caps caps;
+  std::set<int> used_fields;           // field slots any expression reads
+
+  int FieldIndex(std::string_view name) const;
+  int MetricIndex(std::string_view name) const;
+  // The first and last period of the effective range.
+  Period FirstPeriod() const;
+  std::optional<Period> LastPeriod() const;
+  bool Covers(const Period& p) const;
+};
+
+struct LoadedContract {
+  std::unique_ptr<Contract> contract;    // null when diagnostics is non-empty
+  std::vector<Diagnostic> diagnostics;   // every problem, in file order
+  std::string text;                      // the source (for rendering diagnostics)
+};
+
+// Loads from text (path is used in diagnostics only).
+LoadedContract LoadContractText(const std::string& path, std::string text);
+// Reads the file (kMaxContractBytes) and loads it. A missing file is one
+// diagnostic at line 0.
+LoadedContract LoadContractFile(const std::string& path);
+
+}  // namespace reckon

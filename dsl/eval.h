@@ -1,0 +1,40 @@
+// Eval: evaluates a checked expression to a Value, exactly.
+//
+// Semantics (SPEC §3.2): null (an absent field) and undefined (division by
+// zero, an aggregate of an empty set) propagate through arithmetic,
+// comparisons and functions; `coalesce(x, y)` replaces either with y.
+// `and`/`or` short-circuit: `false and X` is false and `true or X` is true
+// even when X is null or undefined; otherwise a null/undefined operand makes
+// the result null/undefined. The caller decides what a non-boolean
+// condition means (false in `where` and filters, "not assessed" in rules).
+#pragma once
+
+#include "dsl/expr.h"
+#include "dsl/number.h"
+#include "dsl/value.h"
+
+#include <array>
+#include <optional>
+#include <vector>
+
+namespace reckon {
+
+struct EvalScope {
+  const std::vector<Value>* fields = nullptr;      // by field slot (record context)
+  const std::vector<Value>* metrics = nullptr;     // by metric index
+  const std::vector<Value>* aggregates = nullptr;  // by aggregate index
+  const std::vector<Number>* baselines = nullptr;  // by baseline index
+  Number period_seconds;
+  std::optional<Number> fees;
+  std::array<Number, 3> window{};                  // fees, penalties, rewards
+  RoundingMode rounding = RoundingMode::kHalfEven;
+  int money_digits = -1;   // explain: print `fees` / `window.*` with these minor digits
+};
+
+Value Eval(const Expr& e, const EvalScope& scope);
+
+// Renders the expression with every name's value filled in, for explain:
+// "resolution_rate(0.652) < 0.67".
+std::string ExplainExpr(const Expr& e, const EvalScope& scope);
+
+}  // namespace reckon

@@ -1,0 +1,85 @@
+// Timestamp and Zone: instants in time and IANA time zones.
+//
+// A Timestamp is an instant: nanoseconds since 1970-01-01T00:00:00Z in an
+// int64 (years 1678..2261). A Zone is "UTC" or an IANA name resolved from the
+// system tzdata (Howard Hinnant's date/tz with USE_OS_TZDB). Calendar
+// arithmetic on civil dates uses Boost.Date_Time.
+//
+// Accepted timestamp text (ParseTimestamp), ISO 8601 / RFC 3339 subset:
+//   YYYY-MM-DDTHH:MM[:SS[.fffffffff]](Z|+HH:MM|-HH:MM)
+// 'T' may also be a single space; 'z' is accepted as 'Z'. Fields are range
+// checked (month 1-12, day valid for the month incl. leap years, hour 0-23,
+// minute 0-59, second 0-59). Without a zone designator the text is an error
+// unless a default Zone is given, in which case it is local time in that
+// zone (a nonexistent local time in a DST gap is an error; an ambiguous one
+// takes the earlier instant).
+#pragma once
+
+#include "dsl/status.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace date { class time_zone; }
+
+namespace reckon {
+
+inline constexpr int64_t kNanosPerSecond = 1000000000;
+
+struct CivilDate {
+  int year = 1970;
+  int month = 1;  // 1..12
+  int day = 1;    // 1..31
+  auto operator<=>(const CivilDate&) const = default;
+};
+
+// "YYYY-MM-DD", validated (2026-02-30 is refused). nullopt when invalid.
+std::optional<CivilDate> ParseCivilDate(std::string_view text);
+std::string FormatCivilDate(const CivilDate& d);  // "2026-10-01"
+// d plus n days (n may be negative), via Boost.Date_Time.
+CivilDate AddDays(const CivilDate& d, int n);
+
+struct Timestamp {
+  int64_t ns = 0;  // since the Unix epoch, UTC
+  auto operator<=>(const Timestamp&) const = default;
+};
+
+class Zone {
+ public:
+  // "UTC" (also "Etc/UTC") or any IANA name in the system tzdata.
+  // Error (kInvalidInput) names the zone when it is unknown.
+  static Result<Zone> Find(std::string_view name);
+  static Zone Utc();
+
+  const std::string& name() const { return name_; }
+  bool is_utc() const { return tz_ == nullptr; }
+  // The instant of local midnight at the start of `d` in this zone (if
+  // midnight does not exist because of a DST gap, the first instant after it).
+  Timestamp LocalMidnight(const CivilDate& d) const;
+  // UTC offset in seconds in force at instant t.
+  int OffsetSeconds(Timestamp t) const;
+  // The local civil date of instant t.
+  CivilDate LocalDate(Timestamp t) const;
+  // Local time of `t` as text with offset: "2026-10-01T00:00:00-04:00"
+  // ("+00:00" in UTC); fractional seconds only when non-zero.
+  std::string FormatLocal(Timestamp t) const;
+  // Local wall-clock time (no zone in the text) to an instant; error in a gap.
+  Result<Timestamp> FromLocal(const CivilDate& d, int hour, int minute, int64_t second_ns) const;
+
+ private:
+  std::string name_ = "UTC";
+  const date::time_zone* tz_ = nullptr;  // nullptr = UTC
+};
+
+// Parse a timestamp, see the file comment. Errors are kInvalidInput with a
+// message that says what is wrong ("timestamp '2026-10-03 14:05' has no time
+// zone; add Z or an offset, or pass --timezone"). `default_zone` = nullptr
+// means a zone designator is required.
+Result<Timestamp> ParseTimestamp(std::string_view text, const Zone* default_zone = nullptr);
+// Canonical UTC text: "2026-10-03T18:05:00Z", with ".fff" (trailing zeros
+// trimmed) only when there are fractional seconds.
+std::string FormatUtc(Timestamp t);
+
+}  // namespace reckon

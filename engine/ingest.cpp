@@ -1,0 +1,210 @@
+// Ingest implementation: one write transaction, streaming rows through
+// BuildRecord into Ledger::PutRecord (see ingest.h for the invariants).
+#include "engine/ingest.h"
+
+#include "dsl/contract.h"
+#include "engine/record.h"
+#include "engine/rejects.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <map>
+
+namespace reckon {
+
+namespace {
+
+// Settled time ranges of one vendor's contracts: a record inside one is late.
+struct SettledRange {
+  Timestamp start, end;
+};
+
+Result<std::vector<SettledRange>> SettledRangesFor(Ledger& ledger, const std::string& vendor) {
+  std::vector<SettledRange> out;
+  auto contracts = ledger.Contracts();
+  if (!contracts.ok()) return contracts.status();
+  std::map<std::string, ContractRow> latest;
+  for (auto& c : *contracts) {
+    if (c.vendor != vendor) continue;
+    auto& slot = latest[c.contract];
+    if (c.version >= slot.version) slot = c;
+  }
+  for (auto& [id, row] : latest) {
+    auto stmts = ledger.Statements(id);
+    if (!stmts.ok()) return stmts.status();
+    if (stmts->empty()) continue;
+    auto entry = ledger.GetEntry(row.seq);
+    if (!entry.ok()) return entry.status();
+    auto j = nlohmann::json::parse(entry->payload, nullptr, false);
+    if (j.is_discarded() || !j.contains("text")) return Status::Integrity(fmt::format("contract entry {} is malformed", row.seq));
+    auto loaded = LoadContractText(id, j["text"].get<std::string>());
+    if (!loaded.contract) continue;
+    const Contract& k = *loaded.contract;
+    std::optional<Period> first, last;
+    for (auto& s : *stmts) {
+      auto p = Period::Parse(s.period, k.period);
+      if (!p.ok()) continue;
+      if (!first || *p < *first) first = *p;
+      if (!last || *last < *p) last = *p;
+    }
+    if (first) out.push_back({BoundsOf(*first, k.zone).start, BoundsOf(*last, k.zone).end});
+  }
+  return out;
+}
+
+std::optional<RowFormat> FormatOf(const std::string& path) {
+  auto ends = [&](std::string_view suf) { return path.size() >= suf.size() && path.compare(path.size() - suf.size(), suf.size(), suf) == 0; };
+  if (ends(".csv") || ends(".CSV")) return RowFormat::kCsv;
+  if (ends(".jsonl") || ends(".ndjson") || ends(".JSONL")) return RowFormat::kJsonl;
+  return std::nullopt;
+}
+
+}  // namespace
+
+Status Ingest(Ledger& ledger, const IngestOptions& opt, IngestSummary& sum, const std::function<void(int64_t)>& progress) {
+  sum = IngestSummary();
+  std::optional<Zone> zone;
+  if (opt.timezone) {
+    auto z = Zone::Find(*opt.timezone);
+    if (!z.ok()) return Status::Invalid(fmt::format("--timezone: unknown time zone '{}'; use an IANA name such as America/New_York", *opt.timezone));
+    zone = *z;
+  }
+  std::unique_ptr<Contract> contract;
+  if (opt.contract_path) {
+    auto loaded = LoadContractFile(*opt.contract_path);
+    if (!loaded.contract) {
+      for (auto& d : loaded.diagnostics) sum.errors.push_back(Status::Invalid(d.message, d.pos).ToString());
+      sum.error_count = int64_t(loaded.diagnostics.size());
+      return Status::Invalid(fmt::format("contract '{}' has errors; run reckon check", *opt.contract_path));
+    }
+    contract = std::move(loaded.contract);
+  }
+  // Open every input first: a missing file refuses the whole run.
+  std::vector<std::unique_ptr<RowReader>> readers;
+  for (auto& f : opt.files) {
+    auto fmt_ = opt.format ? opt.format : FormatOf(f);
+    if (!fmt_) return Status::Invalid(fmt::format("{}: cannot tell the format from the name; use --format csv or --format jsonl", f));
+    auto r = OpenRowReader(f, *fmt_);
+    if (!r.ok()) return r.status();
+    readers.push_back(std::move(r.value()));
+  }
+  RecordOptions ropt;
+  ropt.vendor = opt.vendor;
+  ropt.default_zone = zone ? &*zone : nullptr;
+
+  if (auto s = ledger.BeginWrite(); !s.ok()) return s;
+  const int64_t first_seq = ledger.head().seq + 1;
+  std::vector<uint32_t> lines;          // line of each entry appended by this run
+  std::vector<std::pair<int64_t, size_t>> file_starts;  // (first seq, file index)
+  std::map<std::string, std::vector<SettledRange>> settled;
+  std::vector<std::unique_ptr<RejectsWriter>> rejects;
+
+  auto fail_row = [&](const std::string& msg) {
+    ++sum.error_count;
+    if (sum.errors.size() < kMaxReportedErrors) sum.errors.push_back(msg);
+  };
+
+  RawRow row;
+  Record rec;
+  std::vector<std::pair<std::string_view, std::string_view>> scratch;
+  for (size_t fi = 0; fi < readers.size(); ++fi) {
+    RowReader& reader = *readers[fi];
+    file_starts.emplace_back(ledger.head().seq + 1, fi);
+    std::unique_ptr<RejectsWriter> rw;
+    if (opt.skip_invalid) rw = std::make_unique<RejectsWriter>(reader.name(), opt.format ? *opt.format : *FormatOf(opt.files[fi]));
+    while (true) {
+      auto next = reader.Next(row);
+      if (!next.ok()) {
+        ++sum.rows;
+        std::string msg = next.status().ToString();
+        if (opt.skip_invalid && reader.recoverable()) {
+          ++sum.rejected;
+          rw->SetHeader(reader.header_raw());
+          if (auto s = rw->Write(row, next.status().message()); !s.ok()) { ledger.Rollback(); return s; }
+          continue;
+        }
+        fail_row(msg);
+        if (!reader.recoverable()) break;
+        continue;
+      }
+      if (!*next) break;
+      ++sum.rows;
+      if (progress && (sum.rows & 0xffff) == 0) progress(sum.rows);
+      Status st = BuildRecord(row, reader.name(), ropt, rec, scratch);
+      if (st.ok() && contract) {
+        for (auto& d : contract->fields) {
+          if (d.core) continue;
+          const std::string* text = nullptr;
+          for (auto& [n, v] : row.fields) if (n == d.name && v) text = &*v;
+          if (auto s = TypedField(d, text, nullptr); !s.ok()) {
+            st = Status::Invalid(fmt::format("{}: {}", d.name, s.message()), {reader.name(), int(row.line), 0});
+            break;
+          }
+        }
+      }
+      PutResult put = PutResult::kInserted;
+      int64_t existing = 0;
+      if (st.ok()) {
+        auto r = ledger.PutRecord(rec.vendor, rec.id, rec.revision, rec.occurred_at.ns, rec.payload, &existing);
+        if (!r.ok()) { ledger.Rollback(); return r.status(); }
+        put = *r;
+        if (put == PutResult::kConflict) {
+          std::string other = fmt::format("ledger entry {}", existing);
+          if (existing >= first_seq && size_t(existing - first_seq) < lines.size()) {
+            size_t f = 0;
+            for (auto& [start, idx] : file_starts) if (start <= existing) f = idx;
+            other = fmt::format("{}:{}", readers[f]->name(), lines[existing - first_seq]);
+          }
+          st = Status::Invalid(fmt::format("record ({}, {}, revision {}) conflicts with {}: same key, different content; "
+                                           "send a correction as a higher revision",
+                                           rec.vendor, rec.id, rec.revision, other),
+                               {reader.name(), int(row.line), 0});
+        }
+      }
+      if (!st.ok()) {
+        if (opt.skip_invalid) {
+          ++sum.rejected;
+          rw->SetHeader(reader.header_raw());
+          if (auto s = rw->Write(row, st.message()); !s.ok()) { ledger.Rollback(); return s; }
+        } else {
+          fail_row(st.ToString());
+        }
+        continue;
+      }
+      if (put == PutResult::kDuplicate) { ++sum.duplicates; continue; }
+      ++sum.accepted;
+      lines.push_back(uint32_t(std::min<int64_t>(row.line, UINT32_MAX)));
+      auto it = settled.find(rec.vendor);
+      if (it == settled.end()) {
+        auto ranges = SettledRangesFor(ledger, rec.vendor);
+        if (!ranges.ok()) { ledger.Rollback(); return ranges.status(); }
+        it = settled.emplace(rec.vendor, std::move(*ranges)).first;
+      }
+      for (auto& r : it->second) {
+        if (r.start <= rec.occurred_at && rec.occurred_at < r.end) { ++sum.late; break; }
+      }
+    }
+    if (rw) rejects.push_back(std::move(rw));
+  }
+  if (sum.error_count > 0) {
+    ledger.Rollback();
+    for (auto& r : rejects) r->Discard();
+    sum.head = ledger.head();
+    return Status::Invalid(fmt::format("{} invalid row(s); nothing was written", sum.error_count));
+  }
+  if (auto s = ledger.Commit(); !s.ok()) {
+    for (auto& r : rejects) r->Discard();
+    return s;
+  }
+  for (auto& r : rejects) {
+    auto path = r->Finish();
+    if (!path.ok()) return path.status();
+    if (!path->empty()) sum.rejects_files.push_back(*path);
+  }
+  sum.head = ledger.head();
+  return Status::Ok();
+}
+
+}  // namespace reckon

@@ -1,0 +1,58 @@
+// Ingest: appends outcome records from CSV / JSONL files to the ledger.
+//
+// Invariants (SPEC §2):
+//  * Atomic per invocation: every file is read in one write transaction; if
+//    any row is invalid (and --skip-invalid is off) the transaction is rolled
+//    back and nothing is written.
+//  * Every row is accounted for: rows = accepted + duplicates + rejected.
+//  * Streaming: rows are read, validated, hashed and inserted one at a time;
+//    memory does not grow with the file (a 4-byte line number per accepted
+//    row is kept so that a conflict can name the other row's place).
+//  * A (vendor, id, revision) already stored with the same content is a
+//    duplicate (skipped, counted); with different content, a conflict (error
+//    naming both places).
+//  * A record whose period is already settled for a registered contract of
+//    its vendor is counted as late.
+#pragma once
+
+#include "dsl/status.h"
+#include "engine/row_reader.h"
+#include "ledger/ledger.h"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace reckon {
+
+inline constexpr size_t kMaxReportedErrors = 100;
+
+struct IngestOptions {
+  std::vector<std::string> files;        // "-" = stdin (needs format)
+  std::optional<RowFormat> format;       // default: by extension
+  std::optional<std::string> vendor;
+  std::optional<std::string> timezone;
+  std::optional<std::string> contract_path;  // check typed fields at ingest
+  bool skip_invalid = false;
+};
+
+struct IngestSummary {
+  int64_t rows = 0;
+  int64_t accepted = 0;
+  int64_t duplicates = 0;
+  int64_t rejected = 0;
+  int64_t late = 0;
+  Head head;
+  std::vector<std::string> errors;   // "file:line: reason", first kMaxReportedErrors
+  int64_t error_count = 0;
+  std::vector<std::string> rejects_files;  // written with --skip-invalid
+};
+
+// Runs the ingest. On invalid input without skip_invalid the Status is
+// kInvalidInput and summary.errors lists the problems; nothing is written.
+Status Ingest(Ledger& ledger, const IngestOptions& opt, IngestSummary& summary,
+              const std::function<void(int64_t rows)>& progress = nullptr);
+
+}  // namespace reckon

@@ -1,0 +1,149 @@
+// Settlement orchestration: contract registration, period order, statement
+// recording (see settle.h).
+#include "engine/settle.h"
+
+#include "engine/statement.h"
+#include "ledger/canonical.h"
+#include "ledger/chain.h"
+
+#include <fmt/format.h>
+
+namespace reckon {
+
+using json = nlohmann::json;
+
+Result<std::unique_ptr<Contract>> LoadCheckedContract(const std::string& path) {
+  auto loaded = LoadContractFile(path);
+  if (!loaded.contract) {
+    std::string text = FormatDiagnostics(loaded.diagnostics, loaded.text);
+    if (!text.empty() && text.back() == '\n') text.pop_back();
+    return Status::Invalid(text);
+  }
+  return std::move(loaded.contract);
+}
+
+Result<int64_t> RegisterContract(Ledger& ledger, const Contract& k, bool write) {
+  std::string sha = ToHex(Sha256(k.text));
+  auto found = ledger.FindContract(k.id, k.version);
+  if (!found.ok()) return found.status();
+  if (*found) {
+    if ((*found)->sha256 != sha)
+      return Status::State(fmt::format("{}: contract '{}' version {} is already registered with different text (sha256 {}); "
+                                       "a changed contract needs a new version",
+                                       k.path, k.id, k.version, (*found)->sha256));
+    return (*found)->seq;
+  }
+  auto all = ledger.Contracts();
+  if (!all.ok()) return all.status();
+  for (auto& c : *all) {
+    if (c.contract == k.id && c.vendor != k.vendor)
+      return Status::State(fmt::format("{}: contract '{}' is registered for vendor '{}', not '{}'", k.path, k.id, c.vendor, k.vendor));
+  }
+  if (!write) return int64_t(0);
+  json payload = {{"contract", k.id}, {"version", k.version}, {"vendor", k.vendor}, {"sha256", sha}, {"text", k.text}};
+  ContractRow row{0, k.id, k.version, k.vendor, sha};
+  auto h = ledger.PutContract(row, CanonicalJson(payload));
+  if (!h.ok()) return h.status();
+  return h->seq;
+}
+
+namespace {
+
+json WithLedger(json st, int64_t seq, const Hash& hash) {
+  st["ledger"] = {{"seq", seq}, {"hash", ToHex(hash)}};
+  return st;
+}
+
+Result<json> StatementAt(Ledger& ledger, int64_t seq) {
+  auto e = ledger.GetEntry(seq);
+  if (!e.ok()) return e.status();
+  json st = json::parse(e->payload, nullptr, false);
+  if (st.is_discarded()) return Status::Integrity(fmt::format("statement entry {} is not JSON; run reckon verify", seq));
+  return WithLedger(std::move(st), e->seq, e->hash);
+}
+
+}  // namespace
+
+Result<SettleOutcome> Settle(Ledger& ledger, const SettleOptions& opt) {
+  auto loaded = LoadCheckedContract(opt.contract_path);
+  if (!loaded.ok()) return loaded.status();
+  const Contract& k = **loaded;
+  auto period = Period::Parse(opt.period, k.period);
+  if (!period.ok()) return period.status();
+  if (!k.Covers(*period)) {
+    return Status::Invalid(fmt::format("period {} is outside the effective range of contract '{}' ({} to {})", opt.period, k.id,
+                                       FormatCivilDate(k.effective_from), k.effective_to ? FormatCivilDate(*k.effective_to) : "open"));
+  }
+  bool write = !opt.dry_run;
+  if (auto s = write ? ledger.BeginWrite() : ledger.BeginRead(); !s.ok()) return s;
+  auto fail = [&](Status s) -> Result<SettleOutcome> { ledger.Rollback(); return s; };
+
+  auto reg = RegisterContract(ledger, k, write);
+  if (!reg.ok()) return fail(reg.status());
+  auto stmts = ledger.Statements(k.id);
+  if (!stmts.ok()) return fail(stmts.status());
+  SettleOutcome out;
+  std::optional<Period> last, first;
+  std::vector<PriorPeriod> prior;
+  for (auto& s : *stmts) {
+    auto p = Period::Parse(s.period, k.period);
+    if (!p.ok()) return fail(Status::Integrity(fmt::format("statement entry {} has period '{}' of another kind", s.seq, s.period)));
+    if (*p == *period) {
+      auto st = StatementAt(ledger, s.seq);
+      if (!st.ok()) return fail(st.status());
+      ledger.Rollback();
+      out.statement = std::move(*st);
+      out.already_settled = true;
+      return out;
+    }
+    if (!last || *last < *p) last = *p;
+    if (!first || *p < *first) first = *p;
+    auto e = ledger.GetEntry(s.seq);
+    if (!e.ok()) return fail(e.status());
+    prior.push_back({s.period, json::parse(e->payload, nullptr, false)});
+  }
+  if (last) {
+    if (*period < *first)
+      return fail(Status::State(fmt::format("period {} is before {}, the first settled period of '{}'; earlier periods can no longer be settled",
+                                            opt.period, first->Id(), k.id)));
+    if (!(*period == last->Next()))
+      return fail(Status::State(fmt::format("periods of '{}' are settled in order: the next one is {}, not {}", k.id, last->Next().Id(), opt.period)));
+  }
+  StatementInput in;
+  in.contract = &k;
+  in.period = *period;
+  in.as_of_seq = ledger.head().seq;
+  in.prior = std::move(prior);
+  auto st = ComputeStatement(ledger, in);
+  if (!st.ok()) return fail(st.status());
+  if (!write) {
+    ledger.Rollback();
+    json s = std::move(*st);
+    s["dry_run"] = true;
+    s["ledger"] = nullptr;
+    out.statement = std::move(s);
+    return out;
+  }
+  auto h = ledger.PutStatement({0, k.id, period->Id(), k.version}, CanonicalJson(*st));
+  if (!h.ok()) return fail(h.status());
+  if (auto s = ledger.Commit(); !s.ok()) return s;
+  out.statement = WithLedger(std::move(*st), h->seq, h->hash);
+  out.written = true;
+  return out;
+}
+
+Result<json> ShowStatement(Ledger& ledger, const std::string& contract, const std::string& period) {
+  auto stmts = ledger.Statements(contract);
+  if (!stmts.ok()) return stmts.status();
+  for (auto& s : *stmts) {
+    if (s.period == period) return StatementAt(ledger, s.seq);
+  }
+  auto contracts = ledger.Contracts();
+  if (!contracts.ok()) return contracts.status();
+  bool known = false;
+  for (auto& c : *contracts) known = known || c.contract == contract;
+  if (!known) return Status::Invalid(fmt::format("no contract '{}' in ledger '{}'", contract, ledger.path()));
+  return Status::Invalid(fmt::format("period {} of contract '{}' is not settled; run reckon settle", period, contract));
+}
+
+}  // namespace reckon

@@ -1,0 +1,49 @@
+// Settle: month-end settlement of one period of one contract (SPEC §4).
+//
+// Invariants:
+//  * The contract is registered by its exact text: the same (id, version)
+//    with other text is refused (kState, exit 4).
+//  * Idempotent: a settled period returns its recorded statement and writes
+//    nothing.
+//  * Periods of a contract are settled in order: the first may be any period
+//    in the effective range; each later one must be the next (kState).
+//  * The statement is computed from chained records only (seq <= the head at
+//    settlement) and appended with the contract registration in one
+//    transaction committed with synchronous=FULL; --dry-run writes nothing.
+#pragma once
+
+#include "dsl/contract.h"
+#include "ledger/ledger.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace reckon {
+
+struct SettleOptions {
+  std::string contract_path;
+  std::string period;
+  bool dry_run = false;
+};
+
+struct SettleOutcome {
+  nlohmann::json statement;  // with "ledger": {"seq", "hash"} of the statement entry
+  bool already_settled = false;
+  bool written = false;
+};
+
+// Loads and checks the contract file; kInvalidInput with the rendered
+// diagnostics as the message when it has errors.
+Result<std::unique_ptr<Contract>> LoadCheckedContract(const std::string& path);
+
+// Registers `k` (inside a write transaction) unless the same text is there.
+// Returns the contract entry's seq (0 when !write and not yet registered).
+Result<int64_t> RegisterContract(Ledger& ledger, const Contract& k, bool write);
+
+Result<SettleOutcome> Settle(Ledger& ledger, const SettleOptions& opt);
+
+// The recorded statement of (contract id, period), with its "ledger" key.
+Result<nlohmann::json> ShowStatement(Ledger& ledger, const std::string& contract, const std::string& period);
+
+}  // namespace reckon

@@ -1,0 +1,564 @@
+// Statement computation (see statement.h): the single settlement pass and
+// the ordered evaluation of fees, penalties, rewards and caps.
+#include "engine/statement.h"
+
+#include "dsl/checker.h"
+#include "dsl/eval.h"
+#include "engine/record.h"
+#include "ledger/chain.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace reckon {
+
+namespace {
+
+using json = nlohmann::json;
+
+struct Accum {
+  int64_t count = 0;
+  Number sum;
+  std::vector<Number> values;
+  std::optional<Value> best;
+  std::set<std::string> distinct;
+};
+
+struct Line {
+  std::string kind;
+  std::string name;
+  Number amount;  // signed, rounded
+  std::string explain;
+  std::optional<bool> condition;
+  bool penalty_cap = false;  // a `cap` line that gives back penalties (else rewards)
+};
+
+class Evaluator {
+ public:
+  Evaluator(Ledger& ledger, const StatementInput& in) : ledger_(ledger), in_(in), k_(*in.contract) {}
+
+  Result<json> Run() {
+    bounds_ = BoundsOf(in_.period, k_.zone);
+    scope_.baselines = &baselines_;
+    for (auto& b : k_.baselines) baselines_.push_back(b.value);
+    scope_.period_seconds = Number::FromInt(bounds_.seconds);
+    scope_.rounding = k_.rounding;
+    scope_.money_digits = Minor();
+    if (auto s = Pass(); !s.ok()) return s;
+    Aggregates();
+    Metrics();
+    Fees();
+    Penalties();
+    Rewards();
+    NetCaps();
+    return Build();
+  }
+
+ private:
+  int Minor() const { return k_.currency.minor_units; }
+  Number Round(const Number& n) const { return n.Round(Minor(), k_.rounding); }
+  std::string Money(const Number& n) const { return n.ToFixed(Minor(), k_.rounding); }
+
+  // The single pass over the vendor's records.
+  Status Pass() {
+    accums_.assign(k_.aggregates.size(), Accum());
+    std::vector<Value> fields(k_.fields.size());
+    RecordView view;
+    std::string err;
+    Status failure;
+    // Rows arrive ordered by (id, revision): the last row of each id is its
+    // effective revision.
+    std::string cur_id;
+    int64_t cur_seq = 0, cur_ns = 0;
+    bool have = false;
+    auto flush = [&]() -> Status {
+      if (!have) return Status::Ok();
+      if (cur_ns < bounds_.start.ns || cur_ns >= bounds_.end.ns) return Status::Ok();
+      auto e = ledger_.GetEntry(cur_seq);
+      if (!e.ok()) return e.status();
+      if (!view.Decode(e->payload, err)) return Status::Integrity(fmt::format("record entry {} is malformed: {}", cur_seq, err));
+      if (view.voided()) { ++voided_; return Status::Ok(); }
+      if (!view.verified()) ++unverified_;
+      Status bad;
+      std::string bad_field;
+      for (int slot : k_.used_fields) {
+        const FieldDecl& d = k_.fields[slot];
+        if (d.core && d.type == FieldType::kBoolean) { fields[slot] = Value::Bool(d.name == "verified" ? view.verified() : view.voided()); continue; }
+        const std::string* text = view.Find(d.name);
+        if (d.core && d.name == "revision") { fields[slot] = Value::Num(*Number::Parse(text ? *text : "0")); continue; }
+        Status s = TypedField(d, text, &fields[slot]);
+        if (!s.ok()) {
+          fields[slot] = Value::Null();
+          if (bad.ok()) { bad = s; bad_field = d.name; }
+        }
+      }
+      EvalScope rs = scope_;
+      rs.fields = &fields;
+      bool counted = Eval(*k_.where.expr, rs).is_true();
+      if (!counted) { ++excluded_; return Status::Ok(); }
+      if (!bad.ok())
+        return Status::Invalid(fmt::format("record '{}' (ledger entry {}) is counted but violates its declaration: {}; "
+                                           "correct it with a higher revision or change records.fields",
+                                           view.id(), cur_seq, bad.message()),
+                               {k_.path, 0, 0});
+      ++counted_;
+      for (size_t i = 0; i < k_.aggregates.size(); ++i) {
+        const AggregateSpec& a = k_.aggregates[i];
+        if (a.filter && !Eval(*a.filter, rs).is_true()) continue;
+        Accum& acc = accums_[i];
+        if (a.func == AggregateFunc::kCount) { ++acc.count; continue; }
+        Value v = Eval(*a.value, rs);
+        if (!v.is_defined_value()) continue;
+        ++acc.count;
+        switch (a.func) {
+          case AggregateFunc::kSum: case AggregateFunc::kMean: acc.sum += v.num; break;
+          case AggregateFunc::kMedian: case AggregateFunc::kPercentile: acc.values.push_back(v.num); break;
+          case AggregateFunc::kLowest: case AggregateFunc::kHighest: {
+            bool better = !acc.best;
+            if (!better) {
+              bool less = v.tag == Value::Tag::kTimestamp ? v.ts < acc.best->ts : v.num < acc.best->num;
+              bool greater = v.tag == Value::Tag::kTimestamp ? acc.best->ts < v.ts : acc.best->num < v.num;
+              better = a.func == AggregateFunc::kLowest ? less : greater;
+            }
+            if (better) acc.best = v;
+            break;
+          }
+          case AggregateFunc::kDistinct: acc.distinct.insert(std::to_string(int(v.tag)) + ":" + ValueText(v)); break;
+          default: break;
+        }
+      }
+      return Status::Ok();
+    };
+    Status s = ledger_.ScanRecords(k_.vendor, in_.as_of_seq, [&](const RecordRow& r) {
+      if (!have || r.id != cur_id) {
+        failure = flush();
+        if (!failure.ok()) return false;
+        cur_id.assign(r.id);
+        have = true;
+      }
+      cur_seq = r.seq;
+      cur_ns = r.occurred_ns;
+      return true;
+    });
+    if (!s.ok()) return s;
+    if (!failure.ok()) return failure;
+    return flush();
+  }
+
+  void Aggregates() {
+    agg_values_.clear();
+    for (size_t i = 0; i < k_.aggregates.size(); ++i) {
+      const AggregateSpec& a = k_.aggregates[i];
+      Accum& acc = accums_[i];
+      bool dur = a.value_type == Type::kDuration;
+      auto wrap = [&](const Number& n) { return dur ? Value::Dur(n) : Value::Num(n); };
+      Value out = Value::Undefined();
+      switch (a.func) {
+        case AggregateFunc::kCount: out = Value::Num(Number::FromInt(acc.count)); break;
+        case AggregateFunc::kSum: out = wrap(acc.sum); break;
+        case AggregateFunc::kMean:
+          if (acc.count > 0) out = wrap(*acc.sum.Div(Number::FromInt(acc.count)));
+          break;
+        case AggregateFunc::kMedian: {
+          auto& v = acc.values;
+          if (v.empty()) break;
+          std::sort(v.begin(), v.end());
+          size_t n = v.size();
+          out = wrap(n % 2 ? v[n / 2] : *(v[n / 2 - 1] + v[n / 2]).Div(Number::FromInt(2)));
+          break;
+        }
+        case AggregateFunc::kPercentile: {
+          auto& v = acc.values;
+          EvalScope ps = scope_;
+          Value p = Eval(*a.percent, ps);
+          if (v.empty() || p.tag != Value::Tag::kNumber || !(Number() < p.num) || Number::FromInt(100) < p.num) break;
+          std::sort(v.begin(), v.end());
+          Number rank = (*p.num.Div(Number::FromInt(100)) * Number::FromInt(int64_t(v.size()))).Ceil();
+          int64_t k = std::max<int64_t>(1, *rank.ToInt64());
+          out = wrap(v[size_t(k - 1)]);
+          break;
+        }
+        case AggregateFunc::kLowest: case AggregateFunc::kHighest:
+          if (acc.best) out = *acc.best;
+          break;
+        case AggregateFunc::kDistinct: out = Value::Num(Number::FromInt(int64_t(acc.distinct.size()))); break;
+      }
+      agg_values_.push_back(out);
+    }
+    scope_.aggregates = &agg_values_;
+  }
+
+  void Metrics() {
+    metric_values_.assign(k_.metrics.size(), Value::Undefined());
+    scope_.metrics = &metric_values_;
+    // Metrics are stored in dependency order; slot = index in k_.metrics.
+    for (size_t i = 0; i < k_.metrics.size(); ++i) {
+      Value v = Eval(*k_.metrics[i].src.expr, scope_);
+      if (v.tag != Value::Tag::kNumber) v = Value::Undefined();
+      metric_values_[i] = v;
+    }
+  }
+
+  void NotAssessed(const std::string& kind, const std::string& name, std::string reason) {
+    not_assessed_.push_back({{"kind", kind}, {"name", name}, {"reason", std::move(reason)}});
+  }
+
+  // Why an expression is undefined / null: names the inputs that are.
+  std::string WhyMissing(const Expr& e, const std::string& what) {
+    std::vector<const Expr*> names;
+    CollectNames(e, names);
+    std::vector<std::string> parts;
+    for (auto* n : names) {
+      Value v = Eval(*n, scope_);
+      if (!v.is_defined_value()) parts.push_back(fmt::format("{} is {}", n->name, ValueText(v)));
+    }
+    std::string base = fmt::format("{} is undefined: {}", what, ExplainExpr(e, scope_));
+    if (!parts.empty()) base += fmt::format(" ({})", fmt::join(parts, ", "));
+    else base += " (division by zero)";
+    return base;
+  }
+
+  void Fees() {
+    for (auto& f : k_.fees) {
+      Line l{"fee", f.name, Number(), "", std::nullopt};
+      if (f.amount) {
+        Value v = Eval(*f.amount.expr, scope_);
+        if (v.tag != Value::Tag::kNumber) { NotAssessed("fee", f.name, WhyMissing(*f.amount.expr, "amount")); continue; }
+        l.amount = Round(v.num);
+        l.explain = fmt::format("{} = {}", ExplainExpr(*f.amount.expr, scope_), Money(l.amount));
+      } else {
+        const Metric& m = k_.metrics[f.per_metric];
+        Value u = metric_values_[f.per_metric];
+        if (u.tag != Value::Tag::kNumber) { NotAssessed("fee", f.name, fmt::format("units metric {} is undefined", m.name)); continue; }
+        Number units = u.num;
+        if (f.price) {
+          l.amount = Round(units * *f.price);
+          l.explain = fmt::format("{} {} × price {} = {}", m.name, units.ToString(), f.price->ToString(), Money(l.amount));
+        } else if (f.tiers == TierMode::kGraduated) {
+          Number total, prev;
+          std::vector<std::string> parts;
+          for (auto& t : f.prices) {
+            Number upper = t.up_to ? *t.up_to : units;
+            Number in_tier = std::min(units, upper) - prev;
+            if (in_tier.is_negative() || in_tier.is_zero()) { if (t.up_to) prev = *t.up_to; continue; }
+            total += in_tier * t.price;
+            parts.push_back(fmt::format("{} × {}", in_tier.ToString(), t.price.ToString()));
+            if (!t.up_to) break;
+            prev = *t.up_to;
+          }
+          l.amount = Round(total);
+          l.explain = fmt::format("{} {}, graduated: {} = {}", m.name, units.ToString(), parts.empty() ? "0" : fmt::format("{}", fmt::join(parts, " + ")), Money(l.amount));
+        } else {
+          const Tier* hit = &f.prices.back();
+          for (auto& t : f.prices) if (t.up_to && !(*t.up_to < units)) { hit = &t; break; }
+          l.amount = Round(units * hit->price);
+          l.explain = fmt::format("{} {}, volume tier {}: {} × {} = {}", m.name, units.ToString(),
+                                  hit->up_to ? "up to " + hit->up_to->ToString() : std::string("above the last bound"),
+                                  units.ToString(), hit->price.ToString(), Money(l.amount));
+        }
+      }
+      fees_ += l.amount;
+      lines_.push_back(std::move(l));
+    }
+    scope_.fees = fees_;
+  }
+
+  // Evaluates a rule (penalty or reward) to its exact, capped amount.
+  // Returns nullopt when not assessed.
+  std::optional<Line> Rule_(const Rule& r, const std::string& kind) {
+    Line l{kind, r.name, Number(), "", std::nullopt};
+    Number amount;
+    std::string explain;
+    if (!r.schedule.empty()) {
+      const Metric& m = k_.metrics[r.schedule_metric];
+      Value mv = metric_values_[r.schedule_metric];
+      if (mv.tag != Value::Tag::kNumber) { NotAssessed(kind, r.name, fmt::format("metric {} is undefined", m.name)); return std::nullopt; }
+      const Band* hit = nullptr;
+      Number hit_threshold;
+      std::vector<std::string> thresholds;
+      for (auto& b : r.schedule) {
+        Value t = Eval(*b.threshold.expr, scope_);
+        if (t.tag != Value::Tag::kNumber) { NotAssessed(kind, r.name, WhyMissing(*b.threshold.expr, "a band threshold")); return std::nullopt; }
+        thresholds.push_back(t.num.ToString());
+        bool match = r.above ? mv.num > t.num : mv.num < t.num;
+        bool more_severe = !hit || (r.above ? hit_threshold < t.num : t.num < hit_threshold);
+        if (match && more_severe) { hit = &b; hit_threshold = t.num; }
+      }
+      const char* dir = r.above ? "above" : "below";
+      if (!hit) {
+        l.explain = fmt::format("{} {} is not {} any band ({}): no credit", m.name, mv.num.ToString(), dir, fmt::join(thresholds, ", "));
+        return l;
+      }
+      Value c = Eval(*hit->credit.expr, scope_);
+      if (c.tag != Value::Tag::kNumber) { NotAssessed(kind, r.name, WhyMissing(*hit->credit.expr, "credit")); return std::nullopt; }
+      amount = c.num;
+      explain = fmt::format("{} {} is {} {}: credit {}", m.name, mv.num.ToString(), dir, hit_threshold.ToString(), ExplainExpr(*hit->credit.expr, scope_));
+    } else {
+      Value w = Eval(*r.when.expr, scope_);
+      if (w.tag != Value::Tag::kBool) { NotAssessed(kind, r.name, WhyMissing(*r.when.expr, "when")); return std::nullopt; }
+      bool cond = w.b;
+      l.condition = cond;
+      std::string when_text = ExplainExpr(*r.when.expr, scope_);
+      if (cond && r.for_periods > 1) {
+        // Streak: the condition held in each of the preceding periods too.
+        Period p = in_.period;
+        int held = 1;
+        for (int i = 1; i < r.for_periods; ++i) {
+          p = p.Prev();
+          const json* prior = PriorStatement(p.Id());
+          bool ok = false;
+          if (prior) {
+            for (auto& pl : (*prior)["lines"]) {
+              if (pl.value("name", "") == r.name && pl.contains("condition") && pl["condition"].is_boolean()) ok = pl["condition"].get<bool>();
+            }
+          }
+          if (!ok) break;
+          ++held;
+        }
+        if (held < r.for_periods) {
+          l.explain = fmt::format("{} is true, but only for {} consecutive period(s) of the {} required: no reward", when_text, held, r.for_periods);
+          return l;
+        }
+        when_text += fmt::format(" for {} consecutive periods", r.for_periods);
+      }
+      if (!cond) {
+        l.explain = fmt::format("{} is false: no {}", when_text, kind);
+        return l;
+      }
+      Value a = Eval(*r.amount.expr, scope_);
+      if (a.tag != Value::Tag::kNumber) { NotAssessed(kind, r.name, WhyMissing(*r.amount.expr, "amount")); return std::nullopt; }
+      amount = a.num;
+      explain = fmt::format("{} is true: {}", when_text, ExplainExpr(*r.amount.expr, scope_));
+    }
+    if (amount.is_negative()) {
+      explain += fmt::format(" = {} (negative, counted as 0)", amount.ToString());
+      amount = Number();
+    } else {
+      explain += fmt::format(" = {}", amount.ToString());
+    }
+    if (r.cap) {
+      Value c = Eval(*r.cap.expr, scope_);
+      if (c.tag != Value::Tag::kNumber) { NotAssessed(kind, r.name, WhyMissing(*r.cap.expr, "cap")); return std::nullopt; }
+      Number cap = std::max(Number(), c.num);
+      if (cap < amount) {
+        explain += fmt::format("; capped at {} = {}", ExplainExpr(*r.cap.expr, scope_), cap.ToString());
+        amount = cap;
+      }
+    }
+    Number rounded = Round(amount);
+    l.amount = kind == "penalty" ? -rounded : rounded;
+    l.explain = explain + fmt::format(" → {}", Money(rounded));
+    return l;
+  }
+
+  const json* PriorStatement(const std::string& period) const {
+    for (auto& p : in_.prior) if (p.period == period) return &p.statement;
+    return nullptr;
+  }
+
+  // Applies a cap on a group total (positive magnitude). Returns the cap line.
+  std::optional<Line> CapLine(const ExprSrc& limit_src, const Number& total, bool penalties, const std::string& name,
+                              const std::string& what) {
+    Value v = Eval(*limit_src.expr, scope_);
+    if (v.tag != Value::Tag::kNumber) { NotAssessed("cap", name, WhyMissing(*limit_src.expr, "the limit")); return std::nullopt; }
+    Number limit = Round(std::max(Number(), v.num));
+    if (!(limit < total)) return std::nullopt;
+    Number back = total - limit;
+    Line l{"cap", name, penalties ? back : -back,
+           fmt::format("{} {} exceed {} = {}: {} {}", what, Money(total), ExplainExpr(*limit_src.expr, scope_), Money(limit),
+                       Money(back), penalties ? "given back" : "withheld"),
+           std::nullopt, penalties};
+    return l;
+  }
+
+  void Penalties() {
+    Number total;
+    for (auto& r : k_.penalties) {
+      auto l = Rule_(r, "penalty");
+      if (!l) continue;
+      total += -l->amount;
+      lines_.push_back(std::move(*l));
+    }
+    if (k_.caps.penalties_per_period) {
+      if (auto c = CapLine(k_.caps.penalties_per_period, total, true, "Penalty cap per period", "penalties")) {
+        total = total - c->amount;
+        lines_.push_back(std::move(*c));
+      }
+    }
+    if (k_.caps.penalties_window) {
+      const WindowCap& w = *k_.caps.penalties_window;
+      Number wfees = fees_, wpen, wrew;
+      Period p = in_.period;
+      for (int i = 1; i < w.periods; ++i) {
+        p = p.Prev();
+        const json* prior = PriorStatement(p.Id());
+        if (!prior) continue;
+        auto num = [&](const char* key) { return *Number::Parse((*prior)["totals"][key].get<std::string>()); };
+        wfees += num("fees");
+        wpen += -num("penalties");
+        wrew += num("rewards");
+      }
+      scope_.window = {wfees, wpen, wrew};
+      Value v = Eval(*w.limit.expr, scope_);
+      if (v.tag != Value::Tag::kNumber) {
+        NotAssessed("cap", "Penalty cap over the window", WhyMissing(*w.limit.expr, "the limit"));
+      } else {
+        Number limit = Round(std::max(Number(), v.num));
+        Number allowed = std::max(Number(), limit - wpen);
+        if (allowed < total) {
+          Number back = total - allowed;
+          lines_.push_back({"cap", "Penalty cap over the window", back,
+                            fmt::format("penalties {} exceed the {}-period window limit {} = {} less {} already applied = {}: {} given back",
+                                        Money(total), w.periods, ExplainExpr(*w.limit.expr, scope_), Money(limit), Money(wpen),
+                                        Money(allowed), Money(back)),
+                            std::nullopt, true});
+          total = allowed;
+        }
+      }
+    }
+  }
+
+  void Rewards() {
+    Number total;
+    for (auto& r : k_.rewards) {
+      auto l = Rule_(r, "reward");
+      if (!l) continue;
+      total += l->amount;
+      lines_.push_back(std::move(*l));
+    }
+    if (k_.caps.rewards_per_period) {
+      if (auto c = CapLine(k_.caps.rewards_per_period, total, false, "Reward cap per period", "rewards")) lines_.push_back(std::move(*c));
+    }
+  }
+
+  void NetCaps() {
+    Number net;
+    for (auto& l : lines_) net += l.amount;
+    Number min;
+    std::string min_text = "0 (default)";
+    if (k_.caps.net_min) {
+      Value v = Eval(*k_.caps.net_min.expr, scope_);
+      if (v.tag != Value::Tag::kNumber) NotAssessed("minimum", "Net minimum", WhyMissing(*k_.caps.net_min.expr, "caps.net.min"));
+      else { min = Round(v.num); min_text = fmt::format("{} = {}", ExplainExpr(*k_.caps.net_min.expr, scope_), Money(min)); }
+    }
+    if (net < min) {
+      lines_.push_back({"minimum", "Net minimum", min - net,
+                        fmt::format("net {} is below the minimum {}: trued up by {}", Money(net), min_text, Money(min - net)), std::nullopt});
+      net = min;
+    }
+    if (k_.caps.net_max) {
+      Value v = Eval(*k_.caps.net_max.expr, scope_);
+      if (v.tag != Value::Tag::kNumber) NotAssessed("maximum", "Net maximum", WhyMissing(*k_.caps.net_max.expr, "caps.net.max"));
+      else {
+        Number max = Round(v.num);
+        if (max < net) {
+          lines_.push_back({"maximum", "Net maximum", max - net,
+                            fmt::format("net {} is above the maximum {} = {}: reduced by {}", Money(net),
+                                        ExplainExpr(*k_.caps.net_max.expr, scope_), Money(max), Money(net - max)),
+                            std::nullopt});
+        }
+      }
+    }
+  }
+
+  json Build() {
+    json st;
+    st["contract"] = k_.id;
+    st["version"] = k_.version;
+    st["contract_sha256"] = ToHex(Sha256(k_.text));
+    st["vendor"] = k_.vendor;
+    st["currency"] = std::string(k_.currency.code);
+    st["period"] = in_.period.Id();
+    st["period_start"] = k_.zone.FormatLocal(bounds_.start);
+    st["period_end"] = k_.zone.FormatLocal(bounds_.end);
+    st["timezone"] = k_.zone.name();
+    st["records"] = {{"counted", counted_}, {"excluded", excluded_}, {"unverified", unverified_}, {"voided", voided_}, {"late", 0}};
+    json metrics = json::object();
+    for (size_t i = 0; i < k_.metrics.size(); ++i) {
+      const Value& v = metric_values_[i];
+      metrics[k_.metrics[i].name] = v.tag == Value::Tag::kNumber ? json(v.num.ToString()) : json(nullptr);
+    }
+    st["metrics"] = metrics;
+    json lines = json::array();
+    Number fees, pen, rew, adj, net;
+    for (auto& l : lines_) {
+      json jl = {{"kind", l.kind}, {"name", l.name}, {"amount", Money(l.amount)}, {"explain", l.explain}};
+      if (l.condition) jl["condition"] = *l.condition;
+      lines.push_back(jl);
+      net += l.amount;
+      if (l.kind == "fee") fees += l.amount;
+      else if (l.kind == "penalty" || (l.kind == "cap" && l.penalty_cap)) pen += l.amount;
+      else if (l.kind == "reward" || l.kind == "cap") rew += l.amount;
+      else if (l.kind == "adjustment") adj += l.amount;
+    }
+    st["lines"] = lines;
+    st["totals"] = {{"fees", Money(fees)}, {"penalties", Money(pen)}, {"rewards", Money(rew)}, {"adjustments", Money(adj)}, {"net", Money(net)}};
+    st["not_assessed"] = not_assessed_;
+    st["as_of_seq"] = in_.as_of_seq;
+    return st;
+  }
+
+  Ledger& ledger_;
+  const StatementInput& in_;
+  const Contract& k_;
+  PeriodBounds bounds_;
+  EvalScope scope_;
+  std::vector<Number> baselines_;
+  std::vector<Accum> accums_;
+  std::vector<Value> agg_values_;
+  std::vector<Value> metric_values_;
+  std::vector<Line> lines_;
+  json not_assessed_ = json::array();
+  Number fees_;
+  int64_t counted_ = 0, excluded_ = 0, unverified_ = 0, voided_ = 0;
+};
+
+}  // namespace
+
+Result<nlohmann::json> ComputeStatement(Ledger& ledger, const StatementInput& in) {
+  return Evaluator(ledger, in).Run();
+}
+
+std::string RenderStatementText(const nlohmann::json& st) {
+  std::string out;
+  out += fmt::format("Statement {} v{} · vendor {} · period {} · {}\n", st["contract"].get<std::string>(), st["version"].get<int64_t>(),
+                     st["vendor"].get<std::string>(), st["period"].get<std::string>(), st["currency"].get<std::string>());
+  out += fmt::format("  from {} to {}\n", st["period_start"].get<std::string>(), st["period_end"].get<std::string>());
+  auto& r = st["records"];
+  out += fmt::format("Records: {} counted, {} excluded ({} unverified), {} voided, {} late\n", r["counted"].get<int64_t>(),
+                     r["excluded"].get<int64_t>(), r["unverified"].get<int64_t>(), r.value("voided", int64_t(0)), r["late"].get<int64_t>());
+  out += "Metrics:\n";
+  size_t w = 0;
+  for (auto& [k, v] : st["metrics"].items()) w = std::max(w, k.size());
+  for (auto& [k, v] : st["metrics"].items())
+    out += fmt::format("  {:<{}}  {}\n", k, w, v.is_null() ? "undefined" : v.get<std::string>());
+  out += "Lines:\n";
+  size_t nw = 4, aw = 6;
+  for (auto& l : st["lines"]) {
+    nw = std::max(nw, l["name"].get<std::string>().size());
+    aw = std::max(aw, l["amount"].get<std::string>().size());
+  }
+  for (auto& l : st["lines"]) {
+    out += fmt::format("  {:<10} {:<{}}  {:>{}}\n", l["kind"].get<std::string>(), l["name"].get<std::string>(), nw,
+                       l["amount"].get<std::string>(), aw);
+    out += fmt::format("  {:<10} {}\n", "", l["explain"].get<std::string>());
+  }
+  if (!st["not_assessed"].empty()) {
+    out += "Not assessed:\n";
+    for (auto& n : st["not_assessed"])
+      out += fmt::format("  {:<10} {}: {}\n", n["kind"].get<std::string>(), n["name"].get<std::string>(), n["reason"].get<std::string>());
+  }
+  auto& t = st["totals"];
+  out += fmt::format("Totals: fees {}  penalties {}  rewards {}  adjustments {}  net {} {}\n", t["fees"].get<std::string>(),
+                     t["penalties"].get<std::string>(), t["rewards"].get<std::string>(), t["adjustments"].get<std::string>(),
+                     t["net"].get<std::string>(), st["currency"].get<std::string>());
+  if (st.contains("ledger") && st["ledger"].is_object())
+    out += fmt::format("Ledger: entry {} hash {}\n", st["ledger"]["seq"].get<int64_t>(), st["ledger"]["hash"].get<std::string>());
+  if (st.value("dry_run", false)) out += "Dry run: nothing was written.\n";
+  return out;
+}
+
+}  // namespace reckon

@@ -1,0 +1,542 @@
+// Ledger implementation: schema, appends, derived tables and verification.
+// All SQL is prepared once per connection; every failure becomes a Status.
+#include "ledger/ledger.h"
+
+#include "dsl/timestamp.h"
+#include "ledger/canonical.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <sqlite3.h>
+
+#include <cstring>
+#include <filesystem>
+
+namespace reckon {
+
+std::optional<Head> ParseHead(std::string_view text) {
+  auto colon = text.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon > 18) return std::nullopt;
+  int64_t seq = 0;
+  for (char c : text.substr(0, colon)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    seq = seq * 10 + (c - '0');
+  }
+  auto h = HashFromHex(text.substr(colon + 1));
+  if (!h) return std::nullopt;
+  return Head{seq, *h};
+}
+
+namespace {
+
+const char* kSchema = R"SQL(
+CREATE TABLE entries(
+  seq INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  payload BLOB NOT NULL,
+  prev_hash BLOB NOT NULL,
+  hash BLOB NOT NULL);
+CREATE TABLE contracts(
+  seq INTEGER PRIMARY KEY,
+  contract TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  vendor TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  UNIQUE(contract, version));
+CREATE TABLE records(
+  seq INTEGER PRIMARY KEY,
+  vendor TEXT NOT NULL,
+  id TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  occurred_ns INTEGER NOT NULL,
+  UNIQUE(vendor, id, revision));
+CREATE TABLE statements(
+  seq INTEGER PRIMARY KEY,
+  contract TEXT NOT NULL,
+  period TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  UNIQUE(contract, period));
+)SQL";
+
+const char* kTables[] = {"entries", "contracts", "records", "statements"};
+
+struct Stmt {
+  sqlite3_stmt* st = nullptr;
+  ~Stmt() { sqlite3_finalize(st); }
+};
+
+std::string_view ColText(sqlite3_stmt* st, int i) {
+  const char* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
+  return p ? std::string_view(p, size_t(sqlite3_column_bytes(st, i))) : std::string_view();
+}
+std::string_view ColBlob(sqlite3_stmt* st, int i) {
+  const char* p = reinterpret_cast<const char*>(sqlite3_column_blob(st, i));
+  return p ? std::string_view(p, size_t(sqlite3_column_bytes(st, i))) : std::string_view();
+}
+bool ColHash(sqlite3_stmt* st, int i, Hash& out) {
+  auto b = ColBlob(st, i);
+  if (sqlite3_column_type(st, i) != SQLITE_BLOB || b.size() != 32) return false;
+  std::memcpy(out.data(), b.data(), 32);
+  return true;
+}
+void BindText(sqlite3_stmt* st, int i, std::string_view s) { sqlite3_bind_text(st, i, s.data(), int(s.size()), SQLITE_STATIC); }
+void BindBlob(sqlite3_stmt* st, int i, std::string_view s) { sqlite3_bind_blob(st, i, s.data(), int(s.size()), SQLITE_STATIC); }
+
+}  // namespace
+
+Ledger::~Ledger() {
+  for (auto* st : {append_, put_record_, find_record_, get_entry_}) sqlite3_finalize(st);
+  if (in_tx_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close_v2(db_);
+}
+
+Status Ledger::SqlError(std::string_view what) {
+  int code = sqlite3_extended_errcode(db_);
+  std::string msg = fmt::format("ledger '{}': {}: {}", path_, what, sqlite3_errmsg(db_));
+  if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+    return Status::State(fmt::format("ledger '{}' is busy: another reckon process held the write lock for {} s; try again when it finishes", path_, kBusyTimeoutMs / 1000));
+  if ((code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB) return Status::Integrity(msg);
+  return Status::Io(msg);
+}
+
+Status Ledger::Exec(const char* sql) {
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) return SqlError("statement failed");
+  return Status::Ok();
+}
+
+Status Ledger::Prepare(sqlite3_stmt** st, const char* sql) {
+  if (*st) return Status::Ok();
+  if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, st, nullptr) != SQLITE_OK) return SqlError("prepare");
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, Mode mode) {
+  std::unique_ptr<Ledger> l(new Ledger());
+  l->path_ = path;
+  bool exists = std::filesystem::exists(path);
+  if (mode == Mode::kReadOnly && !exists)
+    return Status::Invalid(fmt::format("ledger '{}' does not exist; ingest records or settle a contract first, or pass --ledger", path));
+  int flags = SQLITE_OPEN_FULLMUTEX | (mode == Mode::kReadOnly ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  if (sqlite3_open_v2(path.c_str(), &l->db_, flags, nullptr) != SQLITE_OK) {
+    std::string msg = l->db_ ? sqlite3_errmsg(l->db_) : "out of memory";
+    return Status::Io(fmt::format("cannot open ledger '{}': {}", path, msg));
+  }
+  sqlite3_extended_result_codes(l->db_, 1);
+  sqlite3_busy_timeout(l->db_, kBusyTimeoutMs);
+  sqlite3_db_config(l->db_, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  sqlite3_db_config(l->db_, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+  // Is this a ledger at all?
+  int app_id = 0, user_version = 0, tables = 0;
+  {
+    Stmt st;
+    if (sqlite3_prepare_v2(l->db_, "PRAGMA application_id", -1, &st.st, nullptr) != SQLITE_OK)
+      return Status::Integrity(fmt::format("'{}' is not a Reckon ledger: {}", path, sqlite3_errmsg(l->db_)));
+    if (sqlite3_step(st.st) == SQLITE_ROW) app_id = sqlite3_column_int(st.st, 0);
+  }
+  {
+    Stmt st;
+    sqlite3_prepare_v2(l->db_, "PRAGMA user_version", -1, &st.st, nullptr);
+    if (sqlite3_step(st.st) == SQLITE_ROW) user_version = sqlite3_column_int(st.st, 0);
+  }
+  {
+    Stmt st;
+    if (sqlite3_prepare_v2(l->db_, "SELECT count(*) FROM sqlite_schema", -1, &st.st, nullptr) != SQLITE_OK ||
+        sqlite3_step(st.st) != SQLITE_ROW)
+      return Status::Integrity(fmt::format("'{}' is not a Reckon ledger (not an SQLite database)", path));
+    tables = sqlite3_column_int(st.st, 0);
+  }
+  if (tables > 0 && app_id != kLedgerApplicationId)
+    return Status::Integrity(fmt::format("'{}' is an SQLite database but not a Reckon ledger", path));
+  if (tables > 0 && user_version != kLedgerFormat)
+    return Status::Integrity(fmt::format("ledger '{}' has format {}; this Reckon reads format {}", path, user_version, kLedgerFormat));
+  if (mode == Mode::kReadWrite) {
+    if (auto s = l->Exec("PRAGMA journal_mode=WAL"); !s.ok()) return s;
+  }
+  if (auto s = l->Exec("PRAGMA synchronous=FULL"); !s.ok()) return s;
+  if (tables == 0 && mode == Mode::kReadWrite) {
+    if (auto s = l->Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+    // Another process may have created it while we waited.
+    Stmt st;
+    sqlite3_prepare_v2(l->db_, "SELECT count(*) FROM sqlite_schema", -1, &st.st, nullptr);
+    int now = sqlite3_step(st.st) == SQLITE_ROW ? sqlite3_column_int(st.st, 0) : 0;
+    if (now == 0) {
+      std::string sql = kSchema;
+      for (const char* t : kTables) {
+        sql += fmt::format(
+            "CREATE TRIGGER {0}_no_update BEFORE UPDATE ON {0} BEGIN SELECT RAISE(ABORT, 'reckon ledger is append-only: UPDATE refused'); END;\n"
+            "CREATE TRIGGER {0}_no_delete BEFORE DELETE ON {0} BEGIN SELECT RAISE(ABORT, 'reckon ledger is append-only: DELETE refused'); END;\n",
+            t);
+      }
+      sql += fmt::format("PRAGMA application_id={}; PRAGMA user_version={};", kLedgerApplicationId, kLedgerFormat);
+      if (auto s = l->Exec(sql.c_str()); !s.ok()) { l->Exec("ROLLBACK"); return s; }
+    }
+    if (auto s = l->Exec("COMMIT"); !s.ok()) { l->Exec("ROLLBACK"); return s; }
+  }
+  return l;
+}
+
+Status Ledger::BeginWrite() {
+  if (auto s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  in_tx_ = true;
+  write_tx_ = true;
+  auto h = ReadHead();
+  if (!h.ok()) { Rollback(); return h.status(); }
+  return Status::Ok();
+}
+
+Status Ledger::BeginRead() {
+  if (auto s = Exec("BEGIN"); !s.ok()) return s;
+  in_tx_ = true;
+  write_tx_ = false;
+  auto h = ReadHead();  // also starts the read snapshot
+  if (!h.ok()) { Rollback(); return h.status(); }
+  return Status::Ok();
+}
+
+Status Ledger::Commit() {
+  if (!in_tx_) return Status::Ok();
+  if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    Status s = SqlError("commit failed; nothing was written");
+    Rollback();
+    return s;
+  }
+  in_tx_ = false;
+  return Status::Ok();
+}
+
+void Ledger::Rollback() {
+  if (!in_tx_) return;
+  sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  in_tx_ = false;
+  ReadHead();
+}
+
+Result<Head> Ledger::ReadHead() {
+  Stmt st;
+  if (sqlite3_prepare_v2(db_, "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1", -1, &st.st, nullptr) != SQLITE_OK)
+    return SqlError("read head");
+  Head h;
+  int rc = sqlite3_step(st.st);
+  if (rc == SQLITE_ROW) {
+    h.seq = sqlite3_column_int64(st.st, 0);
+    if (!ColHash(st.st, 1, h.hash)) return Status::Integrity(fmt::format("ledger '{}': entry {} has a malformed hash", path_, h.seq));
+  } else if (rc != SQLITE_DONE) {
+    return SqlError("read head");
+  }
+  head_ = h;
+  return h;
+}
+
+Result<Head> Ledger::Append(std::string_view kind, std::string_view payload) {
+  if (!in_tx_ || !write_tx_) return Status::Io("internal: Append outside a write transaction");
+  if (auto s = Prepare(&append_, "INSERT INTO entries(seq, kind, payload, prev_hash, hash) VALUES(?1, ?2, ?3, ?4, ?5)"); !s.ok()) return s;
+  Head next;
+  next.seq = head_.seq + 1;
+  next.hash = EntryHash(next.seq, kind, head_.hash, payload);
+  sqlite3_bind_int64(append_, 1, next.seq);
+  BindText(append_, 2, kind);
+  BindBlob(append_, 3, payload);
+  sqlite3_bind_blob(append_, 4, head_.hash.data(), 32, SQLITE_TRANSIENT);
+  sqlite3_bind_blob(append_, 5, next.hash.data(), 32, SQLITE_TRANSIENT);
+  int rc = sqlite3_step(append_);
+  sqlite3_reset(append_);
+  if (rc != SQLITE_DONE) return SqlError("append entry");
+  head_ = next;
+  return next;
+}
+
+Result<PutResult> Ledger::PutRecord(std::string_view vendor, std::string_view id, int64_t revision, int64_t occurred_ns,
+                                    std::string_view payload, int64_t* existing_seq) {
+  if (auto s = Prepare(&find_record_, "SELECT seq FROM records WHERE vendor = ?1 AND id = ?2 AND revision = ?3"); !s.ok()) return s;
+  if (auto s = Prepare(&put_record_,
+                       "INSERT INTO records(seq, vendor, id, revision, occurred_ns) VALUES(?1, ?2, ?3, ?4, ?5) "
+                       "ON CONFLICT(vendor, id, revision) DO NOTHING");
+      !s.ok())
+    return s;
+  int64_t seq = head_.seq + 1;
+  sqlite3_bind_int64(put_record_, 1, seq);
+  BindText(put_record_, 2, vendor);
+  BindText(put_record_, 3, id);
+  sqlite3_bind_int64(put_record_, 4, revision);
+  sqlite3_bind_int64(put_record_, 5, occurred_ns);
+  int rc = sqlite3_step(put_record_);
+  sqlite3_reset(put_record_);
+  if (rc != SQLITE_DONE) return SqlError("insert record");
+  if (sqlite3_changes(db_) == 0) {
+    BindText(find_record_, 1, vendor);
+    BindText(find_record_, 2, id);
+    sqlite3_bind_int64(find_record_, 3, revision);
+    rc = sqlite3_step(find_record_);
+    int64_t found = rc == SQLITE_ROW ? sqlite3_column_int64(find_record_, 0) : 0;
+    sqlite3_reset(find_record_);
+    if (rc != SQLITE_ROW) return SqlError("find record");
+    if (existing_seq) *existing_seq = found;
+    auto e = GetEntry(found);
+    if (!e.ok()) return e.status();
+    return e->payload == payload ? PutResult::kDuplicate : PutResult::kConflict;
+  }
+  auto h = Append(kKindRecord, payload);
+  if (!h.ok()) return h.status();
+  return PutResult::kInserted;
+}
+
+Result<Entry> Ledger::GetEntry(int64_t seq) {
+  if (auto s = Prepare(&get_entry_, "SELECT seq, kind, payload, prev_hash, hash FROM entries WHERE seq = ?1"); !s.ok()) return s;
+  sqlite3_bind_int64(get_entry_, 1, seq);
+  int rc = sqlite3_step(get_entry_);
+  if (rc != SQLITE_ROW) {
+    sqlite3_reset(get_entry_);
+    if (rc == SQLITE_DONE) return Status::Integrity(fmt::format("ledger '{}': entry {} is missing", path_, seq));
+    return SqlError("read entry");
+  }
+  Entry e;
+  e.seq = sqlite3_column_int64(get_entry_, 0);
+  e.kind = std::string(ColText(get_entry_, 1));
+  e.payload = std::string(ColBlob(get_entry_, 2));
+  bool ok = ColHash(get_entry_, 3, e.prev_hash) && ColHash(get_entry_, 4, e.hash);
+  sqlite3_reset(get_entry_);
+  if (!ok) return Status::Integrity(fmt::format("ledger '{}': entry {} has a malformed hash", path_, seq));
+  return e;
+}
+
+Result<std::optional<ContractRow>> Ledger::FindContract(std::string_view contract, int64_t version) {
+  Stmt st;
+  if (sqlite3_prepare_v2(db_, "SELECT seq, contract, version, vendor, sha256 FROM contracts WHERE contract = ?1 AND version = ?2", -1, &st.st, nullptr) != SQLITE_OK)
+    return SqlError("find contract");
+  BindText(st.st, 1, contract);
+  sqlite3_bind_int64(st.st, 2, version);
+  int rc = sqlite3_step(st.st);
+  if (rc == SQLITE_DONE) return std::optional<ContractRow>();
+  if (rc != SQLITE_ROW) return SqlError("find contract");
+  ContractRow r{sqlite3_column_int64(st.st, 0), std::string(ColText(st.st, 1)), sqlite3_column_int64(st.st, 2),
+                std::string(ColText(st.st, 3)), std::string(ColText(st.st, 4))};
+  return std::optional<ContractRow>(r);
+}
+
+Result<std::vector<ContractRow>> Ledger::Contracts() {
+  Stmt st;
+  if (sqlite3_prepare_v2(db_, "SELECT seq, contract, version, vendor, sha256 FROM contracts ORDER BY seq", -1, &st.st, nullptr) != SQLITE_OK)
+    return SqlError("list contracts");
+  std::vector<ContractRow> out;
+  int rc;
+  while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
+    out.push_back({sqlite3_column_int64(st.st, 0), std::string(ColText(st.st, 1)), sqlite3_column_int64(st.st, 2),
+                   std::string(ColText(st.st, 3)), std::string(ColText(st.st, 4))});
+  }
+  if (rc != SQLITE_DONE) return SqlError("list contracts");
+  return out;
+}
+
+Result<Head> Ledger::PutContract(const ContractRow& row, std::string_view payload) {
+  auto h = Append(kKindContract, payload);
+  if (!h.ok()) return h;
+  Stmt st;
+  if (sqlite3_prepare_v2(db_, "INSERT INTO contracts(seq, contract, version, vendor, sha256) VALUES(?1, ?2, ?3, ?4, ?5)", -1, &st.st, nullptr) != SQLITE_OK)
+    return SqlError("insert contract");
+  sqlite3_bind_int64(st.st, 1, h->seq);
+  BindText(st.st, 2, row.contract);
+  sqlite3_bind_int64(st.st, 3, row.version);
+  BindText(st.st, 4, row.vendor);
+  BindText(st.st, 5, row.sha256);
+  if (sqlite3_step(st.st) != SQLITE_DONE) return SqlError("insert contract");
+  return h;
+}
+
+Result<std::vector<StatementRow>> Ledger::Statements(std::string_view contract) {
+  Stmt st;
+  if (sqlite3_prepare_v2(db_, "SELECT seq, contract, period, version FROM statements WHERE contract = ?1 ORDER BY seq", -1, &st.st, nullptr) != SQLITE_OK)
+    return SqlError("list statements");
+  BindText(st.st, 1, contract);
+  std::vector<StatementRow> out;
+  int rc;
+  while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
+    out.push_back({sqlite3_column_int64(st.st, 0), std::string(ColText(st.st, 1)), std::string(ColText(st.st, 2)),
+                   sqlite3_column_int64(st.st, 3)});
+  }
+  if (rc != SQLITE_DONE) return SqlError("list statements");
+  return out;
+}
+
+Result<Head> Ledger::PutStatement(const StatementRow& row, std::string_view payload) {
+  auto h = Append(kKindStatement, payload);
+  if (!h.ok()) return h;
+  Stmt st;
+  if (sqlite3_prepare_v2(db_, "INSERT INTO statements(seq, contract, period, version) VALUES(?1, ?2, ?3, ?4)", -1, &st.st, nullptr) != SQLITE_OK)
+    return SqlError("insert statement");
+  sqlite3_bind_int64(st.st, 1, h->seq);
+  BindText(st.st, 2, row.contract);
+  BindText(st.st, 3, row.period);
+  sqlite3_bind_int64(st.st, 4, row.version);
+  if (sqlite3_step(st.st) != SQLITE_DONE) return SqlError("insert statement");
+  return h;
+}
+
+Result<int64_t> Ledger::RecordCount() {
+  Stmt st;
+  if (sqlite3_prepare_v2(db_, "SELECT count(*) FROM records", -1, &st.st, nullptr) != SQLITE_OK || sqlite3_step(st.st) != SQLITE_ROW)
+    return SqlError("count records");
+  return sqlite3_column_int64(st.st, 0);
+}
+
+Status Ledger::ScanRecords(std::string_view vendor, int64_t max_seq, const std::function<bool(const RecordRow&)>& fn) {
+  Stmt st;
+  if (sqlite3_prepare_v2(db_,
+                         "SELECT seq, id, revision, occurred_ns FROM records WHERE vendor = ?1 AND seq <= ?2 "
+                         "ORDER BY vendor, id, revision",
+                         -1, &st.st, nullptr) != SQLITE_OK)
+    return SqlError("scan records");
+  BindText(st.st, 1, vendor);
+  sqlite3_bind_int64(st.st, 2, max_seq);
+  int rc;
+  RecordRow row;
+  while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
+    row.seq = sqlite3_column_int64(st.st, 0);
+    row.id = ColText(st.st, 1);
+    row.revision = sqlite3_column_int64(st.st, 2);
+    row.occurred_ns = sqlite3_column_int64(st.st, 3);
+    if (!fn(row)) return Status::Ok();
+  }
+  if (rc != SQLITE_DONE) return SqlError("scan records");
+  return Status::Ok();
+}
+
+namespace {
+
+// A cursor over one derived table in seq order.
+struct DerivedCursor {
+  Stmt st;
+  bool has_row = false;
+  int64_t seq = 0;
+  void Next() {
+    has_row = sqlite3_step(st.st) == SQLITE_ROW;
+    seq = has_row ? sqlite3_column_int64(st.st, 0) : 0;
+  }
+};
+
+}  // namespace
+
+Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
+                                    const std::function<void(int64_t, int64_t)>& progress) {
+  bool own_tx = !in_tx_;
+  if (own_tx) {
+    if (auto s = BeginRead(); !s.ok()) return s;
+  }
+  struct Guard {
+    Ledger* l;
+    bool own;
+    ~Guard() { if (own) l->Rollback(); }
+  } guard{this, own_tx};
+
+  VerifyReport rep;
+  Stmt entries;
+  if (sqlite3_prepare_v2(db_, "SELECT seq, kind, payload, prev_hash, hash FROM entries ORDER BY seq", -1, &entries.st, nullptr) != SQLITE_OK)
+    return SqlError("verify");
+  DerivedCursor contracts, records, statements;
+  if (sqlite3_prepare_v2(db_, "SELECT seq, contract, version, vendor, sha256 FROM contracts ORDER BY seq", -1, &contracts.st.st, nullptr) != SQLITE_OK ||
+      sqlite3_prepare_v2(db_, "SELECT seq, vendor, id, revision, occurred_ns FROM records ORDER BY seq", -1, &records.st.st, nullptr) != SQLITE_OK ||
+      sqlite3_prepare_v2(db_, "SELECT seq, contract, period, version FROM statements ORDER BY seq", -1, &statements.st.st, nullptr) != SQLITE_OK)
+    return SqlError("verify");
+  contracts.Next();
+  records.Next();
+  statements.Next();
+  int64_t total = head_.seq;
+
+  auto bad = [&](int64_t seq, std::string why) {
+    rep.ok = false;
+    rep.first_bad = seq;
+    rep.reason = std::move(why);
+    return rep;
+  };
+  Hash prev{};
+  int64_t expected = 1;
+  std::vector<FlatMember> members;
+  size_t count = 0;
+  std::string err;
+  int rc;
+  while ((rc = sqlite3_step(entries.st)) == SQLITE_ROW) {
+    int64_t seq = sqlite3_column_int64(entries.st, 0);
+    if (seq != expected) return bad(expected, seq > expected ? fmt::format("entry {} is missing (the next entry is {})", expected, seq)
+                                                             : fmt::format("entry {} has a non-increasing sequence number", seq));
+    std::string_view kind = ColText(entries.st, 1);
+    std::string_view payload = ColBlob(entries.st, 2);
+    Hash stored_prev, stored_hash;
+    if (!ColHash(entries.st, 3, stored_prev)) return bad(seq, "prev_hash is not 32 bytes");
+    if (!ColHash(entries.st, 4, stored_hash)) return bad(seq, "hash is not 32 bytes");
+    if (stored_prev != prev) return bad(seq, "prev_hash does not match the hash of the previous entry (an entry was removed, reordered or rewritten)");
+    if (sqlite3_column_type(entries.st, 1) != SQLITE_TEXT || sqlite3_column_type(entries.st, 2) != SQLITE_BLOB)
+      return bad(seq, "kind or payload has the wrong storage type");
+    Hash h = EntryHash(seq, kind, prev, payload);
+    if (h != stored_hash) return bad(seq, "hash does not match the entry's contents (the entry was changed)");
+
+    // The derived row this entry implies.
+    if (records.has_row && records.seq < seq) return bad(records.seq, "the records table has a row with no record entry");
+    if (contracts.has_row && contracts.seq < seq) return bad(contracts.seq, "the contracts table has a row with no contract entry");
+    if (statements.has_row && statements.seq < seq) return bad(statements.seq, "the statements table has a row with no statement entry");
+    if (kind == kKindRecord) {
+      if (!ParseFlatObject(payload, members, count, err)) return bad(seq, "record payload is not a flat JSON object: " + err);
+      std::string_view vendor, id, occurred;
+      int64_t revision = -1;
+      for (size_t i = 0; i < count; ++i) {
+        const auto& m = members[i];
+        if (m.key == "vendor") vendor = m.text;
+        else if (m.key == "id") id = m.text;
+        else if (m.key == "occurred_at") occurred = m.text;
+        else if (m.key == "revision" && m.kind == FlatMember::Kind::kInt) revision = std::stoll(m.text);
+      }
+      auto ts = ParseTimestamp(occurred);
+      if (vendor.empty() || id.empty() || revision < 0 || !ts.ok()) return bad(seq, "record payload lacks vendor, id, revision or occurred_at");
+      if (!records.has_row || records.seq != seq) return bad(seq, "the records table has no row for this record entry");
+      if (ColText(records.st.st, 1) != vendor || ColText(records.st.st, 2) != id || sqlite3_column_int64(records.st.st, 3) != revision ||
+          sqlite3_column_int64(records.st.st, 4) != ts->ns)
+        return bad(seq, "the records table row differs from the record entry");
+      records.Next();
+    } else if (kind == kKindContract || kind == kKindStatement) {
+      nlohmann::json j = nlohmann::json::parse(payload.begin(), payload.end(), nullptr, false);
+      if (j.is_discarded() || !j.is_object()) return bad(seq, fmt::format("{} payload is not JSON", kind));
+      try {
+        if (kind == kKindContract) {
+          std::string text = j.at("text").get<std::string>();
+          std::string sha = j.at("sha256").get<std::string>();
+          if (ToHex(Sha256(text)) != sha) return bad(seq, "contract sha256 does not match its text");
+          if (!contracts.has_row || contracts.seq != seq) return bad(seq, "the contracts table has no row for this contract entry");
+          if (ColText(contracts.st.st, 1) != j.at("contract").get<std::string>() || sqlite3_column_int64(contracts.st.st, 2) != j.at("version").get<int64_t>() ||
+              ColText(contracts.st.st, 3) != j.at("vendor").get<std::string>() || ColText(contracts.st.st, 4) != sha)
+            return bad(seq, "the contracts table row differs from the contract entry");
+          contracts.Next();
+        } else {
+          if (!statements.has_row || statements.seq != seq) return bad(seq, "the statements table has no row for this statement entry");
+          if (ColText(statements.st.st, 1) != j.at("contract").get<std::string>() || ColText(statements.st.st, 2) != j.at("period").get<std::string>() ||
+              sqlite3_column_int64(statements.st.st, 3) != j.at("version").get<int64_t>())
+            return bad(seq, "the statements table row differs from the statement entry");
+          statements.Next();
+        }
+      } catch (const nlohmann::json::exception& e) {
+        return bad(seq, fmt::format("{} payload lacks a field: {}", kind, e.what()));
+      }
+    } else {
+      return bad(seq, fmt::format("unknown entry kind '{}'", kind));
+    }
+    prev = h;
+    rep.entries = seq;
+    rep.head = {seq, h};
+    ++expected;
+    if (progress && (seq & 0xffff) == 0) progress(seq, total);
+  }
+  if (rc != SQLITE_DONE) return SqlError("verify");
+  if (records.has_row) return bad(records.seq, "the records table has a row with no record entry");
+  if (contracts.has_row) return bad(contracts.seq, "the contracts table has a row with no contract entry");
+  if (statements.has_row) return bad(statements.seq, "the statements table has a row with no statement entry");
+  if (expect) {
+    if (expect->seq > rep.entries)
+      return bad(rep.entries + 1, fmt::format("the ledger ends at entry {} but the anchor is entry {}: entries were removed (truncation)", rep.entries, expect->seq));
+    if (expect->seq >= 1) {
+      auto e = GetEntry(expect->seq);
+      if (!e.ok()) return e.status();
+      if (e->hash != expect->hash)
+        return bad(expect->seq, fmt::format("entry {} does not have the anchored hash: the ledger was rewritten", expect->seq));
+    }
+  }
+  return rep;
+}
+
+}  // namespace reckon

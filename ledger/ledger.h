@@ -1,0 +1,165 @@
+// Ledger: the append-only, hash-chained SQLite file (docs/ledger-format.md).
+//
+// Invariants:
+//  * `entries` is the source of truth: seq is 1, 2, 3, ... without gaps;
+//    entry n stores prev_hash = hash of entry n-1 (32 zero bytes for n = 1)
+//    and hash = EntryHash(seq, kind, prev_hash, payload) over the exact
+//    payload bytes stored.
+//  * `records`, `contracts` and `statements` are derived: each row is a
+//    function of one entry (rowid = that entry's seq) and Verify() rebuilds
+//    and compares them. Settlement reads only rows whose entries are chained.
+//  * Triggers refuse UPDATE and DELETE on every table; the connection runs
+//    in SQLite's defensive mode, WAL journal, synchronous=FULL.
+//  * Writers take the write lock with BEGIN IMMEDIATE, waiting at most
+//    kBusyTimeoutMs for another writer, so two writers serialize on one
+//    chain. Nothing is visible to others until Commit().
+#pragma once
+
+#include "dsl/status.h"
+#include "ledger/chain.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace reckon {
+
+inline constexpr int kBusyTimeoutMs = 60000;   // wait for another writer at most this long
+inline constexpr int kLedgerFormat = 1;        // PRAGMA user_version of the schema
+inline constexpr int kLedgerApplicationId = 0x52434b4e;  // "RCKN"
+
+// Entry kinds.
+inline constexpr std::string_view kKindContract = "contract";
+inline constexpr std::string_view kKindRecord = "record";
+inline constexpr std::string_view kKindStatement = "statement";
+
+struct Head {
+  int64_t seq = 0;
+  Hash hash{};
+  std::string ToString() const { return std::to_string(seq) + ":" + ToHex(hash); }
+};
+// "SEQ:HEX" as printed by Head::ToString.
+std::optional<Head> ParseHead(std::string_view text);
+
+struct Entry {
+  int64_t seq = 0;
+  std::string kind;
+  std::string payload;
+  Hash prev_hash{};
+  Hash hash{};
+};
+
+struct ContractRow {
+  int64_t seq = 0;
+  std::string contract;
+  int64_t version = 0;
+  std::string vendor;
+  std::string sha256;   // hex of the contract text
+};
+
+struct StatementRow {
+  int64_t seq = 0;
+  std::string contract;
+  std::string period;
+  int64_t version = 0;
+};
+
+// One row of the derived records table, as the settlement scan sees it.
+struct RecordRow {
+  int64_t seq = 0;
+  std::string_view id;
+  int64_t revision = 0;
+  int64_t occurred_ns = 0;
+};
+
+struct VerifyReport {
+  bool ok = true;
+  int64_t entries = 0;
+  Head head;
+  int64_t first_bad = 0;   // seq of the first bad entry (0 when ok)
+  std::string reason;
+};
+
+enum class PutResult { kInserted, kDuplicate, kConflict };
+
+class Ledger {
+ public:
+  enum class Mode { kReadWrite, kReadOnly };
+  // Opens (and for kReadWrite creates) the ledger. kReadOnly on a missing
+  // file is an error naming the path.
+  static Result<std::unique_ptr<Ledger>> Open(const std::string& path, Mode mode);
+  ~Ledger();
+  Ledger(const Ledger&) = delete;
+  Ledger& operator=(const Ledger&) = delete;
+
+  const std::string& path() const { return path_; }
+
+  // Transactions. BeginWrite takes the write lock (BEGIN IMMEDIATE) and loads
+  // the head; BeginRead gives a consistent snapshot.
+  Status BeginWrite();
+  Status BeginRead();
+  Status Commit();
+  void Rollback();
+  bool in_transaction() const { return in_tx_; }
+
+  // The head as of the current transaction (or the latest committed one).
+  Result<Head> ReadHead();
+  const Head& head() const { return head_; }
+
+  // Appends an entry (inside a write transaction) and advances the head.
+  Result<Head> Append(std::string_view kind, std::string_view payload);
+
+  // Records: appends the record entry and its derived row unless the key
+  // exists. On kDuplicate / kConflict nothing is written and *existing_seq
+  // is the stored revision's entry.
+  Result<PutResult> PutRecord(std::string_view vendor, std::string_view id, int64_t revision, int64_t occurred_ns,
+                              std::string_view payload, int64_t* existing_seq);
+
+  // Contracts.
+  Result<std::optional<ContractRow>> FindContract(std::string_view contract, int64_t version);
+  Result<std::vector<ContractRow>> Contracts();   // ordered by seq
+  Result<Head> PutContract(const ContractRow& row, std::string_view payload);
+
+  // Statements.
+  Result<std::vector<StatementRow>> Statements(std::string_view contract);  // ordered by seq
+  Result<Head> PutStatement(const StatementRow& row, std::string_view payload);
+
+  // Entries.
+  Result<Entry> GetEntry(int64_t seq);
+  Result<int64_t> RecordCount();
+  // Streams the vendor's records with seq <= max_seq ordered by (id,
+  // revision). The callback returns false to stop.
+  Status ScanRecords(std::string_view vendor, int64_t max_seq, const std::function<bool(const RecordRow&)>& fn);
+
+  // Recomputes every hash and every derived table (optionally against an
+  // anchor). Runs in its own read transaction.
+  Result<VerifyReport> Verify(const std::optional<Head>& expect = std::nullopt,
+                              const std::function<void(int64_t done, int64_t total)>& progress = nullptr);
+
+  sqlite3* db() { return db_; }
+
+ private:
+  Ledger() = default;
+  Status Exec(const char* sql);
+  Status Prepare(sqlite3_stmt** st, const char* sql);
+  Status SqlError(std::string_view what);
+
+  std::string path_;
+  sqlite3* db_ = nullptr;
+  bool in_tx_ = false;
+  bool write_tx_ = false;
+  Head head_;
+  sqlite3_stmt* append_ = nullptr;
+  sqlite3_stmt* put_record_ = nullptr;
+  sqlite3_stmt* find_record_ = nullptr;
+  sqlite3_stmt* get_entry_ = nullptr;
+};
+
+}  // namespace reckon

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs one golden case: tests/golden/CASE/{cmd,expected,...}.
+#
+# Every file of the case folder is copied to a fresh temporary directory;
+# each line of `cmd` (blank lines and # comments skipped) runs there with
+# `reckon` meaning the binary under test; the transcript -- "$ line", the
+# command's stdout and stderr, "[exit N]" -- must equal `expected` byte for
+# byte. UPDATE_GOLDEN=1 rewrites `expected` instead (review the diff!).
+set -uo pipefail
+bin=$(realpath "$1"); case_dir=$(realpath "$2")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp -r "$case_dir"/. "$work"/
+cd "$work"
+export RECKON_BIN="$bin"
+reckon() { "$RECKON_BIN" "$@"; }
+export -f reckon
+unset RECKON_LEDGER
+actual="$work/.actual"
+: > "$actual"
+while IFS= read -r line || [ -n "$line" ]; do
+  [[ -z "$line" || "$line" == \#* ]] && continue
+  printf '$ %s\n' "$line" >> "$actual"
+  bash -c "$line" >> "$actual" 2>&1 < /dev/null
+  printf '[exit %d]\n' "$?" >> "$actual"
+done < "$case_dir/cmd"
+if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+  cp "$actual" "$case_dir/expected"
+  echo "updated $case_dir/expected"
+  exit 0
+fi
+if ! diff -u "$case_dir/expected" "$actual"; then
+  echo "golden case $(basename "$case_dir") differs (UPDATE_GOLDEN=1 to accept)" >&2
+  exit 1
+fi
