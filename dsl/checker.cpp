@@ -26,8 +26,9 @@ std::vector<std::string> VisibleNames(const CheckEnv& env, ExprContext ctx) {
     for (auto& f : k.fields) out.push_back(f.name);
     return out;
   }
-  for (size_t i = 0; i < k.metrics.size(); ++i)
-    if (env.metric_types && i < env.metric_types->size()) out.push_back(k.metrics[i].name);
+  // Every metric, also those not checked yet: while metrics are checked in
+  // dependency order, a misspelt name may mean one defined further down.
+  for (auto& m : k.metrics) out.push_back(m.name);
   for (auto& b : k.baselines) out.push_back("baselines." + b.name);
   for (auto p : {"period.days", "period.hours", "period.minutes", "period.seconds"}) out.push_back(p);
   if (env.allow_fees) out.push_back("fees");
@@ -86,7 +87,7 @@ std::optional<Type> CheckName(Expr& e, Ctx& c, ExprContext ctx) {
   }
   if (n == "fees")
     c.Error(e, "'fees' can only be used in penalties, rewards and caps");
-  else if (n.rfind("window.", 0) == 0)
+  else if (n.rfind("window.", 0) == 0 && !c.env.allow_window)
     c.Error(e, fmt::format("'{}' can only be used in caps.penalties.window.limit", n));
   else {
     std::string hint = Suggest(n, VisibleNames(c.env, ctx));
@@ -364,6 +365,12 @@ std::optional<Type> Check(Expr& e, const CheckEnv& env, std::vector<ExprError>& 
 
 void CollectNames(const Expr& e, std::vector<const Expr*>& names) {
   if (e.kind == Expr::Kind::kName) names.push_back(&e);
+  if (e.kind == Expr::Kind::kCall && AggregateOf(e.name)) {
+    // Aggregate value and filter arguments see record fields only (a field
+    // may share a metric's name); percentile's p is the one outside name.
+    if (*AggregateOf(e.name) == AggregateFunc::kPercentile && e.args.size() >= 2) CollectNames(*e.args[1], names);
+    return;
+  }
   for (auto& a : e.args) CollectNames(*a, names);
 }
 

@@ -34,7 +34,8 @@ struct CheckEnv {
 // when there was an error.
 std::optional<Type> Check(Expr& e, const CheckEnv& env, std::vector<ExprError>& errors);
 
-// The metric names an expression mentions (for dependency ordering).
+// The names an expression mentions outside aggregate value/filter arguments
+// (those see record fields only): the candidates for metric dependencies.
 void CollectNames(const Expr& e, std::vector<const Expr*>& names);
 
 // Edit distance based suggestion: the closest candidate within distance 2

@@ -1,10 +1,13 @@
 // Contract loader: YAML text -> typed Contract, reporting every problem.
 //
 // The loader walks the YAML tree once, checking keys against the allowed set
-// for each mapping (unknown -> "did you mean"), reading numbers from scalar
-// text as exact decimals, and parsing expressions with positions mapped back
-// into the file. Metrics are then ordered by dependency and all expressions
-// are type-checked in their contexts. Nothing is thrown past this file.
+// for each mapping (unknown -> "did you mean", then read as the suggested key
+// so one typo gives one diagnostic), reading numbers from scalar text as
+// exact decimals, and parsing expressions with positions mapped back into the
+// file (through quotes and escapes). Metrics are then ordered by dependency
+// (metric indices held by fees and schedules are remapped to that order) and
+// all expressions are type-checked in their contexts. Nothing is thrown past
+// this file.
 #include "dsl/contract.h"
 
 #include "dsl/checker.h"
@@ -157,7 +160,34 @@ class Loader {
   SourcePos Pos(const YAML::Node& n) const {
     auto m = n.Mark();
     if (m.line < 0) return {path_, 0, 0};
+    if (n.IsNull() && m.pos >= 0) {
+      // An empty value: yaml-cpp marks the token after it, often on a later
+      // line. Point just after the ':' or '-' that introduced it instead.
+      size_t i = std::min(size_t(m.pos) + Bom(), text_.size());
+      bool crossed_line = i == text_.size();
+      while (i > 0) {
+        char c = text_[i - 1];
+        if (c == '\n') crossed_line = true;
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') { --i; continue; }
+        size_t ls = text_.rfind('\n', i - 1);
+        ls = ls == std::string::npos ? 0 : ls + 1;
+        size_t hash = text_[ls] == '#' ? ls : text_.find(" #", ls);  // a comment ending that line
+        if (crossed_line && hash != std::string::npos && hash < i) { i = hash; continue; }
+        break;
+      }
+      if (crossed_line && i > 0 && (text_[i - 1] == ':' || text_[i - 1] == '-')) return PosOfByte(i);
+    }
     return {path_, m.line + 1, m.column + 1};
+  }
+  // yaml-cpp's marks do not count a UTF-8 byte order mark.
+  size_t Bom() const { return text_.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0; }
+  // Line and column (in bytes, not counting a BOM) of text_[sp].
+  SourcePos PosOfByte(size_t sp) const {
+    int line = 1, col = 1;
+    for (size_t i = Bom(); i < sp && i < text_.size(); ++i) {
+      if (text_[i] == '\n') { ++line; col = 1; } else ++col;
+    }
+    return {path_, line, col};
   }
   void Error(SourcePos p, std::string msg) { diags_.push_back({std::move(p), std::move(msg)}); }
   void Error(const YAML::Node& n, std::string msg) { Error(Pos(n), std::move(msg)); }
@@ -171,6 +201,8 @@ class Loader {
       return std::nullopt;
     }
     Fields out;
+    std::set<std::string> written;
+    for (auto it = n.begin(); it != n.end(); ++it) if (it->first.IsScalar()) written.insert(it->first.Scalar());
     for (auto it = n.begin(); it != n.end(); ++it) {
       const YAML::Node& key = it->first;
       if (!key.IsScalar()) { Error(key, fmt::format("keys in {} must be plain names", what)); continue; }
@@ -179,6 +211,10 @@ class Loader {
         std::string hint = Suggest(name, allowed);
         Error(key, fmt::format("unknown key '{}' in {}{}", name, what,
                                hint.empty() ? fmt::format(" (allowed: {})", fmt::join(allowed, ", ")) : fmt::format("; did you mean '{}'?", hint)));
+        // Read a misspelt key as the one it most likely means (when that is
+        // not written too): its value is still checked, and the key is not
+        // also reported missing, nor everything that depends on it.
+        if (!hint.empty() && !written.count(hint) && !out.count(hint)) out[hint] = {key, it->second};
         continue;
       }
       if (out.count(name)) { Error(key, fmt::format("key '{}' appears twice in {}", name, what)); continue; }
@@ -238,30 +274,60 @@ class Loader {
     return d;
   }
 
+  // The escape sequence at text_[sp] ('\\') in a double-quoted scalar:
+  // (bytes written, bytes of the value it stands for). \xNN, \uNNNN and
+  // \UNNNNNNNN stand for one code point in UTF-8; a backslash before a line
+  // break joins the lines (the break and the next line's indent vanish).
+  std::pair<size_t, size_t> DoubleQuotedEscape(size_t sp) const {
+    char e = text_[sp + 1];
+    if (e == '\n' || e == '\r') {
+      size_t j = sp + 1;
+      while (j < text_.size() && (text_[j] == '\n' || text_[j] == '\r' || text_[j] == ' ' || text_[j] == '\t')) ++j;
+      return {j - sp, 0};
+    }
+    size_t digits = e == 'x' ? 2 : e == 'u' ? 4 : e == 'U' ? 8 : 0;
+    if (digits == 0 || sp + 2 + digits > text_.size()) return {2, 1};
+    uint32_t cp = 0;
+    for (size_t i = 0; i < digits; ++i) {
+      char h = text_[sp + 2 + i];
+      int v = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+      if (v < 0) return {2, 1};
+      cp = cp * 16 + uint32_t(v);
+    }
+    return {2 + digits, cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4};
+  }
+
   // Position in the file of byte `offset` of the scalar's value.
   SourcePos ExprPos(const YAML::Node& n, const std::string& value, size_t offset) {
     auto m = n.Mark();
     if (m.pos < 0 || size_t(m.pos) >= text_.size()) return Pos(n);
-    size_t sp = size_t(m.pos);
+    size_t sp = size_t(m.pos) + Bom();
+    if (sp >= text_.size()) return Pos(n);
     char first = text_[sp];
-    if (first == '"' || first == '\'') ++sp;
+    char quote = 0;
+    if (first == '"' || first == '\'') quote = text_[sp++];
     else if (first == '|' || first == '>') {
       while (sp < text_.size() && text_[sp] != '\n') ++sp;
     }
     size_t vi = 0;
     while (sp < text_.size() && vi < offset) {
       char sc = text_[sp];
+      // Escapes: '' in a single-quoted scalar, \x in a double-quoted one
+      // (written with more bytes than the value has).
+      if (quote == '\'' && sc == '\'' && sp + 1 < text_.size() && text_[sp + 1] == '\'') { sp += 2; ++vi; continue; }
+      if (quote == '"' && sc == '\\' && sp + 1 < text_.size()) {
+        auto [src_len, value_len] = DoubleQuotedEscape(sp);
+        sp += src_len;
+        vi += value_len;
+        continue;
+      }
       if (vi < value.size() && sc == value[vi]) { ++sp; ++vi; continue; }
       if (sc == ' ' || sc == '\n' || sc == '\r' || sc == '\t') { ++sp; continue; }
       if (vi < value.size() && value[vi] == ' ') { ++vi; continue; }
       ++sp; ++vi;  // an escape sequence in a quoted scalar
     }
     while (sp < text_.size() && (text_[sp] == '\n' || text_[sp] == ' ' || text_[sp] == '\r') && offset < value.size() && value[offset] != ' ') ++sp;
-    int line = 1, col = 1;
-    for (size_t i = 0; i < sp && i < text_.size(); ++i) {
-      if (text_[i] == '\n') { ++line; col = 1; } else ++col;
-    }
-    return {path_, line, col};
+    return PosOfByte(sp);
   }
 
   // Parses (not yet checks) an expression scalar.
@@ -535,12 +601,23 @@ class Loader {
       order.push_back(i);
     };
     for (size_t i = 0; i < n; ++i) visit(i);
-    if (cyclic) return;
     std::vector<Metric> sorted;
     std::vector<YAML::Node> keys;
-    for (size_t i : order) { sorted.push_back(std::move(ms[i])); keys.push_back(metric_keys_[i]); }
+    std::vector<int> new_index(n);
+    for (size_t i : order) {
+      new_index[i] = int(sorted.size());
+      sorted.push_back(std::move(ms[i]));
+      keys.push_back(metric_keys_[i]);
+    }
     ms = std::move(sorted);
     metric_keys_ = std::move(keys);
+    // Fees and schedules named their metric by its place in the file.
+    for (auto& fee : k_->fees) if (fee.per_metric >= 0) fee.per_metric = new_index[size_t(fee.per_metric)];
+    for (auto& r : k_->penalties) if (r.schedule_metric >= 0) r.schedule_metric = new_index[size_t(r.schedule_metric)];
+    // After a cycle (reported above) every metric is visible to every other
+    // (all are numbers), so that the metrics' other problems are still
+    // reported and rules using them do not see "unknown name" errors.
+    if (cyclic) metric_types_.assign(n, Type::kNumber);
     for (size_t i = 0; i < ms.size(); ++i) {
       CheckEnv env;
       env.context = ExprContext::kMetric;
@@ -549,7 +626,7 @@ class Loader {
       env.used_fields = &used_fields_;
       CheckExpr(ms[i].src, env, Type::kNumber, fmt::format("metric '{}'", ms[i].name));
       ms[i].type = Type::kNumber;
-      metric_types_.push_back(Type::kNumber);
+      if (!cyclic) metric_types_.push_back(Type::kNumber);
     }
   }
 

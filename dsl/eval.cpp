@@ -208,7 +208,7 @@ int Prec(const Expr& e) {
 
 void ExplainNode(const Expr& e, const EvalScope& s, std::string& out, int parent_prec, bool right) {
   int p = Prec(e);
-  bool paren = p < parent_prec || (right && p == parent_prec && p != 8);
+  bool paren = p < parent_prec || (p == parent_prec && p != 8 && (right || p == 4));  // as ExprText
   if (paren) out += '(';
   switch (e.kind) {
     case Expr::Kind::kLiteral: out += e.name.empty() ? ValueText(e.literal) : e.name; break;

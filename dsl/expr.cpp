@@ -127,7 +127,7 @@ class Lexer {
     std::string out;
     while (j < s_.size() && s_[j] != '"') {
       if (s_[j] == '\\') {
-        if (j + 1 >= s_.size()) break;
+        if (j + 1 >= s_.size()) { j = s_.size(); break; }  // a trailing '\' escapes nothing: unterminated
         char e = s_[j + 1];
         if (e == '"' || e == '\\') out += e;
         else if (e == 'n') out += '\n';
@@ -212,14 +212,14 @@ class Parser {
 
   ExprPtr ParseOr(int d) {
     if (!DepthOk(d)) return nullptr;
-    ExprPtr l = ParseAnd(d + 1);
-    while (!failed_ && IsWord("or")) { size_t off = l->offset; Advance(); l = Binary(Op::kOr, off, std::move(l), ParseAnd(d + 1)); }
+    ExprPtr l = ParseAnd(d);
+    while (!failed_ && IsWord("or")) { size_t off = l->offset; Advance(); l = Binary(Op::kOr, off, std::move(l), ParseAnd(d)); }
     return failed_ ? nullptr : std::move(l);
   }
   ExprPtr ParseAnd(int d) {
     if (!DepthOk(d)) return nullptr;
-    ExprPtr l = ParseNot(d + 1);
-    while (!failed_ && IsWord("and")) { size_t off = l->offset; Advance(); l = Binary(Op::kAnd, off, std::move(l), ParseNot(d + 1)); }
+    ExprPtr l = ParseNot(d);
+    while (!failed_ && IsWord("and")) { size_t off = l->offset; Advance(); l = Binary(Op::kAnd, off, std::move(l), ParseNot(d)); }
     return failed_ ? nullptr : std::move(l);
   }
   ExprPtr ParseNot(int d) {
@@ -231,11 +231,11 @@ class Parser {
       e->args.push_back(ParseNot(d + 1));
       return failed_ ? nullptr : std::move(e);
     }
-    return ParseCmp(d + 1);
+    return ParseCmp(d);
   }
   ExprPtr ParseCmp(int d) {
     if (!DepthOk(d)) return nullptr;
-    ExprPtr l = ParseAdd(d + 1);
+    ExprPtr l = ParseAdd(d);
     if (failed_) return nullptr;
     static const std::pair<std::string_view, Op> kOps[] = {
         {"==", Op::kEq}, {"!=", Op::kNe}, {"<", Op::kLt}, {"<=", Op::kLe}, {">", Op::kGt}, {">=", Op::kGe}};
@@ -245,7 +245,7 @@ class Parser {
     if (!op) return l;
     size_t off = l->offset;
     Advance();
-    ExprPtr r = ParseAdd(d + 1);
+    ExprPtr r = ParseAdd(d);
     if (failed_) return nullptr;
     for (auto& [t, o] : kOps) {
       if (IsOp(t) || IsWord("in")) {
@@ -257,23 +257,23 @@ class Parser {
   }
   ExprPtr ParseAdd(int d) {
     if (!DepthOk(d)) return nullptr;
-    ExprPtr l = ParseMul(d + 1);
+    ExprPtr l = ParseMul(d);
     while (!failed_ && (IsOp("+") || IsOp("-"))) {
       Op op = IsOp("+") ? Op::kAdd : Op::kSub;
       size_t off = l->offset;
       Advance();
-      l = Binary(op, off, std::move(l), ParseMul(d + 1));
+      l = Binary(op, off, std::move(l), ParseMul(d));
     }
     return failed_ ? nullptr : std::move(l);
   }
   ExprPtr ParseMul(int d) {
     if (!DepthOk(d)) return nullptr;
-    ExprPtr l = ParseUnary(d + 1);
+    ExprPtr l = ParseUnary(d);
     while (!failed_ && (IsOp("*") || IsOp("/"))) {
       Op op = IsOp("*") ? Op::kMul : Op::kDiv;
       size_t off = l->offset;
       Advance();
-      l = Binary(op, off, std::move(l), ParseUnary(d + 1));
+      l = Binary(op, off, std::move(l), ParseUnary(d));
     }
     return failed_ ? nullptr : std::move(l);
   }
@@ -286,7 +286,7 @@ class Parser {
       e->args.push_back(ParseUnary(d + 1));
       return failed_ ? nullptr : std::move(e);
     }
-    return ParsePrimary(d + 1);
+    return ParsePrimary(d);
   }
   // Parses "(a, b, ...)" or "[a, b, ...]" items after the opening token.
   bool ParseItems(Expr& e, Tok close, int d) {
@@ -394,7 +394,10 @@ void Render(const Expr& e, std::string& out);
 
 void RenderChild(const Expr& child, int parent_prec, bool right, std::string& out) {
   int p = Precedence(child);
-  bool paren = p < parent_prec || (right && p == parent_prec && p != 8);
+  // Equal precedence: the right operand needs parentheses (left
+  // associativity), and comparisons (4) need them on both sides (they do
+  // not chain).
+  bool paren = p < parent_prec || (p == parent_prec && p != 8 && (right || p == 4));
   if (paren) out += '(';
   Render(child, out);
   if (paren) out += ')';

@@ -31,7 +31,7 @@
 namespace reckon {
 
 inline constexpr size_t kMaxExprLength = 4096;  // bytes of one expression
-inline constexpr int kMaxExprDepth = 64;        // nesting of sub-expressions
+inline constexpr int kMaxExprDepth = 64;        // nesting of (...), calls, lists, `not` and unary `-`
 inline constexpr size_t kMaxCallArgs = 32;      // arguments of one call / items of one list
 
 // A problem found at `offset` bytes into an expression's text.

@@ -23,7 +23,9 @@ std::string ValueText(const Value& v) {
     case Value::Tag::kBool: return v.b ? "true" : "false";
     case Value::Tag::kString: {
       std::string out = "\"";
-      for (char c : v.str) {
+      for (char c : v.str) {  // the escapes the expression lexer reads back
+        if (c == '\n') { out += "\\n"; continue; }
+        if (c == '\t') { out += "\\t"; continue; }
         if (c == '"' || c == '\\') out += '\\';
         out += c;
       }

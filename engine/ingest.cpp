@@ -4,6 +4,7 @@
 
 #include "dsl/contract.h"
 #include "engine/record.h"
+#include "engine/record_pipeline.h"
 #include "engine/rejects.h"
 
 #include <fmt/format.h>
@@ -100,93 +101,90 @@ Status Ingest(Ledger& ledger, const IngestOptions& opt, IngestSummary& sum, cons
   std::vector<std::pair<int64_t, size_t>> file_starts;  // (first seq, file index)
   std::map<std::string, std::vector<SettledRange>> settled;
   std::vector<std::unique_ptr<RejectsWriter>> rejects;
+  for (size_t fi = 0; fi < readers.size(); ++fi) {
+    if (opt.skip_invalid) rejects.push_back(std::make_unique<RejectsWriter>(readers[fi]->name(), opt.format ? *opt.format : *FormatOf(opt.files[fi])));
+  }
 
   auto fail_row = [&](const std::string& msg) {
     ++sum.error_count;
     if (sum.errors.size() < kMaxReportedErrors) sum.errors.push_back(msg);
   };
 
-  RawRow row;
-  Record rec;
-  std::vector<std::pair<std::string_view, std::string_view>> scratch;
-  for (size_t fi = 0; fi < readers.size(); ++fi) {
-    RowReader& reader = *readers[fi];
-    file_starts.emplace_back(ledger.head().seq + 1, fi);
-    std::unique_ptr<RejectsWriter> rw;
-    if (opt.skip_invalid) rw = std::make_unique<RejectsWriter>(reader.name(), opt.format ? *opt.format : *FormatOf(opt.files[fi]));
-    while (true) {
-      auto next = reader.Next(row);
-      if (!next.ok()) {
-        ++sum.rows;
-        std::string msg = next.status().ToString();
-        if (opt.skip_invalid && reader.recoverable()) {
-          ++sum.rejected;
-          rw->SetHeader(reader.header_raw());
-          if (auto s = rw->Write(row, next.status().message()); !s.ok()) { ledger.Rollback(); return s; }
-          continue;
+  // Stage 1 (a second thread): read rows and build canonical records.
+  // Stage 2 (this thread): duplicates, conflicts, hashing, SQLite -- in input order.
+  RecordPipeline pipe(readers, ropt, contract.get(), ledger.head());
+  size_t current_file = SIZE_MAX;
+  Status io_failure;
+  while (io_failure.ok()) {
+    RecordPipeline::Item* item = pipe.Next();
+    if (!item) break;
+    if (item->file != current_file) {
+      current_file = item->file;
+      file_starts.emplace_back(ledger.head().seq + 1, current_file);
+    }
+    RowReader& reader = *readers[item->file];
+    RejectsWriter* rw = opt.skip_invalid ? rejects[item->file].get() : nullptr;
+    ++sum.rows;
+    if (progress && (sum.rows & 0xffff) == 0) progress(sum.rows);
+    if (item->kind == RecordPipeline::Item::kReadError) {
+      if (rw && item->recoverable) {
+        ++sum.rejected;
+        rw->SetHeader(reader.header_raw());
+        io_failure = rw->Write(item->row, item->status.message());
+      } else {
+        fail_row(item->status.ToString());
+      }
+      continue;
+    }
+    Status st = item->status;
+    Record& rec = item->rec;
+    PutResult put = PutResult::kInserted;
+    int64_t existing = 0;
+    if (st.ok()) {
+      auto r = ledger.PutRecord(rec.vendor, rec.id, rec.revision, rec.occurred_at.ns, rec.payload, &existing, &item->pre);
+      if (!r.ok()) { io_failure = r.status(); break; }
+      put = *r;
+      if (put == PutResult::kConflict) {
+        std::string other = fmt::format("ledger entry {}", existing);
+        if (existing >= first_seq && size_t(existing - first_seq) < lines.size()) {
+          size_t f = 0;
+          for (auto& [start, idx] : file_starts) if (start <= existing) f = idx;
+          other = fmt::format("{}:{}", readers[f]->name(), lines[existing - first_seq]);
         }
-        fail_row(msg);
-        if (!reader.recoverable()) break;
-        continue;
-      }
-      if (!*next) break;
-      ++sum.rows;
-      if (progress && (sum.rows & 0xffff) == 0) progress(sum.rows);
-      Status st = BuildRecord(row, reader.name(), ropt, rec, scratch);
-      if (st.ok() && contract) {
-        for (auto& d : contract->fields) {
-          if (d.core) continue;
-          const std::string* text = nullptr;
-          for (auto& [n, v] : row.fields) if (n == d.name && v) text = &*v;
-          if (auto s = TypedField(d, text, nullptr); !s.ok()) {
-            st = Status::Invalid(fmt::format("{}: {}", d.name, s.message()), {reader.name(), int(row.line), 0});
-            break;
-          }
-        }
-      }
-      PutResult put = PutResult::kInserted;
-      int64_t existing = 0;
-      if (st.ok()) {
-        auto r = ledger.PutRecord(rec.vendor, rec.id, rec.revision, rec.occurred_at.ns, rec.payload, &existing);
-        if (!r.ok()) { ledger.Rollback(); return r.status(); }
-        put = *r;
-        if (put == PutResult::kConflict) {
-          std::string other = fmt::format("ledger entry {}", existing);
-          if (existing >= first_seq && size_t(existing - first_seq) < lines.size()) {
-            size_t f = 0;
-            for (auto& [start, idx] : file_starts) if (start <= existing) f = idx;
-            other = fmt::format("{}:{}", readers[f]->name(), lines[existing - first_seq]);
-          }
-          st = Status::Invalid(fmt::format("record ({}, {}, revision {}) conflicts with {}: same key, different content; "
-                                           "send a correction as a higher revision",
-                                           rec.vendor, rec.id, rec.revision, other),
-                               {reader.name(), int(row.line), 0});
-        }
-      }
-      if (!st.ok()) {
-        if (opt.skip_invalid) {
-          ++sum.rejected;
-          rw->SetHeader(reader.header_raw());
-          if (auto s = rw->Write(row, st.message()); !s.ok()) { ledger.Rollback(); return s; }
-        } else {
-          fail_row(st.ToString());
-        }
-        continue;
-      }
-      if (put == PutResult::kDuplicate) { ++sum.duplicates; continue; }
-      ++sum.accepted;
-      lines.push_back(uint32_t(std::min<int64_t>(row.line, UINT32_MAX)));
-      auto it = settled.find(rec.vendor);
-      if (it == settled.end()) {
-        auto ranges = SettledRangesFor(ledger, rec.vendor);
-        if (!ranges.ok()) { ledger.Rollback(); return ranges.status(); }
-        it = settled.emplace(rec.vendor, std::move(*ranges)).first;
-      }
-      for (auto& r : it->second) {
-        if (r.start <= rec.occurred_at && rec.occurred_at < r.end) { ++sum.late; break; }
+        st = Status::Invalid(fmt::format("record ({}, {}, revision {}) conflicts with {}: same key, different content; "
+                                         "send a correction as a higher revision",
+                                         rec.vendor, rec.id, rec.revision, other),
+                             {reader.name(), int(item->row.line), 0});
       }
     }
-    if (rw) rejects.push_back(std::move(rw));
+    if (!st.ok()) {
+      if (rw) {
+        ++sum.rejected;
+        rw->SetHeader(reader.header_raw());
+        io_failure = rw->Write(item->row, st.message());
+      } else {
+        fail_row(st.ToString());
+      }
+      continue;
+    }
+    if (put == PutResult::kDuplicate) { ++sum.duplicates; continue; }
+    ++sum.accepted;
+    lines.push_back(uint32_t(std::min<int64_t>(item->row.line, UINT32_MAX)));
+    auto it = settled.find(rec.vendor);
+    if (it == settled.end()) {
+      auto ranges = SettledRangesFor(ledger, rec.vendor);
+      if (!ranges.ok()) { io_failure = ranges.status(); break; }
+      it = settled.emplace(rec.vendor, std::move(*ranges)).first;
+    }
+    for (auto& r : it->second) {
+      if (r.start <= rec.occurred_at && rec.occurred_at < r.end) { ++sum.late; break; }
+    }
+  }
+  pipe.Stop();
+  if (!io_failure.ok()) {
+    ledger.Rollback();
+    for (auto& r : rejects) r->Discard();
+    return io_failure;
   }
   if (sum.error_count > 0) {
     ledger.Rollback();

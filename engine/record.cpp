@@ -43,17 +43,21 @@ Status BuildRecord(const RawRow& row, const std::string& file, const RecordOptio
   bool has_vendor_col = false;
   for (auto& [name, value] : row.fields) {
     const std::string* v = value ? &*value : nullptr;
-    if (name == "id") id = v;
-    else if (name == "vendor") { vendor = v; has_vendor_col = true; }
-    else if (name == "occurred_at") occurred = v;
-    else if (name == "revision") revision = v;
-    else if (name == "verified") verified = v;
-    else if (name == "void") voided = v;
-    else {
-      if (name.empty() || name.size() > kMaxFieldNameLength)
-        return FieldError(file, row.line, "field name", fmt::format("names must be 1 to {} bytes", kMaxFieldNameLength));
-      if (v) scratch.emplace_back(name, *v);
+    // Core field names, matched by length first (this runs once per cell).
+    switch (name.size()) {
+      case 2: if (name == "id") { id = v; continue; } break;
+      case 4: if (name == "void") { voided = v; continue; } break;
+      case 6: if (name == "vendor") { vendor = v; has_vendor_col = true; continue; } break;
+      case 8:
+        if (name == "revision") { revision = v; continue; }
+        if (name == "verified") { verified = v; continue; }
+        break;
+      case 11: if (name == "occurred_at") { occurred = v; continue; } break;
+      default: break;
     }
+    if (name.empty() || name.size() > kMaxFieldNameLength)
+      return FieldError(file, row.line, "field name", fmt::format("names must be 1 to {} bytes", kMaxFieldNameLength));
+    if (v) scratch.emplace_back(name, *v);
   }
   (void)has_vendor_col;
   if (!id || id->empty()) return FieldError(file, row.line, "id", "missing; every record needs a non-empty id");
@@ -112,6 +116,7 @@ Status BuildRecord(const RawRow& row, const std::string& file, const RecordOptio
   }
   std::string& p = out.payload;
   p.clear();
+  p.reserve(256 + row.raw.size() * 2);
   p += '{';
   bool first = true;
   for (auto& [k, v] : scratch) {

@@ -7,13 +7,18 @@ namespace reckon {
 
 void AppendJsonString(std::string& out, std::string_view s) {
   static const char* kHex = "0123456789abcdef";
+  // Fast path: most strings need no escaping and are copied in one go.
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(s.data());
+  size_t i = 0;
+  while (i < s.size() && p[i] >= 0x20 && p[i] != '"' && p[i] != '\\') ++i;
   out += '"';
-  size_t run = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + run, i - run);
-    run = i + 1;
+  out.append(s.data(), i);
+  if (i == s.size()) [[likely]] {
+    out += '"';
+    return;
+  }
+  for (; i < s.size(); ++i) {
+    unsigned char c = p[i];
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -23,12 +28,15 @@ void AppendJsonString(std::string& out, std::string_view s) {
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default:
-        out += "\\u00";
-        out += kHex[c >> 4];
-        out += kHex[c & 15];
+        if (c < 0x20) {
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 15];
+        } else {
+          out += char(c);
+        }
     }
   }
-  out.append(s.data() + run, s.size() - run);
   out += '"';
 }
 

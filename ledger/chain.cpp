@@ -11,11 +11,18 @@ namespace reckon {
 
 namespace {
 
+// The SHA-256 implementation, fetched once: an implicit fetch on every
+// EVP_DigestInit costs as much as hashing a short payload.
+const EVP_MD* Sha256Md() {
+  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+
 struct Hasher {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   ~Hasher() { EVP_MD_CTX_free(ctx); }
   void Init() {
-    if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) != 1) throw std::runtime_error("OpenSSL SHA-256 unavailable");
+    if (!ctx || !Sha256Md() || EVP_DigestInit_ex2(ctx, Sha256Md(), nullptr) != 1) throw std::runtime_error("OpenSSL SHA-256 unavailable");
   }
   void Update(const void* p, size_t n) { EVP_DigestUpdate(ctx, p, n); }
   Hash Final() {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 
@@ -44,12 +45,12 @@ CREATE TABLE contracts(
   sha256 TEXT NOT NULL,
   UNIQUE(contract, version));
 CREATE TABLE records(
-  seq INTEGER PRIMARY KEY,
   vendor TEXT NOT NULL,
   id TEXT NOT NULL,
   revision INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
   occurred_ns INTEGER NOT NULL,
-  UNIQUE(vendor, id, revision));
+  PRIMARY KEY(vendor, id, revision)) WITHOUT ROWID;
 CREATE TABLE statements(
   seq INTEGER PRIMARY KEY,
   contract TEXT NOT NULL,
@@ -74,8 +75,9 @@ std::string_view ColBlob(sqlite3_stmt* st, int i) {
   return p ? std::string_view(p, size_t(sqlite3_column_bytes(st, i))) : std::string_view();
 }
 bool ColHash(sqlite3_stmt* st, int i, Hash& out) {
+  if (sqlite3_column_type(st, i) != SQLITE_BLOB) return false;  // before any conversion
   auto b = ColBlob(st, i);
-  if (sqlite3_column_type(st, i) != SQLITE_BLOB || b.size() != 32) return false;
+  if (b.size() != 32) return false;
   std::memcpy(out.data(), b.data(), 32);
   return true;
 }
@@ -116,7 +118,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, Mode mode)
   bool exists = std::filesystem::exists(path);
   if (mode == Mode::kReadOnly && !exists)
     return Status::Invalid(fmt::format("ledger '{}' does not exist; ingest records or settle a contract first, or pass --ledger", path));
-  int flags = SQLITE_OPEN_FULLMUTEX | (mode == Mode::kReadOnly ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  int flags = SQLITE_OPEN_NOMUTEX | (mode == Mode::kReadOnly ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   if (sqlite3_open_v2(path.c_str(), &l->db_, flags, nullptr) != SQLITE_OK) {
     std::string msg = l->db_ ? sqlite3_errmsg(l->db_) : "out of memory";
     return Status::Io(fmt::format("cannot open ledger '{}': {}", path, msg));
@@ -125,8 +127,12 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, Mode mode)
   sqlite3_busy_timeout(l->db_, kBusyTimeoutMs);
   sqlite3_db_config(l->db_, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
   sqlite3_db_config(l->db_, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
-  // Is this a ledger at all?
+  // Is this a ledger at all? The three reads share one snapshot: another
+  // process may be creating the schema right now, and application_id read
+  // before its commit with the table count read after it would look like a
+  // foreign database.
   int app_id = 0, user_version = 0, tables = 0;
+  sqlite3_exec(l->db_, "BEGIN", nullptr, nullptr, nullptr);
   {
     Stmt st;
     if (sqlite3_prepare_v2(l->db_, "PRAGMA application_id", -1, &st.st, nullptr) != SQLITE_OK)
@@ -145,6 +151,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, Mode mode)
       return Status::Integrity(fmt::format("'{}' is not a Reckon ledger (not an SQLite database)", path));
     tables = sqlite3_column_int(st.st, 0);
   }
+  sqlite3_exec(l->db_, "COMMIT", nullptr, nullptr, nullptr);
   if (tables > 0 && app_id != kLedgerApplicationId)
     return Status::Integrity(fmt::format("'{}' is an SQLite database but not a Reckon ledger", path));
   if (tables > 0 && user_version != kLedgerFormat)
@@ -153,6 +160,8 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, Mode mode)
     if (auto s = l->Exec("PRAGMA journal_mode=WAL"); !s.ok()) return s;
   }
   if (auto s = l->Exec("PRAGMA synchronous=FULL"); !s.ok()) return s;
+  // A bounded page cache large enough that big ingests rarely spill.
+  if (auto s = l->Exec("PRAGMA cache_size=-65536"); !s.ok()) return s;
   if (tables == 0 && mode == Mode::kReadWrite) {
     if (auto s = l->Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
     // Another process may have created it while we waited.
@@ -227,12 +236,13 @@ Result<Head> Ledger::ReadHead() {
   return h;
 }
 
-Result<Head> Ledger::Append(std::string_view kind, std::string_view payload) {
+Result<Head> Ledger::Append(std::string_view kind, std::string_view payload, const Precomputed* pre) {
   if (!in_tx_ || !write_tx_) return Status::Io("internal: Append outside a write transaction");
   if (auto s = Prepare(&append_, "INSERT INTO entries(seq, kind, payload, prev_hash, hash) VALUES(?1, ?2, ?3, ?4, ?5)"); !s.ok()) return s;
   Head next;
   next.seq = head_.seq + 1;
-  next.hash = EntryHash(next.seq, kind, head_.hash, payload);
+  if (pre && pre->seq == next.seq && pre->prev == head_.hash) next.hash = pre->hash;
+  else next.hash = EntryHash(next.seq, kind, head_.hash, payload);
   sqlite3_bind_int64(append_, 1, next.seq);
   BindText(append_, 2, kind);
   BindBlob(append_, 3, payload);
@@ -246,8 +256,11 @@ Result<Head> Ledger::Append(std::string_view kind, std::string_view payload) {
 }
 
 Result<PutResult> Ledger::PutRecord(std::string_view vendor, std::string_view id, int64_t revision, int64_t occurred_ns,
-                                    std::string_view payload, int64_t* existing_seq) {
-  if (auto s = Prepare(&find_record_, "SELECT seq FROM records WHERE vendor = ?1 AND id = ?2 AND revision = ?3"); !s.ok()) return s;
+                                    std::string_view payload, int64_t* existing_seq, const Precomputed* pre) {
+  // Checked before the derived row is inserted: outside a transaction that
+  // insert would commit on its own, leaving a row with no entry.
+  if (!in_tx_ || !write_tx_) return Status::Io("internal: PutRecord outside a write transaction");
+  if (auto s = Prepare(&find_record_, "SELECT seq, occurred_ns FROM records WHERE vendor = ?1 AND id = ?2 AND revision = ?3"); !s.ok()) return s;
   if (auto s = Prepare(&put_record_,
                        "INSERT INTO records(seq, vendor, id, revision, occurred_ns) VALUES(?1, ?2, ?3, ?4, ?5) "
                        "ON CONFLICT(vendor, id, revision) DO NOTHING");
@@ -275,7 +288,7 @@ Result<PutResult> Ledger::PutRecord(std::string_view vendor, std::string_view id
     if (!e.ok()) return e.status();
     return e->payload == payload ? PutResult::kDuplicate : PutResult::kConflict;
   }
-  auto h = Append(kKindRecord, payload);
+  auto h = Append(kKindRecord, payload, pre);
   if (!h.ok()) return h.status();
   return PutResult::kInserted;
 }
@@ -382,7 +395,7 @@ Status Ledger::ScanRecords(std::string_view vendor, int64_t max_seq, const std::
   Stmt st;
   if (sqlite3_prepare_v2(db_,
                          "SELECT seq, id, revision, occurred_ns FROM records WHERE vendor = ?1 AND seq <= ?2 "
-                         "ORDER BY vendor, id, revision",
+                         "ORDER BY id, revision",
                          -1, &st.st, nullptr) != SQLITE_OK)
     return SqlError("scan records");
   BindText(st.st, 1, vendor);
@@ -419,7 +432,12 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
                                     const std::function<void(int64_t, int64_t)>& progress) {
   bool own_tx = !in_tx_;
   if (own_tx) {
-    if (auto s = BeginRead(); !s.ok()) return s;
+    // Not BeginRead(): it refuses a head entry with a malformed hash, which is
+    // exactly what Verify must report as a bad entry.
+    if (auto s = Exec("BEGIN"); !s.ok()) return s;
+    in_tx_ = true;
+    write_tx_ = false;
+    (void)ReadHead();  // head_.seq: the progress total only
   }
   struct Guard {
     Ledger* l;
@@ -431,14 +449,14 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
   Stmt entries;
   if (sqlite3_prepare_v2(db_, "SELECT seq, kind, payload, prev_hash, hash FROM entries ORDER BY seq", -1, &entries.st, nullptr) != SQLITE_OK)
     return SqlError("verify");
-  DerivedCursor contracts, records, statements;
+  DerivedCursor contracts, statements;
   if (sqlite3_prepare_v2(db_, "SELECT seq, contract, version, vendor, sha256 FROM contracts ORDER BY seq", -1, &contracts.st.st, nullptr) != SQLITE_OK ||
-      sqlite3_prepare_v2(db_, "SELECT seq, vendor, id, revision, occurred_ns FROM records ORDER BY seq", -1, &records.st.st, nullptr) != SQLITE_OK ||
       sqlite3_prepare_v2(db_, "SELECT seq, contract, period, version FROM statements ORDER BY seq", -1, &statements.st.st, nullptr) != SQLITE_OK)
     return SqlError("verify");
+  if (auto s = Prepare(&find_record_, "SELECT seq, occurred_ns FROM records WHERE vendor = ?1 AND id = ?2 AND revision = ?3"); !s.ok()) return s;
   contracts.Next();
-  records.Next();
   statements.Next();
+  int64_t record_entries = 0;
   int64_t total = head_.seq;
 
   auto bad = [&](int64_t seq, std::string why) {
@@ -450,46 +468,63 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
   Hash prev{};
   int64_t expected = 1;
   std::vector<FlatMember> members;
-  size_t count = 0;
+  size_t count_m = 0;
   std::string err;
   int rc;
   while ((rc = sqlite3_step(entries.st)) == SQLITE_ROW) {
     int64_t seq = sqlite3_column_int64(entries.st, 0);
-    if (seq != expected) return bad(expected, seq > expected ? fmt::format("entry {} is missing (the next entry is {})", expected, seq)
-                                                             : fmt::format("entry {} has a non-increasing sequence number", seq));
+    // Rows come in seq order and seq is unique, so seq < expected happens only
+    // for a first row with seq < 1: that row is the first bad one (entries
+    // 1, 2, ... after it may well be intact).
+    if (seq > expected) return bad(expected, fmt::format("entry {} is missing (the next entry is {})", expected, seq));
+    if (seq < expected) return bad(seq, fmt::format("entry {} has a sequence number below 1", seq));
+    // Storage classes first: sqlite3_column_type is undefined once a
+    // column_text / column_blob call has converted the value.
+    bool types_ok = sqlite3_column_type(entries.st, 1) == SQLITE_TEXT && sqlite3_column_type(entries.st, 2) == SQLITE_BLOB;
     std::string_view kind = ColText(entries.st, 1);
     std::string_view payload = ColBlob(entries.st, 2);
     Hash stored_prev, stored_hash;
     if (!ColHash(entries.st, 3, stored_prev)) return bad(seq, "prev_hash is not 32 bytes");
     if (!ColHash(entries.st, 4, stored_hash)) return bad(seq, "hash is not 32 bytes");
     if (stored_prev != prev) return bad(seq, "prev_hash does not match the hash of the previous entry (an entry was removed, reordered or rewritten)");
-    if (sqlite3_column_type(entries.st, 1) != SQLITE_TEXT || sqlite3_column_type(entries.st, 2) != SQLITE_BLOB)
-      return bad(seq, "kind or payload has the wrong storage type");
+    if (!types_ok) return bad(seq, "kind or payload has the wrong storage type");
     Hash h = EntryHash(seq, kind, prev, payload);
     if (h != stored_hash) return bad(seq, "hash does not match the entry's contents (the entry was changed)");
 
     // The derived row this entry implies.
-    if (records.has_row && records.seq < seq) return bad(records.seq, "the records table has a row with no record entry");
     if (contracts.has_row && contracts.seq < seq) return bad(contracts.seq, "the contracts table has a row with no contract entry");
     if (statements.has_row && statements.seq < seq) return bad(statements.seq, "the statements table has a row with no statement entry");
     if (kind == kKindRecord) {
-      if (!ParseFlatObject(payload, members, count, err)) return bad(seq, "record payload is not a flat JSON object: " + err);
+      if (!ParseFlatObject(payload, members, count_m, err)) return bad(seq, "record payload is not a flat JSON object: " + err);
       std::string_view vendor, id, occurred;
       int64_t revision = -1;
-      for (size_t i = 0; i < count; ++i) {
+      for (size_t i = 0; i < count_m; ++i) {
         const auto& m = members[i];
         if (m.key == "vendor") vendor = m.text;
         else if (m.key == "id") id = m.text;
         else if (m.key == "occurred_at") occurred = m.text;
-        else if (m.key == "revision" && m.kind == FlatMember::Kind::kInt) revision = std::stoll(m.text);
+        else if (m.key == "revision" && m.kind == FlatMember::Kind::kInt) {
+          // Not std::stoll: a rewritten payload may hold a revision beyond int64
+          // (stoll would throw); it stays -1 and the entry is reported.
+          auto [end, ec] = std::from_chars(m.text.data(), m.text.data() + m.text.size(), revision);
+          if (ec != std::errc() || end != m.text.data() + m.text.size()) revision = -1;
+        }
       }
       auto ts = ParseTimestamp(occurred);
       if (vendor.empty() || id.empty() || revision < 0 || !ts.ok()) return bad(seq, "record payload lacks vendor, id, revision or occurred_at");
-      if (!records.has_row || records.seq != seq) return bad(seq, "the records table has no row for this record entry");
-      if (ColText(records.st.st, 1) != vendor || ColText(records.st.st, 2) != id || sqlite3_column_int64(records.st.st, 3) != revision ||
-          sqlite3_column_int64(records.st.st, 4) != ts->ns)
-        return bad(seq, "the records table row differs from the record entry");
-      records.Next();
+      // The records table is keyed by (vendor, id, revision): its row for
+      // this key must point back at this entry with the same time.
+      BindText(find_record_, 1, vendor);
+      BindText(find_record_, 2, id);
+      sqlite3_bind_int64(find_record_, 3, revision);
+      int frc = sqlite3_step(find_record_);
+      bool found = frc == SQLITE_ROW;
+      bool same = found && sqlite3_column_int64(find_record_, 0) == seq && sqlite3_column_int64(find_record_, 1) == ts->ns;
+      sqlite3_reset(find_record_);
+      if (frc != SQLITE_ROW && frc != SQLITE_DONE) return SqlError("verify");
+      if (!found) return bad(seq, "the records table has no row for this record entry");
+      if (!same) return bad(seq, "the records table row differs from the record entry");
+      ++record_entries;
     } else if (kind == kKindContract || kind == kKindStatement) {
       nlohmann::json j = nlohmann::json::parse(payload.begin(), payload.end(), nullptr, false);
       if (j.is_discarded() || !j.is_object()) return bad(seq, fmt::format("{} payload is not JSON", kind));
@@ -523,7 +558,33 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
     if (progress && (seq & 0xffff) == 0) progress(seq, total);
   }
   if (rc != SQLITE_DONE) return SqlError("verify");
-  if (records.has_row) return bad(records.seq, "the records table has a row with no record entry");
+  // Every entry has its row; equal counts leave no room for extra rows.
+  auto count = RecordCount();
+  if (!count.ok()) return count.status();
+  if (*count != record_entries) {
+    // Slow path, only on failure: find the lowest row that no entry backs.
+    Stmt extra;
+    sqlite3_prepare_v2(db_, "SELECT r.seq, r.vendor, r.id, r.revision, e.kind, e.payload FROM records r "
+                            "LEFT JOIN entries e ON e.seq = r.seq ORDER BY r.seq", -1, &extra.st, nullptr);
+    int64_t at = 0;
+    while (at == 0 && sqlite3_step(extra.st) == SQLITE_ROW) {
+      int64_t rseq = sqlite3_column_int64(extra.st, 0);
+      bool backed = sqlite3_column_type(extra.st, 4) != SQLITE_NULL && ColText(extra.st, 4) == kKindRecord &&
+                    ParseFlatObject(ColBlob(extra.st, 5), members, count_m, err);
+      if (backed) {
+        std::string_view v, i;
+        std::string r;
+        for (size_t k = 0; k < count_m; ++k) {
+          if (members[k].key == "vendor") v = members[k].text;
+          else if (members[k].key == "id") i = members[k].text;
+          else if (members[k].key == "revision") r = members[k].text;
+        }
+        backed = v == ColText(extra.st, 1) && i == ColText(extra.st, 2) && r == std::to_string(sqlite3_column_int64(extra.st, 3));
+      }
+      if (!backed) at = rseq;
+    }
+    return bad(at, fmt::format("the records table has {} rows but the ledger has {} record entries", *count, record_entries));
+  }
   if (contracts.has_row) return bad(contracts.seq, "the contracts table has a row with no contract entry");
   if (statements.has_row) return bad(statements.seq, "the statements table has a row with no statement entry");
   if (expect) {

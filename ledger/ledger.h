@@ -113,14 +113,23 @@ class Ledger {
   Result<Head> ReadHead();
   const Head& head() const { return head_; }
 
+  // A hash computed ahead of time (on another thread) for the entry that
+  // would follow `prev`: used only when seq and prev match the head, so a
+  // wrong guess costs a recomputation, never a wrong hash.
+  struct Precomputed {
+    int64_t seq = 0;
+    Hash prev{};
+    Hash hash{};
+  };
+
   // Appends an entry (inside a write transaction) and advances the head.
-  Result<Head> Append(std::string_view kind, std::string_view payload);
+  Result<Head> Append(std::string_view kind, std::string_view payload, const Precomputed* pre = nullptr);
 
   // Records: appends the record entry and its derived row unless the key
   // exists. On kDuplicate / kConflict nothing is written and *existing_seq
   // is the stored revision's entry.
   Result<PutResult> PutRecord(std::string_view vendor, std::string_view id, int64_t revision, int64_t occurred_ns,
-                              std::string_view payload, int64_t* existing_seq);
+                              std::string_view payload, int64_t* existing_seq, const Precomputed* pre = nullptr);
 
   // Contracts.
   Result<std::optional<ContractRow>> FindContract(std::string_view contract, int64_t version);

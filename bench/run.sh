@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Benchmarks (`make bench`): ingest of N generated records against the ingest
+# floor (../shared/bench/floor.cpp, built and run in the same invocation),
+# then settlement and verification of the same ledger.
+#   usage: bench/run.sh BUILD_DIR [N]      (N defaults to 1,000,000)
+# Prints one line per measurement and the ingest ratio to the floor
+# (target >= 0.8). Rates are computed with awk for display only.
+set -euo pipefail
+build=$(realpath "${1:?usage: bench/run.sh BUILD_DIR [N]}")
+n=${2:-1000000}
+root=$(cd "$(dirname "$0")/.." && pwd)
+floor_src="$root/../shared/bench/floor.cpp"
+work="$build/bench-work"
+mkdir -p "$work"
+[ -f "$floor_src" ] || { echo "bench: $floor_src not found (shared/ must sit beside the repository)" >&2; exit 1; }
+
+now() { date +%s%N; }
+rate() { awk -v n="$1" -v t0="$2" -v t1="$3" 'BEGIN { s = (t1 - t0) / 1e9; printf "%.3f s, %.0f /s", s, n / s }'; }
+
+g++ -O2 -o "$work/floor" "$floor_src" -lsqlite3 -lcrypto -Wno-deprecated-declarations
+"$build/bench_gen" --count "$n" --period 2026-10 --seed 1 > "$work/records.csv"
+echo "input: $n records, $(stat -c %s "$work/records.csv") bytes of CSV"
+
+floor_line=$("$work/floor" "$n" "$work/floor.db" 0)
+floor_rate=$(sed -n 's/.*records_per_s=\([0-9]*\).*/\1/p' <<<"$floor_line")
+echo "floor:  $floor_line"
+
+rm -f "$work/bench.db" "$work/bench.db-wal" "$work/bench.db-shm"
+t0=$(now)
+"$build/reckon" --ledger "$work/bench.db" ingest "$work/records.csv" > /dev/null
+t1=$(now)
+ingest_rate=$(awk -v n="$n" -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.0f", n / ((t1 - t0) / 1e9) }')
+echo "ingest: $(rate "$n" "$t0" "$t1")"
+awk -v a="$ingest_rate" -v b="$floor_rate" 'BEGIN { printf "ingest / floor = %.2f (target >= 0.80)\n", a / b }'
+
+t0=$(now)
+"$build/reckon" --ledger "$work/bench.db" settle --contract "$root/contracts/acme-support.yaml" --period 2026-10 --json > "$work/statement.json"
+t1=$(now)
+echo "settle: $(rate "$n" "$t0" "$t1") (records per second, target: 1M in <= 2 s)"
+
+t0=$(now)
+"$build/reckon" --ledger "$work/bench.db" verify > /dev/null
+t1=$(now)
+echo "verify: $(rate "$((n + 2))" "$t0" "$t1") (entries per second, target >= 1M/s)"

@@ -1,0 +1,112 @@
+// RecordPipeline implementation: a bounded two-queue hand-off of batches
+// between the reading thread and the ingesting thread (see the header).
+#include "engine/record_pipeline.h"
+
+#include <fmt/format.h>
+
+namespace reckon {
+
+RecordPipeline::RecordPipeline(std::vector<std::unique_ptr<RowReader>>& readers, const RecordOptions& opt, const Contract* contract,
+                               Head head)
+    : readers_(readers), opt_(opt), contract_(contract), spec_(head) {
+  for (size_t i = 0; i < kPipelineBatches; ++i) {
+    storage_.push_back(std::make_unique<Batch>());
+    storage_.back()->items.resize(kPipelineBatchRows);
+    free_.push_back(storage_.back().get());
+  }
+  thread_ = std::thread([this] { Produce(); });
+}
+
+RecordPipeline::~RecordPipeline() { Stop(); }
+
+void RecordPipeline::Stop() {
+  stop_ = true;
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void RecordPipeline::Fill(Item& item, RowReader& reader) {
+  item.status = BuildRecord(item.row, reader.name(), opt_, item.rec, scratch_);
+  if (!item.status.ok()) return;
+  if (contract_) {
+    for (auto& d : contract_->fields) {
+      if (d.core) continue;
+      const std::string* text = nullptr;
+      for (auto& [n, v] : item.row.fields) if (n == d.name && v) text = &*v;
+      if (auto s = TypedField(d, text, nullptr); !s.ok()) {
+        item.status = Status::Invalid(fmt::format("{}: {}", d.name, s.message()), {reader.name(), int(item.row.line), 0});
+        return;
+      }
+    }
+  }
+  item.pre.seq = spec_.seq + 1;
+  item.pre.prev = spec_.hash;
+  item.pre.hash = EntryHash(item.pre.seq, kKindRecord, spec_.hash, item.rec.payload);
+  spec_ = {item.pre.seq, item.pre.hash};
+}
+
+void RecordPipeline::Produce() {
+  size_t file = 0;
+  bool finished = false;
+  while (!finished) {
+    Batch* b;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [&] { return stop_ || !free_.empty(); });
+      if (stop_) return;
+      b = free_.front();
+      free_.pop_front();
+    }
+    b->size = 0;
+    b->last = false;
+    while (b->size < b->items.size() && file < readers_.size()) {
+      RowReader& reader = *readers_[file];
+      Item& item = b->items[b->size];
+      item.file = file;
+      auto next = reader.Next(item.row);
+      if (!next.ok()) {
+        item.kind = Item::kReadError;
+        item.status = next.status();
+        item.recoverable = reader.recoverable();
+        ++b->size;
+        if (!item.recoverable) ++file;  // a broken file ends here
+        continue;
+      }
+      if (!*next) { ++file; continue; }
+      item.kind = Item::kRecord;
+      Fill(item, reader);
+      ++b->size;
+    }
+    finished = file >= readers_.size();
+    b->last = finished;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      full_.push_back(b);
+    }
+    cv_.notify_all();
+  }
+}
+
+RecordPipeline::Item* RecordPipeline::Next() {
+  while (true) {
+    if (current_ && pos_ < current_->size) return &current_->items[pos_++];
+    if (current_) {
+      bool last = current_->last;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        free_.push_back(current_);
+      }
+      cv_.notify_all();
+      current_ = nullptr;
+      if (last) { done_ = true; }
+    }
+    if (done_) return nullptr;
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return !full_.empty(); });
+    current_ = full_.front();
+    full_.pop_front();
+    pos_ = 0;
+  }
+}
+
+}  // namespace reckon

@@ -1,0 +1,79 @@
+// RecordPipeline: reads rows and builds canonical records on a second thread,
+// handing them to the ingesting thread in input order.
+//
+// Invariants: items come out exactly in input order (file by file, row by
+// row), each once; at most kPipelineBatches batches of kPipelineBatchRows
+// rows exist at a time, so memory stays bounded whatever the input size;
+// Stop() (also run by the destructor) ends the reading thread even when the
+// consumer stops early. The readers must not be used by anyone else while
+// the pipeline runs.
+#pragma once
+
+#include "dsl/contract.h"
+#include "engine/record.h"
+#include "engine/row_reader.h"
+#include "ledger/ledger.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace reckon {
+
+inline constexpr size_t kPipelineBatchRows = 1024;
+inline constexpr size_t kPipelineBatches = 4;
+
+class RecordPipeline {
+ public:
+  struct Item {
+    enum Kind { kRecord, kReadError } kind = kRecord;
+    size_t file = 0;
+    RawRow row;
+    Status status;           // kReadError: the reader's error; kRecord: validation result
+    bool recoverable = true;  // kReadError: can reading continue after it
+    Record rec;
+    Ledger::Precomputed pre;  // kRecord, valid: the entry hash if every earlier valid row is appended
+  };
+
+  // `contract` (may be null): declared fields are checked at ingest.
+  // `head`: the ledger head the records will follow. The reading thread
+  // also hashes each valid record speculatively, assuming every valid row
+  // before it is appended (true unless there are duplicates); the ledger
+  // uses the guess only when it matches (Ledger::Precomputed).
+  RecordPipeline(std::vector<std::unique_ptr<RowReader>>& readers, const RecordOptions& opt, const Contract* contract, Head head);
+  ~RecordPipeline();
+  // The next item, or nullptr at the end. The pointer stays valid until the
+  // next call.
+  Item* Next();
+  void Stop();
+
+ private:
+  struct Batch {
+    std::vector<Item> items;
+    size_t size = 0;
+    bool last = false;
+  };
+  void Produce();
+  void Fill(Item& item, RowReader& reader);
+
+  std::vector<std::unique_ptr<RowReader>>& readers_;
+  RecordOptions opt_;
+  const Contract* contract_;
+  std::vector<std::unique_ptr<Batch>> storage_;
+  std::deque<Batch*> free_, full_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+  Batch* current_ = nullptr;
+  size_t pos_ = 0;
+  bool done_ = false;
+  std::vector<std::pair<std::string_view, std::string_view>> scratch_;
+  Head spec_;  // the speculative head after the rows read so far
+};
+
+}  // namespace reckon
