@@ -1,6 +1,8 @@
 // Checker: name resolution and static typing of expressions (see checker.h).
 // Every rule here has a matching case in eval.cpp; a checked expression can
 // only fail at run time by yielding null or undefined, never by a type error.
+// Beyond types, it refuses what is certainly a mistake: a string literal
+// compared with an enum field that is not one of its values.
 #include "dsl/checker.h"
 
 #include <fmt/format.h>
@@ -98,6 +100,35 @@ std::optional<Type> CheckName(Expr& e, Ctx& c, ExprContext ctx) {
 
 bool Orderable(Type t) { return t == Type::kNumber || t == Type::kString || t == Type::kTimestamp || t == Type::kDuration; }
 
+// `field == "text"` (either way round), `!=`, and `field in [...]` with an
+// enum field: each text must be one of the field's values, since a typo
+// would silently match no record.
+void CheckEnumValues(const Expr& e, Ctx& c) {
+  auto enum_field = [&](const Expr& x) -> const FieldDecl* {
+    if (x.kind != Expr::Kind::kName || x.name_kind != NameKind::kField) return nullptr;
+    const FieldDecl& f = c.env.contract->fields[size_t(x.slot)];
+    return f.type == FieldType::kEnum ? &f : nullptr;
+  };
+  const FieldDecl* f = nullptr;
+  std::vector<const Expr*> texts;
+  if (e.op == Op::kIn) {
+    if ((f = enum_field(*e.args[0]))) for (auto& item : e.args[1]->args) texts.push_back(item.get());
+  } else if ((f = enum_field(*e.args[0]))) {
+    texts.push_back(e.args[1].get());
+  } else if ((f = enum_field(*e.args[1]))) {
+    texts.push_back(e.args[0].get());
+  }
+  if (!f || f->enum_values.empty()) return;  // an empty enum is reported where it is declared
+  for (const Expr* t : texts) {
+    if (t->kind != Expr::Kind::kLiteral || t->literal.tag != Value::Tag::kString) continue;
+    const std::string& v = t->literal.str;
+    if (std::find(f->enum_values.begin(), f->enum_values.end(), v) != f->enum_values.end()) continue;
+    std::string hint = Suggest(v, f->enum_values);
+    c.Error(*t, fmt::format("\"{}\" is not a value of enum field '{}' ({}){}", v, f->name, fmt::join(f->enum_values, ", "),
+                           hint.empty() ? "" : fmt::format("; did you mean \"{}\"?", hint)));
+  }
+}
+
 std::optional<Type> CheckBinary(Expr& e, Ctx& c, ExprContext ctx) {
   auto lt = CheckNode(*e.args[0], c, ctx);
   auto rt = CheckNode(*e.args[1], c, ctx);
@@ -113,13 +144,17 @@ std::optional<Type> CheckBinary(Expr& e, Ctx& c, ExprContext ctx) {
       return e.type = Type::kBool;
     case Op::kEq: case Op::kNe:
       if (l != r || l == Type::kList) return mismatch("compare");
+      CheckEnumValues(e, c);
       return e.type = Type::kBool;
     case Op::kLt: case Op::kLe: case Op::kGt: case Op::kGe:
       if (l != r || !Orderable(l)) return mismatch("order-compare");
       return e.type = Type::kBool;
     case Op::kIn:
-      if (r != Type::kList) { c.Error(*e.args[1], "the right side of 'in' must be a list such as [\"P1\", \"P2\"]"); return std::nullopt; }
+      // A list literal: its items give the element type (if(c, [..], [..])
+      // would be a list without one).
+      if (r != Type::kList || e.args[1]->kind != Expr::Kind::kList) { c.Error(*e.args[1], "the right side of 'in' must be a list such as [\"P1\", \"P2\"]"); return std::nullopt; }
       if (!e.args[1]->args.empty() && e.args[1]->args[0]->type != l) return mismatch("look for");
+      CheckEnumValues(e, c);
       return e.type = Type::kBool;
     case Op::kAdd:
       if (l == Type::kNumber && r == Type::kNumber) return e.type = Type::kNumber;
@@ -205,9 +240,25 @@ std::optional<Type> CheckAggregate(Expr& e, Ctx& c, ExprContext ctx, AggregateFu
     i = 1;
   }
   if (f == AggregateFunc::kPercentile) {
+    // Aggregates are computed in one pass over the records, before any
+    // metric: p may use literals, baselines.* and period.*, not metrics.
+    const Expr& p = *e.args[1];
     auto t = CheckNode(*e.args[1], c, ExprContext::kRule);
-    if (t && *t != Type::kNumber) { c.Error(*e.args[1], "the percentile must be a number between 0 and 100"); ok = false; }
+    if (t && *t != Type::kNumber) { c.Error(p, "the percentile must be a number between 0 and 100"); ok = false; }
     if (!t) ok = false;
+    std::vector<const Expr*> names;
+    CollectNames(p, names);
+    for (auto* n : names) {
+      if (n->name_kind == NameKind::kMetric) {
+        c.Error(*n, fmt::format("the percentile cannot use metric '{}': aggregates are computed before metrics; use a number, baselines.* or period.*", n->name));
+        ok = false;
+      }
+    }
+    if (t && *t == Type::kNumber && p.kind == Expr::Kind::kLiteral &&
+        (!(Number() < p.literal.num) || Number::FromInt(100) < p.literal.num)) {
+      c.Error(p, "the percentile must be above 0 and at most 100");
+      ok = false;
+    }
     spec.percent = e.args[1].get();
     i = 2;
   }
@@ -365,12 +416,9 @@ std::optional<Type> Check(Expr& e, const CheckEnv& env, std::vector<ExprError>& 
 
 void CollectNames(const Expr& e, std::vector<const Expr*>& names) {
   if (e.kind == Expr::Kind::kName) names.push_back(&e);
-  if (e.kind == Expr::Kind::kCall && AggregateOf(e.name)) {
-    // Aggregate value and filter arguments see record fields only (a field
-    // may share a metric's name); percentile's p is the one outside name.
-    if (*AggregateOf(e.name) == AggregateFunc::kPercentile && e.args.size() >= 2) CollectNames(*e.args[1], names);
-    return;
-  }
+  // Aggregate arguments name record fields (which may share a metric's
+  // name) or, in percentile's p, baselines and period.* -- never metrics.
+  if (e.kind == Expr::Kind::kCall && AggregateOf(e.name)) return;
   for (auto& a : e.args) CollectNames(*a, names);
 }
 

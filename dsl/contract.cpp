@@ -129,7 +129,8 @@ class Loader {
     k->text = text_;
     k_ = k.get();
     if (text_.size() > kMaxContractBytes) {
-      Error({path_, 1, 1}, fmt::format("contract file is {} bytes; the limit is {}", text_.size(), kMaxContractBytes));
+      // (LoadContractFile stops reading just past the limit: no exact size.)
+      Error({path_, 1, 1}, fmt::format("contract file is larger than the limit of {} bytes", kMaxContractBytes));
     } else {
       YAML::Node root;
       bool parsed = false;

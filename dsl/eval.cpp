@@ -37,16 +37,33 @@ int Compare(const Value& a, const Value& b) {
   }
 }
 
-Value Duration(int64_t ns) {
-  auto v = Number::FromInt(ns).Div(Number::FromInt(kNanosPerSecond));
+// b - a as a duration, computed exactly (the int64 difference may overflow).
+Value Between(Timestamp a, Timestamp b) {
+  auto v = (Number::FromInt(b.ns) - Number::FromInt(a.ns)).Div(Number::FromInt(kNanosPerSecond));
   return Value::Dur(*v);
 }
 
-// Seconds (exact rational) as nanoseconds; durations from literals may be
-// fractional nanoseconds, which are floored.
-int64_t Nanos(const Number& seconds) {
-  Number ns = (seconds * Number::FromInt(kNanosPerSecond)).Floor();
-  return ns.ToInt64().value_or(0);
+// t plus (sign 1) or minus (sign -1) a duration of `seconds` (exact
+// rational; fractional nanoseconds are floored). Undefined when the result
+// falls outside the Timestamp range.
+Value Shift(Timestamp t, const Number& seconds, int sign) {
+  Number d = (seconds * Number::FromInt(kNanosPerSecond)).Floor();
+  Number ns = sign > 0 ? Number::FromInt(t.ns) + d : Number::FromInt(t.ns) - d;
+  auto v = ns.ToInt64();
+  return v ? Value::Time({*v}) : Value::Undefined();
+}
+
+// A reference to the operand's value without copying it when it is a
+// literal or a name (the hot path of record conditions); else evaluates
+// into `tmp`.
+const Value& Ref(const Expr& e, const EvalScope& s, Value& tmp) {
+  if (e.kind == Expr::Kind::kLiteral) return e.literal;
+  if (e.kind == Expr::Kind::kName) {
+    if (e.name_kind == NameKind::kField && s.fields) return (*s.fields)[e.slot];
+    if (e.name_kind == NameKind::kMetric && s.metrics) return (*s.metrics)[e.slot];
+  }
+  tmp = Eval(e, s);
+  return tmp;
 }
 
 Value EvalBinary(const Expr& e, const EvalScope& s) {
@@ -61,8 +78,9 @@ Value EvalBinary(const Expr& e, const EvalScope& s) {
     if (Missing2(l, r, out)) return out;
     return Value::Bool(e.op == Op::kAnd ? (l.b && r.b) : (l.b || r.b));
   }
-  Value l = Eval(*e.args[0], s);
-  Value r = Eval(*e.args[1], s);
+  Value ltmp, rtmp;
+  const Value& l = Ref(*e.args[0], s, ltmp);
+  const Value& r = Ref(*e.args[1], s, rtmp);
   if (Missing2(l, r, out)) return out;
   switch (e.op) {
     case Op::kEq: return Value::Bool(Compare(l, r) == 0);
@@ -75,14 +93,14 @@ Value EvalBinary(const Expr& e, const EvalScope& s) {
       for (auto& item : r.list) if (item.tag == l.tag && Compare(l, item) == 0) return Value::Bool(true);
       return Value::Bool(false);
     case Op::kAdd:
-      if (l.tag == Value::Tag::kTimestamp) return Value::Time({l.ts.ns + Nanos(r.num)});
-      if (r.tag == Value::Tag::kTimestamp) return Value::Time({r.ts.ns + Nanos(l.num)});
+      if (l.tag == Value::Tag::kTimestamp) return Shift(l.ts, r.num, 1);
+      if (r.tag == Value::Tag::kTimestamp) return Shift(r.ts, l.num, 1);
       out = l;
       out.num = l.num + r.num;
       return out;
     case Op::kSub:
-      if (l.tag == Value::Tag::kTimestamp && r.tag == Value::Tag::kTimestamp) return Duration(l.ts.ns - r.ts.ns);
-      if (l.tag == Value::Tag::kTimestamp) return Value::Time({l.ts.ns - Nanos(r.num)});
+      if (l.tag == Value::Tag::kTimestamp && r.tag == Value::Tag::kTimestamp) return Between(r.ts, l.ts);
+      if (l.tag == Value::Tag::kTimestamp) return Shift(l.ts, r.num, -1);
       out = l;
       out.num = l.num - r.num;
       return out;

@@ -155,6 +155,10 @@ std::optional<Number> Number::Div(const Number& o) const {
 }
 
 std::strong_ordering Number::operator<=>(const Number& o) const {
+  // Signs first: comparing with zero or across signs needs no multiplication.
+  const int sa = r_.sign(), sb = o.r_.sign();
+  if (sa != sb) return sa < sb ? std::strong_ordering::less : std::strong_ordering::greater;
+  if (sa == 0) return std::strong_ordering::equal;
   const int c = r_.compare(o.r_);
   if (c < 0) return std::strong_ordering::less;
   if (c > 0) return std::strong_ordering::greater;

@@ -111,7 +111,8 @@ int CmdIngest(Io& io, const Common& c, IngestOptions& opt, const std::string& fo
 }
 
 int CmdSettle(Io& io, const Common& c, const SettleOptions& opt) {
-  auto ledger = OpenLedger(c, Ledger::Mode::kReadWrite);
+  // --dry-run writes nothing: not even a new, empty ledger file.
+  auto ledger = OpenLedger(c, opt.dry_run ? Ledger::Mode::kReadOnly : Ledger::Mode::kReadWrite);
   if (!ledger.ok()) return Fail(io, ledger.status());
   auto r = Settle(**ledger, opt);
   if (!r.ok()) return Fail(io, r.status());
@@ -277,7 +278,15 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
       io.Out(app.help());
       return 0;
     }
-    io.Err(fmt::format("reckon: {}\nRun 'reckon --help' or 'reckon COMMAND --help'.\n", e.what()));
+    // "reckon bogus" arrives as "A subcommand is required" with the word left
+    // over; name it instead.
+    std::string what = e.what();
+    if (app.get_subcommands().empty() && !app.remaining().empty()) {
+      std::vector<std::string> names;
+      for (auto* sub : app.get_subcommands([](CLI::App*) { return true; })) names.push_back(sub->get_name());
+      what = fmt::format("unknown command '{}'; the commands are {}", app.remaining().front(), fmt::join(names, ", "));
+    }
+    io.Err(fmt::format("reckon: {}\nRun 'reckon --help' or 'reckon COMMAND --help'.\n", what));
     return 2;
   }
   if (!map_path.empty())

@@ -82,9 +82,12 @@ Status BuildRecord(const RawRow& row, const std::string& file, const RecordOptio
   out.revision = 0;
   if (revision) {
     const std::string& r = *revision;
-    bool digits = !r.empty() && r.size() <= 13 && std::all_of(r.begin(), r.end(), [](char c) { return c >= '0' && c <= '9'; });
+    bool digits = !r.empty() && std::all_of(r.begin(), r.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (!digits) return FieldError(file, row.line, "revision", fmt::format("'{}' is not a whole number >= 0", r));
-    out.revision = std::stoll(r);
+    // More than 13 digits (after leading zeros) is above kMaxRevision; such a
+    // number is whole, so say it is too large rather than "not a number".
+    size_t lead = std::min(r.find_first_not_of('0'), r.size());
+    out.revision = r.size() - lead <= 13 ? std::stoll(r) : kMaxRevision + 1;
     if (out.revision > kMaxRevision) return FieldError(file, row.line, "revision", fmt::format("'{}' is larger than {}", r, kMaxRevision));
   }
   out.verified = false;
@@ -146,7 +149,7 @@ bool RecordView::Decode(std::string_view payload, std::string& error) {
   return true;
 }
 
-const std::string* RecordView::Find(std::string_view name) const {
+const std::string_view* RecordView::Find(std::string_view name) const {
   // Members are sorted by key: binary search.
   size_t lo = 0, hi = count_;
   while (lo < hi) {
@@ -162,22 +165,22 @@ const std::string* RecordView::Find(std::string_view name) const {
   return nullptr;
 }
 
-Status TypedField(const FieldDecl& d, const std::string* text, Value* out) {
+Status TypedField(const FieldDecl& d, const std::string_view* text, Value* out) {
   if (!text) {
     if (out) *out = Value::Null();
     if (d.optional) return Status::Ok();
     return Status::Invalid(fmt::format("field '{}' is missing and is not optional", d.name));
   }
-  const std::string& s = *text;
+  const std::string_view s = *text;
   Value v;
   switch (d.type) {
     case FieldType::kString:
-      v = Value::Str(s);
+      v = Value::Str(std::string(s));
       break;
     case FieldType::kEnum:
       if (std::find(d.enum_values.begin(), d.enum_values.end(), s) == d.enum_values.end())
         return Status::Invalid(fmt::format("field '{}' is '{}', not one of: {}", d.name, s, fmt::join(d.enum_values, ", ")));
-      v = Value::Str(s);
+      v = Value::Str(std::string(s));
       break;
     case FieldType::kDecimal: case FieldType::kInteger: {
       auto n = Number::Parse(s);
@@ -209,7 +212,7 @@ Status RecordView::Typed(const Contract& contract, std::vector<Value>& values) c
   if (values.size() != contract.fields.size()) values.resize(contract.fields.size());
   for (int slot : contract.used_fields) {
     const FieldDecl& d = contract.fields[slot];
-    const std::string* text = Find(d.name);
+    const std::string_view* text = Find(d.name);
     if (d.core) {
       // Core fields are validated at ingest; give their typed value.
       if (d.type == FieldType::kBoolean) {
@@ -217,7 +220,7 @@ Status RecordView::Typed(const Contract& contract, std::vector<Value>& values) c
         continue;
       }
       if (d.name == "revision") {
-        values[slot] = Value::Num(*Number::Parse(text ? *text : "0"));
+        values[slot] = Value::Num(*Number::Parse(text ? *text : std::string_view("0")));
         continue;
       }
     }

@@ -61,8 +61,9 @@ class RecordView {
   std::string_view id() const { return id_; }
   bool verified() const { return verified_; }
   bool voided() const { return voided_; }
-  // The raw text of a field (attributes and core fields), or nullptr.
-  const std::string* Find(std::string_view name) const;
+  // The raw text of a field (attributes and core fields), or nullptr; valid
+  // until the next Decode or until the decoded payload goes away.
+  const std::string_view* Find(std::string_view name) const;
   // Fills `values` (indexed by field slot) for the slots in `used` with
   // typed values per `contract.fields`. A missing non-optional declared field
   // or text that does not parse as its type is an error naming the field.
@@ -78,6 +79,6 @@ class RecordView {
 
 // Checks one declared field's text against its declaration; the typed value
 // goes to *out. Used at settlement and by `ingest --contract`.
-Status TypedField(const FieldDecl& decl, const std::string* text, Value* out);
+Status TypedField(const FieldDecl& decl, const std::string_view* text, Value* out);
 
 }  // namespace reckon

@@ -31,8 +31,9 @@ void RecordPipeline::Fill(Item& item, RowReader& reader) {
   if (contract_) {
     for (auto& d : contract_->fields) {
       if (d.core) continue;
-      const std::string* text = nullptr;
-      for (auto& [n, v] : item.row.fields) if (n == d.name && v) text = &*v;
+      std::string_view found;
+      const std::string_view* text = nullptr;
+      for (auto& [n, v] : item.row.fields) if (n == d.name && v) { found = *v; text = &found; }
       if (auto s = TypedField(d, text, nullptr); !s.ok()) {
         item.status = Status::Invalid(fmt::format("{}: {}", d.name, s.message()), {reader.name(), int(item.row.line), 0});
         return;

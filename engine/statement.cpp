@@ -77,9 +77,9 @@ class Evaluator {
     auto flush = [&]() -> Status {
       if (!have) return Status::Ok();
       if (cur_ns < bounds_.start.ns || cur_ns >= bounds_.end.ns) return Status::Ok();
-      auto e = ledger_.GetEntry(cur_seq);
-      if (!e.ok()) return e.status();
-      if (!view.Decode(e->payload, err)) return Status::Integrity(fmt::format("record entry {} is malformed: {}", cur_seq, err));
+      auto payload = ledger_.PayloadOf(cur_seq);
+      if (!payload.ok()) return payload.status();
+      if (!view.Decode(*payload, err)) return Status::Integrity(fmt::format("record entry {} is malformed: {}", cur_seq, err));
       if (view.voided()) { ++voided_; return Status::Ok(); }
       if (!view.verified()) ++unverified_;
       Status bad;
@@ -87,15 +87,15 @@ class Evaluator {
       for (int slot : k_.used_fields) {
         const FieldDecl& d = k_.fields[slot];
         if (d.core && d.type == FieldType::kBoolean) { fields[slot] = Value::Bool(d.name == "verified" ? view.verified() : view.voided()); continue; }
-        const std::string* text = view.Find(d.name);
-        if (d.core && d.name == "revision") { fields[slot] = Value::Num(*Number::Parse(text ? *text : "0")); continue; }
+        const std::string_view* text = view.Find(d.name);
+        if (d.core && d.name == "revision") { fields[slot] = Value::Num(*Number::Parse(text ? *text : std::string_view("0"))); continue; }
         Status s = TypedField(d, text, &fields[slot]);
         if (!s.ok()) {
           fields[slot] = Value::Null();
           if (bad.ok()) { bad = s; bad_field = d.name; }
         }
       }
-      EvalScope rs = scope_;
+      EvalScope& rs = scope_;
       rs.fields = &fields;
       bool counted = Eval(*k_.where.expr, rs).is_true();
       if (!counted) { ++excluded_; return Status::Ok(); }
@@ -228,7 +228,9 @@ class Evaluator {
         Value v = Eval(*f.amount.expr, scope_);
         if (v.tag != Value::Tag::kNumber) { NotAssessed("fee", f.name, WhyMissing(*f.amount.expr, "amount")); continue; }
         l.amount = Round(v.num);
-        l.explain = fmt::format("{} = {}", ExplainExpr(*f.amount.expr, scope_), Money(l.amount));
+        l.explain = f.amount.expr->kind == Expr::Kind::kLiteral
+                        ? fmt::format("fixed amount {}", Money(l.amount))
+                        : fmt::format("{} = {}", ExplainExpr(*f.amount.expr, scope_), Money(l.amount));
       } else {
         const Metric& m = k_.metrics[f.per_metric];
         Value u = metric_values_[f.per_metric];

@@ -1,6 +1,6 @@
-// Canonical JSON writer and the flat-object reader for record payloads.
-// The reader uses nlohmann's SAX interface so that nothing is built but the
-// reused member vector.
+// Canonical JSON writer and the strict flat-object reader for record
+// payloads. The reader fills a reused member vector and allocates nothing in
+// the steady state.
 #include "ledger/canonical.h"
 
 namespace reckon {
@@ -46,54 +46,151 @@ std::string CanonicalJson(const nlohmann::json& j) {
 
 namespace {
 
-class FlatSax : public nlohmann::json_sax<nlohmann::json> {
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+void AppendUtf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) out += char(cp);
+  else if (cp < 0x800) { out += char(0xc0 | (cp >> 6)); out += char(0x80 | (cp & 0x3f)); }
+  else if (cp < 0x10000) { out += char(0xe0 | (cp >> 12)); out += char(0x80 | ((cp >> 6) & 0x3f)); out += char(0x80 | (cp & 0x3f)); }
+  else { out += char(0xf0 | (cp >> 18)); out += char(0x80 | ((cp >> 12) & 0x3f)); out += char(0x80 | ((cp >> 6) & 0x3f)); out += char(0x80 | (cp & 0x3f)); }
+}
+
+// A strict reader for the flat canonical objects Reckon writes: it accepts
+// exactly '{' (member (',' member)*)? '}' with string keys in strictly
+// increasing byte order and string / true / false / integer values, and
+// nothing else (no whitespace, no fractions, no nesting). Hand-written
+// because it runs once per record in settlement and verification, where a
+// general JSON parser costs several times more.
+class FlatReader {
  public:
-  FlatSax(std::vector<FlatMember>& out, size_t& count, std::string& error) : out_(out), count_(count), error_(error) {}
-  bool null() override { return Fail("null values are not allowed"); }
-  bool boolean(bool v) override {
-    FlatMember& m = Cur();
-    m.kind = FlatMember::Kind::kBool;
-    m.b = v;
-    return true;
-  }
-  bool number_integer(number_integer_t v) override { return Int(std::to_string(v)); }
-  bool number_unsigned(number_unsigned_t v) override { return Int(std::to_string(v)); }
-  bool number_float(number_float_t, const string_t&) override { return Fail("fractional numbers are not allowed"); }
-  bool string(string_t& v) override {
-    FlatMember& m = Cur();
-    m.kind = FlatMember::Kind::kString;
-    m.text.assign(v);
-    return true;
-  }
-  bool binary(binary_t&) override { return Fail("binary values are not allowed"); }
-  bool start_object(std::size_t) override { return ++depth_ == 1 ? true : Fail("nested objects are not allowed"); }
-  bool key(string_t& k) override {
-    if (count_ == out_.size()) out_.emplace_back();
-    out_[count_].key.assign(k);
-    ++count_;
-    return true;
-  }
-  bool end_object() override { --depth_; return true; }
-  bool start_array(std::size_t) override { return Fail("arrays are not allowed"); }
-  bool end_array() override { return true; }
-  bool parse_error(std::size_t pos, const std::string&, const nlohmann::detail::exception& ex) override {
-    error_ = ex.what();
-    return false;
+  FlatReader(std::string_view s, std::string& error) : s_(s), error_(error) {}
+
+  bool Object(std::vector<FlatMember>& out, size_t& count) {
+    if (!Eat('{')) return Fail("expected '{'");
+    if (Peek() == '}') { ++i_; return End(); }
+    // Views may point into members' buffers: the vector must never move.
+    if (out.capacity() < kMaxFlatMembers) out.reserve(kMaxFlatMembers);
+    while (true) {
+      if (count == kMaxFlatMembers) return Fail("too many members");
+      if (count == out.size()) out.emplace_back();
+      FlatMember& m = out[count];
+      if (!String(m.key, m.key_buf)) return false;
+      if (count > 0 && !(out[count - 1].key < m.key)) return Fail("keys are not in canonical (sorted, unique) order");
+      ++count;
+      if (!Eat(':')) return Fail("expected ':'");
+      char c = Peek();
+      if (c == '"') {
+        m.kind = FlatMember::Kind::kString;
+        if (!String(m.text, m.text_buf)) return false;
+      } else if (c == 't' || c == 'f') {
+        m.kind = FlatMember::Kind::kBool;
+        m.b = c == 't';
+        std::string_view w = m.b ? "true" : "false";
+        if (s_.substr(i_, w.size()) != w) return Fail("bad literal");
+        i_ += w.size();
+      } else if (c == '-' || (c >= '0' && c <= '9')) {
+        m.kind = FlatMember::Kind::kInt;
+        size_t start = i_;
+        if (c == '-') ++i_;
+        size_t digits = i_;
+        while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9') ++i_;
+        if (i_ == digits || i_ - digits > 18) return Fail("bad integer");
+        m.text = s_.substr(start, i_ - start);
+      } else {
+        return Fail(c == '{' || c == '[' ? "nested values are not allowed" : "unexpected value");
+      }
+      if (Eat(',')) continue;
+      if (Eat('}')) return End();
+      return Fail("expected ',' or '}'");
+    }
   }
 
  private:
-  FlatMember& Cur() { return out_[count_ - 1]; }
-  bool Int(std::string s) {
-    FlatMember& m = Cur();
-    m.kind = FlatMember::Kind::kInt;
-    m.text = std::move(s);
+  char Peek() const { return i_ < s_.size() ? s_[i_] : '\0'; }
+  bool Eat(char c) {
+    if (Peek() != c || i_ >= s_.size()) return false;
+    ++i_;
     return true;
   }
-  bool Fail(const char* why) { error_ = why; return false; }
-  std::vector<FlatMember>& out_;
-  size_t& count_;
+  bool End() { return i_ == s_.size() ? true : Fail("trailing bytes after the object"); }
+  bool Fail(const char* why) {
+    error_ = std::string(why) + " at byte " + std::to_string(i_);
+    return false;
+  }
+  // A string as a view into the input, or decoded into `buf` when it has
+  // escapes.
+  bool String(std::string_view& view, std::string& out) {
+    if (!Eat('"')) return Fail("expected a string");
+    const size_t begin = i_;
+    bool escaped = false;
+    out.clear();
+    size_t run = i_;
+    while (i_ < s_.size()) {
+      unsigned char c = static_cast<unsigned char>(s_[i_]);
+      if (c == '"') {
+        if (escaped) {
+          out.append(s_.data() + run, i_ - run);
+          view = out;
+        } else {
+          view = s_.substr(begin, i_ - begin);
+        }
+        ++i_;
+        return true;
+      }
+      if (c < 0x20) return Fail("control character in string");
+      if (c != '\\') { ++i_; continue; }
+      escaped = true;
+      out.append(s_.data() + run, i_ - run);
+      if (i_ + 1 >= s_.size()) return Fail("unterminated escape");
+      char e = s_[i_ + 1];
+      i_ += 2;
+      switch (e) {
+        case '"': out += '"'; break;
+        case '\\': out += '\\'; break;
+        case '/': out += '/'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        case 'u': {
+          uint32_t cp = 0;
+          if (!Hex4(cp)) return false;
+          if (cp >= 0xd800 && cp < 0xdc00) {
+            uint32_t lo = 0;
+            if (!Eat('\\') || !Eat('u') || !Hex4(lo) || lo < 0xdc00 || lo >= 0xe000) return Fail("bad surrogate pair");
+            cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+          } else if (cp >= 0xdc00 && cp < 0xe000) {
+            return Fail("lone surrogate");
+          }
+          AppendUtf8(out, cp);
+          break;
+        }
+        default: return Fail("unknown escape");
+      }
+      run = i_;
+    }
+    return Fail("unterminated string");
+  }
+  bool Hex4(uint32_t& v) {
+    if (i_ + 4 > s_.size()) return Fail("short \\u escape");
+    for (int k = 0; k < 4; ++k) {
+      int h = HexValue(s_[i_ + k]);
+      if (h < 0) return Fail("bad \\u escape");
+      v = v * 16 + uint32_t(h);
+    }
+    i_ += 4;
+    return true;
+  }
+
+  std::string_view s_;
   std::string& error_;
-  int depth_ = 0;
+  size_t i_ = 0;
 };
 
 }  // namespace
@@ -101,10 +198,7 @@ class FlatSax : public nlohmann::json_sax<nlohmann::json> {
 bool ParseFlatObject(std::string_view json, std::vector<FlatMember>& out, size_t& count, std::string& error) {
   count = 0;
   error.clear();
-  if (json.empty() || json.front() != '{') { error = "not a JSON object"; return false; }
-  FlatSax sax(out, count, error);
-  bool ok = nlohmann::json::sax_parse(json.begin(), json.end(), &sax, nlohmann::json::input_format_t::json, true);
-  return ok && error.empty();
+  return FlatReader(json, error).Object(out, count);
 }
 
 }  // namespace reckon

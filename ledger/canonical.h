@@ -24,16 +24,22 @@ void AppendJsonString(std::string& out, std::string_view s);
 std::string CanonicalJson(const nlohmann::json& j);
 
 // One member of a flat JSON object (string, boolean or integer values only).
+// key and text are views into the parsed bytes, or into key_buf / text_buf
+// when the JSON string had escapes; valid until the next parse into the
+// same vector or until the parsed bytes go away.
 struct FlatMember {
   enum class Kind { kString, kBool, kInt };
-  std::string key;
+  std::string_view key;
   Kind kind = Kind::kString;
-  std::string text;   // kString: the string; kInt: the digits
-  bool b = false;     // kBool
+  std::string_view text;   // kString: the string; kInt: the digits
+  bool b = false;          // kBool
+  std::string key_buf, text_buf;
 };
+inline constexpr size_t kMaxFlatMembers = 600;  // more than any record can have
 
-// Parses a flat object into `out` (reusing its storage). Returns false with
-// `error` set when the text is not a flat object of those value kinds.
+// Parses a flat canonical object into `out` (reusing its storage): keys in
+// strictly increasing byte order, values string / true / false / integer,
+// no whitespace. Returns false with `error` set for anything else.
 bool ParseFlatObject(std::string_view json, std::vector<FlatMember>& out, size_t& count, std::string& error);
 
 }  // namespace reckon

@@ -87,7 +87,7 @@ void BindBlob(sqlite3_stmt* st, int i, std::string_view s) { sqlite3_bind_blob(s
 }  // namespace
 
 Ledger::~Ledger() {
-  for (auto* st : {append_, put_record_, find_record_, get_entry_}) sqlite3_finalize(st);
+  for (auto* st : {append_, put_record_, find_record_, get_entry_, get_payload_}) sqlite3_finalize(st);
   if (in_tx_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close_v2(db_);
 }
@@ -156,6 +156,10 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, Mode mode)
     return Status::Integrity(fmt::format("'{}' is an SQLite database but not a Reckon ledger", path));
   if (tables > 0 && user_version != kLedgerFormat)
     return Status::Integrity(fmt::format("ledger '{}' has format {}; this Reckon reads format {}", path, user_version, kLedgerFormat));
+  // kReadOnly never creates the schema: an empty file (e.g. `touch reckon.db`)
+  // is refused like a missing one instead of failing later on a missing table.
+  if (tables == 0 && mode == Mode::kReadOnly)
+    return Status::Invalid(fmt::format("ledger '{}' is empty (no Reckon tables); ingest records or settle a contract first, or pass --ledger", path));
   if (mode == Mode::kReadWrite) {
     if (auto s = l->Exec("PRAGMA journal_mode=WAL"); !s.ok()) return s;
   }
@@ -310,6 +314,17 @@ Result<Entry> Ledger::GetEntry(int64_t seq) {
   sqlite3_reset(get_entry_);
   if (!ok) return Status::Integrity(fmt::format("ledger '{}': entry {} has a malformed hash", path_, seq));
   return e;
+}
+
+Result<std::string_view> Ledger::PayloadOf(int64_t seq) {
+  if (auto s = Prepare(&get_payload_, "SELECT payload FROM entries WHERE seq = ?1"); !s.ok()) return s;
+  sqlite3_reset(get_payload_);
+  sqlite3_bind_int64(get_payload_, 1, seq);
+  int rc = sqlite3_step(get_payload_);
+  if (rc == SQLITE_ROW) return ColBlob(get_payload_, 0);
+  sqlite3_reset(get_payload_);
+  if (rc == SQLITE_DONE) return Status::Integrity(fmt::format("ledger '{}': entry {} is missing", path_, seq));
+  return SqlError("read entry");
 }
 
 Result<std::optional<ContractRow>> Ledger::FindContract(std::string_view contract, int64_t version) {

@@ -142,6 +142,8 @@ class Ledger {
 
   // Entries.
   Result<Entry> GetEntry(int64_t seq);
+  // The payload bytes of entry `seq`, valid until the next call (no copy).
+  Result<std::string_view> PayloadOf(int64_t seq);
   Result<int64_t> RecordCount();
   // Streams the vendor's records with seq <= max_seq ordered by (id,
   // revision). The callback returns false to stop.
@@ -169,6 +171,7 @@ class Ledger {
   sqlite3_stmt* put_record_ = nullptr;
   sqlite3_stmt* find_record_ = nullptr;
   sqlite3_stmt* get_entry_ = nullptr;
+  sqlite3_stmt* get_payload_ = nullptr;
 };
 
 }  // namespace reckon

@@ -3,11 +3,13 @@
 #
 # Every file of the case folder is copied to a fresh temporary directory;
 # each line of `cmd` (blank lines and # comments skipped) runs there with
-# `reckon` meaning the binary under test; the transcript -- "$ line", the
+# `reckon` meaning the binary under test and $RECKON_SOURCE the repository
+# root (for cases that use contracts/ or examples/); the transcript -- "$ line", the
 # command's stdout and stderr, "[exit N]" -- must equal `expected` byte for
 # byte. UPDATE_GOLDEN=1 rewrites `expected` instead (review the diff!).
 set -uo pipefail
 bin=$(realpath "$1"); case_dir=$(realpath "$2")
+export RECKON_SOURCE="$(cd "$(dirname "$0")/../.." && pwd)"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp -r "$case_dir"/. "$work"/
