@@ -325,7 +325,7 @@ class Loader {
       if (vi < value.size() && sc == value[vi]) { ++sp; ++vi; continue; }
       if (sc == ' ' || sc == '\n' || sc == '\r' || sc == '\t') { ++sp; continue; }
       if (vi < value.size() && value[vi] == ' ') { ++vi; continue; }
-      ++sp; ++vi;  // an escape sequence in a quoted scalar
+      ++sp; ++vi;  // anything else: keep both in step
     }
     while (sp < text_.size() && (text_[sp] == '\n' || text_[sp] == ' ' || text_[sp] == '\r') && offset < value.size() && value[offset] != ' ') ++sp;
     return PosOfByte(sp);

@@ -9,19 +9,13 @@ namespace reckon {
 RecordPipeline::RecordPipeline(std::vector<std::unique_ptr<RowReader>>& readers, const RecordOptions& opt, const Contract* contract,
                                Head head)
     : readers_(readers), opt_(opt), contract_(contract), spec_(head) {
-  for (size_t i = 0; i < kPipelineBatches; ++i) {
-    storage_.push_back(std::make_unique<Batch>());
-    storage_.back()->items.resize(kPipelineBatchRows);
-    free_.push_back(storage_.back().get());
-  }
   thread_ = std::thread([this] { Produce(); });
 }
 
 RecordPipeline::~RecordPipeline() { Stop(); }
 
 void RecordPipeline::Stop() {
-  stop_ = true;
-  cv_.notify_all();
+  queue_.Stop();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -50,16 +44,8 @@ void RecordPipeline::Produce() {
   size_t file = 0;
   bool finished = false;
   while (!finished) {
-    Batch* b;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [&] { return stop_ || !free_.empty(); });
-      if (stop_) return;
-      b = free_.front();
-      free_.pop_front();
-    }
-    b->size = 0;
-    b->last = false;
+    Queue::Batch* b = queue_.AcquireFree();
+    if (!b) return;
     while (b->size < b->items.size() && file < readers_.size()) {
       RowReader& reader = *readers_[file];
       Item& item = b->items[b->size];
@@ -80,11 +66,7 @@ void RecordPipeline::Produce() {
     }
     finished = file >= readers_.size();
     b->last = finished;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      full_.push_back(b);
-    }
-    cv_.notify_all();
+    queue_.Publish(b);
   }
 }
 
@@ -92,20 +74,12 @@ RecordPipeline::Item* RecordPipeline::Next() {
   while (true) {
     if (current_ && pos_ < current_->size) return &current_->items[pos_++];
     if (current_) {
-      bool last = current_->last;
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        free_.push_back(current_);
-      }
-      cv_.notify_all();
+      done_ = current_->last;
+      queue_.Release(current_);
       current_ = nullptr;
-      if (last) { done_ = true; }
     }
     if (done_) return nullptr;
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return !full_.empty(); });
-    current_ = full_.front();
-    full_.pop_front();
+    current_ = queue_.AcquireFull();
     pos_ = 0;
   }
 }

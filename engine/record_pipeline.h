@@ -14,11 +14,9 @@
 #include "engine/row_reader.h"
 #include "ledger/ledger.h"
 
-#include <atomic>
-#include <condition_variable>
-#include <deque>
+#include "engine/batch_queue.h"
+
 #include <memory>
-#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -52,24 +50,16 @@ class RecordPipeline {
   void Stop();
 
  private:
-  struct Batch {
-    std::vector<Item> items;
-    size_t size = 0;
-    bool last = false;
-  };
+  using Queue = BatchQueue<Item>;
   void Produce();
   void Fill(Item& item, RowReader& reader);
 
   std::vector<std::unique_ptr<RowReader>>& readers_;
   RecordOptions opt_;
   const Contract* contract_;
-  std::vector<std::unique_ptr<Batch>> storage_;
-  std::deque<Batch*> free_, full_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::atomic<bool> stop_{false};
+  Queue queue_{kPipelineBatches, kPipelineBatchRows};
   std::thread thread_;
-  Batch* current_ = nullptr;
+  Queue::Batch* current_ = nullptr;
   size_t pos_ = 0;
   bool done_ = false;
   std::vector<std::pair<std::string_view, std::string_view>> scratch_;

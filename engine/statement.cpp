@@ -4,6 +4,7 @@
 
 #include "dsl/checker.h"
 #include "dsl/eval.h"
+#include "engine/batch_queue.h"
 #include "engine/record.h"
 #include "ledger/chain.h"
 
@@ -12,12 +13,16 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <thread>
 
 namespace reckon {
 
 namespace {
 
 using json = nlohmann::json;
+
+inline constexpr size_t kSettleBatchRows = 1024;  // payloads per hand-off
+inline constexpr size_t kSettleBatches = 4;       // hand-offs in flight
 
 struct Accum {
   int64_t count = 0;
@@ -62,90 +67,129 @@ class Evaluator {
   Number Round(const Number& n) const { return n.Round(Minor(), k_.rounding); }
   std::string Money(const Number& n) const { return n.ToFixed(Minor(), k_.rounding); }
 
-  // The single pass over the vendor's records.
-  Status Pass() {
-    accums_.assign(k_.aggregates.size(), Accum());
-    std::vector<Value> fields(k_.fields.size());
-    RecordView view;
-    std::string err;
-    Status failure;
-    // Rows arrive ordered by (id, revision): the last row of each id is its
-    // effective revision.
+  // The single pass over the vendor's records, on two threads: the fetching
+  // thread walks the records table (ordered by id and revision: the last row
+  // of an id is its effective revision) and reads the payloads of effective
+  // records inside the period; this thread decodes and evaluates them.
+  struct Fetched {
+    int64_t seq = 0;
+    std::string payload;
+  };
+  using FetchQueue = BatchQueue<Fetched>;
+
+  void Fetch(FetchQueue& q, Status& status) {
+    FetchQueue::Batch* b = q.AcquireFree();
     std::string cur_id;
     int64_t cur_seq = 0, cur_ns = 0;
-    bool have = false;
-    auto flush = [&]() -> Status {
-      if (!have) return Status::Ok();
-      if (cur_ns < bounds_.start.ns || cur_ns >= bounds_.end.ns) return Status::Ok();
+    bool have = false, stopped = b == nullptr;
+    auto emit = [&]() -> bool {
+      if (!have || cur_ns < bounds_.start.ns || cur_ns >= bounds_.end.ns) return true;
       auto payload = ledger_.PayloadOf(cur_seq);
-      if (!payload.ok()) return payload.status();
-      if (!view.Decode(*payload, err)) return Status::Integrity(fmt::format("record entry {} is malformed: {}", cur_seq, err));
-      if (view.voided()) { ++voided_; return Status::Ok(); }
-      if (!view.verified()) ++unverified_;
-      Status bad;
-      std::string bad_field;
-      for (int slot : k_.used_fields) {
-        const FieldDecl& d = k_.fields[slot];
-        if (d.core && d.type == FieldType::kBoolean) { fields[slot] = Value::Bool(d.name == "verified" ? view.verified() : view.voided()); continue; }
-        const std::string_view* text = view.Find(d.name);
-        if (d.core && d.name == "revision") { fields[slot] = Value::Num(*Number::Parse(text ? *text : std::string_view("0"))); continue; }
-        Status s = TypedField(d, text, &fields[slot]);
-        if (!s.ok()) {
-          fields[slot] = Value::Null();
-          if (bad.ok()) { bad = s; bad_field = d.name; }
-        }
+      if (!payload.ok()) { status = payload.status(); return false; }
+      Fetched& f = b->items[b->size++];
+      f.seq = cur_seq;
+      f.payload.assign(*payload);
+      if (b->size == b->items.size()) {
+        q.Publish(b);
+        b = q.AcquireFree();
+        if (!b) { stopped = true; return false; }
       }
-      EvalScope& rs = scope_;
-      rs.fields = &fields;
-      bool counted = Eval(*k_.where.expr, rs).is_true();
-      if (!counted) { ++excluded_; return Status::Ok(); }
-      if (!bad.ok())
-        return Status::Invalid(fmt::format("record '{}' (ledger entry {}) is counted but violates its declaration: {}; "
-                                           "correct it with a higher revision or change records.fields",
-                                           view.id(), cur_seq, bad.message()),
-                               {k_.path, 0, 0});
-      ++counted_;
-      for (size_t i = 0; i < k_.aggregates.size(); ++i) {
-        const AggregateSpec& a = k_.aggregates[i];
-        if (a.filter && !Eval(*a.filter, rs).is_true()) continue;
-        Accum& acc = accums_[i];
-        if (a.func == AggregateFunc::kCount) { ++acc.count; continue; }
-        Value v = Eval(*a.value, rs);
-        if (!v.is_defined_value()) continue;
-        ++acc.count;
-        switch (a.func) {
-          case AggregateFunc::kSum: case AggregateFunc::kMean: acc.sum += v.num; break;
-          case AggregateFunc::kMedian: case AggregateFunc::kPercentile: acc.values.push_back(v.num); break;
-          case AggregateFunc::kLowest: case AggregateFunc::kHighest: {
-            bool better = !acc.best;
-            if (!better) {
-              bool less = v.tag == Value::Tag::kTimestamp ? v.ts < acc.best->ts : v.num < acc.best->num;
-              bool greater = v.tag == Value::Tag::kTimestamp ? acc.best->ts < v.ts : acc.best->num < v.num;
-              better = a.func == AggregateFunc::kLowest ? less : greater;
-            }
-            if (better) acc.best = v;
-            break;
-          }
-          case AggregateFunc::kDistinct: acc.distinct.insert(std::to_string(int(v.tag)) + ":" + ValueText(v)); break;
-          default: break;
-        }
-      }
-      return Status::Ok();
-    };
-    Status s = ledger_.ScanRecords(k_.vendor, in_.as_of_seq, [&](const RecordRow& r) {
-      if (!have || r.id != cur_id) {
-        failure = flush();
-        if (!failure.ok()) return false;
-        cur_id.assign(r.id);
-        have = true;
-      }
-      cur_seq = r.seq;
-      cur_ns = r.occurred_ns;
       return true;
-    });
-    if (!s.ok()) return s;
+    };
+    if (!stopped) {
+      Status s = ledger_.ScanRecords(k_.vendor, in_.as_of_seq, [&](const RecordRow& r) {
+        if (!have || r.id != cur_id) {
+          if (!emit()) return false;
+          cur_id.assign(r.id);
+          have = true;
+        }
+        cur_seq = r.seq;
+        cur_ns = r.occurred_ns;
+        return true;
+      });
+      if (!s.ok() && status.ok()) status = s;
+      if (status.ok() && !stopped) emit();
+    }
+    if (stopped || !b) return;
+    b->last = true;
+    q.Publish(b);
+  }
+
+  Status Pass() {
+    accums_.assign(k_.aggregates.size(), Accum());
+    fields_.assign(k_.fields.size(), Value());
+    FetchQueue q(kSettleBatches, kSettleBatchRows);
+    Status fetch_status;
+    std::thread fetcher([&] { Fetch(q, fetch_status); });
+    Status failure;
+    bool last = false;
+    while (!last) {
+      FetchQueue::Batch* b = q.AcquireFull();
+      last = b->last;
+      for (size_t i = 0; i < b->size && failure.ok(); ++i) failure = Count(b->items[i]);
+      q.Release(b);
+      if (!failure.ok()) break;
+    }
+    q.Stop();
+    fetcher.join();
     if (!failure.ok()) return failure;
-    return flush();
+    return fetch_status;
+  }
+
+  // Decodes one effective record of the period and feeds the aggregates.
+  Status Count(const Fetched& f) {
+    if (!view_.Decode(f.payload, err_)) return Status::Integrity(fmt::format("record entry {} is malformed: {}", f.seq, err_));
+    if (view_.voided()) { ++voided_; return Status::Ok(); }
+    if (!view_.verified()) ++unverified_;
+    std::vector<Value>& fields = fields_;
+    Status bad;
+    for (int slot : k_.used_fields) {
+      const FieldDecl& d = k_.fields[slot];
+      if (d.core && d.type == FieldType::kBoolean) { fields[slot] = Value::Bool(d.name == "verified" ? view_.verified() : view_.voided()); continue; }
+      const std::string_view* text = view_.Find(d.name);
+      if (d.core && d.name == "revision") { fields[slot] = Value::Num(*Number::Parse(text ? *text : std::string_view("0"))); continue; }
+      Status s = TypedField(d, text, &fields[slot]);
+      if (!s.ok()) {
+        fields[slot] = Value::Null();
+        if (bad.ok()) bad = s;
+      }
+    }
+    EvalScope& rs = scope_;
+    rs.fields = &fields;
+    bool counted = Eval(*k_.where.expr, rs).is_true();
+    if (!counted) { ++excluded_; return Status::Ok(); }
+    if (!bad.ok())
+      return Status::Invalid(fmt::format("record '{}' (ledger entry {}) is counted but violates its declaration: {}; "
+                                         "correct it with a higher revision or change records.fields",
+                                         view_.id(), f.seq, bad.message()),
+                             {k_.path, 0, 0});
+    ++counted_;
+    for (size_t i = 0; i < k_.aggregates.size(); ++i) {
+      const AggregateSpec& a = k_.aggregates[i];
+      if (a.filter && !Eval(*a.filter, rs).is_true()) continue;
+      Accum& acc = accums_[i];
+      if (a.func == AggregateFunc::kCount) { ++acc.count; continue; }
+      Value v = Eval(*a.value, rs);
+      if (!v.is_defined_value()) continue;
+      ++acc.count;
+      switch (a.func) {
+        case AggregateFunc::kSum: case AggregateFunc::kMean: acc.sum += v.num; break;
+        case AggregateFunc::kMedian: case AggregateFunc::kPercentile: acc.values.push_back(v.num); break;
+        case AggregateFunc::kLowest: case AggregateFunc::kHighest: {
+          bool better = !acc.best;
+          if (!better) {
+            bool less = v.tag == Value::Tag::kTimestamp ? v.ts < acc.best->ts : v.num < acc.best->num;
+            bool greater = v.tag == Value::Tag::kTimestamp ? acc.best->ts < v.ts : acc.best->num < v.num;
+            better = a.func == AggregateFunc::kLowest ? less : greater;
+          }
+          if (better) acc.best = v;
+          break;
+        }
+        case AggregateFunc::kDistinct: acc.distinct.insert(std::to_string(int(v.tag)) + ":" + ValueText(v)); break;
+        default: break;
+      }
+    }
+    return Status::Ok();
   }
 
   void Aggregates() {
@@ -504,6 +548,9 @@ class Evaluator {
   }
 
   Ledger& ledger_;
+  RecordView view_;
+  std::string err_;
+  std::vector<Value> fields_;
   const StatementInput& in_;
   const Contract& k_;
   PeriodBounds bounds_;
