@@ -29,7 +29,11 @@ struct Io {
   std::FILE* out;
   std::FILE* err;
   void Out(const std::string& s) { std::fwrite(s.data(), 1, s.size(), out); }
-  void Err(const std::string& s) { std::fwrite(s.data(), 1, s.size(), err); }
+  // Flushes stdout first so that a transcript of both streams keeps the order.
+  void Err(const std::string& s) {
+    std::fflush(out);
+    std::fwrite(s.data(), 1, s.size(), err);
+  }
   void Json(const json& j) { Out(j.dump(2) + "\n"); }
 };
 
@@ -158,15 +162,19 @@ int CmdStatus(Io& io, const Common& c, const std::string& only) {
     std::vector<int64_t> versions;
     for (auto& v : *contracts) if (v.contract == row.contract) versions.push_back(v.version);
     for (auto& s : *stmts) settled.push_back(s.period);
-    std::string next;
+    // The next open period: the one after the last settled (periods are
+    // settled in order); its kind follows from the id's form.
+    json next = nullptr;
     if (!stmts->empty()) {
-      auto e = l.GetEntry(stmts->back().seq);
-      if (!e.ok()) return Fail(io, e.status());
-      (void)e;
+      for (auto kind : {PeriodKind::kMonthly, PeriodKind::kQuarterly, PeriodKind::kYearly}) {
+        auto p = Period::Parse(stmts->back().period, kind);
+        if (p.ok()) { next = p->Next().Id(); break; }
+      }
     }
-    list.push_back({{"contract", row.contract}, {"vendor", row.vendor}, {"versions", versions}, {"settled", settled}});
-    text += fmt::format("  {} (vendor {}, version{} {}): settled {}\n", row.contract, row.vendor, versions.size() > 1 ? "s" : "",
-                        fmt::join(versions, ", "), settled.empty() ? std::string("none") : fmt::format("{}", fmt::join(settled, ", ")));
+    list.push_back({{"contract", row.contract}, {"vendor", row.vendor}, {"versions", versions}, {"settled", settled}, {"next", next}});
+    text += fmt::format("  {} (vendor {}, version{} {}): settled {}{}\n", row.contract, row.vendor, versions.size() > 1 ? "s" : "",
+                        fmt::join(versions, ", "), settled.empty() ? std::string("none") : fmt::format("{}", fmt::join(settled, ", ")),
+                        next.is_null() ? std::string() : "; next open period " + next.get<std::string>());
   }
   Head head = l.head();
   l.Rollback();
