@@ -14,7 +14,7 @@
 #include "engine/row_reader.h"
 #include "ledger/ledger.h"
 
-#include "engine/batch_queue.h"
+#include "ledger/batch_queue.h"
 
 #include <memory>
 #include <thread>

@@ -4,7 +4,7 @@
 
 #include "dsl/checker.h"
 #include "dsl/eval.h"
-#include "engine/batch_queue.h"
+#include "ledger/batch_queue.h"
 #include "engine/record.h"
 #include "ledger/chain.h"
 

@@ -3,6 +3,7 @@
 #include "ledger/ledger.h"
 
 #include "dsl/timestamp.h"
+#include "ledger/batch_queue.h"
 #include "ledger/canonical.h"
 
 #include <fmt/format.h>
@@ -12,6 +13,7 @@
 #include <charconv>
 #include <cstring>
 #include <filesystem>
+#include <thread>
 
 namespace reckon {
 
@@ -474,7 +476,49 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
   int64_t record_entries = 0;
   int64_t total = head_.seq;
 
-  auto bad = [&](int64_t seq, std::string why) {
+  // Entry hashes are recomputed on a second thread (each entry's hash is a
+  // function of its own stored columns; the chain links are checked here).
+  // The first bad entry is the lowest seq either thread finds; at the same
+  // seq, a broken link or storage type (checked before the hash) wins over
+  // the hash, and the hash over a derived-table problem.
+  struct HashJob {
+    int64_t seq = 0;
+    std::string kind, payload;
+    Hash prev{}, hash{};
+  };
+  BatchQueue<HashJob> jobs(4, 1024);
+  int64_t hash_bad = 0;
+  std::thread hasher([&] {
+    while (true) {
+      auto* b = jobs.AcquireFull();
+      for (size_t i = 0; i < b->size && hash_bad == 0; ++i) {
+        const HashJob& j = b->items[i];
+        if (EntryHash(j.seq, j.kind, j.prev, j.payload) != j.hash) hash_bad = j.seq;
+      }
+      bool last = b->last;
+      jobs.Release(b);
+      if (last) return;
+    }
+  });
+  BatchQueue<HashJob>::Batch* batch = jobs.AcquireFree();
+  bool hashing_done = false;
+  auto finish_hashing = [&] {
+    if (hashing_done) return;
+    hashing_done = true;
+    batch->last = true;
+    jobs.Publish(batch);
+    hasher.join();
+  };
+  struct JoinGuard {
+    std::function<void()> f;
+    ~JoinGuard() { f(); }
+  } join_guard{finish_hashing};
+  auto bad = [&](int64_t seq, std::string why, bool before_hash = false) {
+    finish_hashing();
+    if (hash_bad != 0 && (hash_bad < seq || (hash_bad == seq && !before_hash))) {
+      seq = hash_bad;
+      why = "hash does not match the entry's contents (the entry was changed)";
+    }
     rep.ok = false;
     rep.first_bad = seq;
     rep.reason = std::move(why);
@@ -491,20 +535,31 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
     // Rows come in seq order and seq is unique, so seq < expected happens only
     // for a first row with seq < 1: that row is the first bad one (entries
     // 1, 2, ... after it may well be intact).
-    if (seq > expected) return bad(expected, fmt::format("entry {} is missing (the next entry is {})", expected, seq));
-    if (seq < expected) return bad(seq, fmt::format("entry {} has a sequence number below 1", seq));
+    if (seq > expected) return bad(expected, fmt::format("entry {} is missing (the next entry is {})", expected, seq), true);
+    if (seq < expected) return bad(seq, fmt::format("entry {} has a sequence number below 1", seq), true);
     // Storage classes first: sqlite3_column_type is undefined once a
     // column_text / column_blob call has converted the value.
     bool types_ok = sqlite3_column_type(entries.st, 1) == SQLITE_TEXT && sqlite3_column_type(entries.st, 2) == SQLITE_BLOB;
     std::string_view kind = ColText(entries.st, 1);
     std::string_view payload = ColBlob(entries.st, 2);
     Hash stored_prev, stored_hash;
-    if (!ColHash(entries.st, 3, stored_prev)) return bad(seq, "prev_hash is not 32 bytes");
-    if (!ColHash(entries.st, 4, stored_hash)) return bad(seq, "hash is not 32 bytes");
-    if (stored_prev != prev) return bad(seq, "prev_hash does not match the hash of the previous entry (an entry was removed, reordered or rewritten)");
-    if (!types_ok) return bad(seq, "kind or payload has the wrong storage type");
-    Hash h = EntryHash(seq, kind, prev, payload);
-    if (h != stored_hash) return bad(seq, "hash does not match the entry's contents (the entry was changed)");
+    if (!ColHash(entries.st, 3, stored_prev)) return bad(seq, "prev_hash is not 32 bytes", true);
+    if (!ColHash(entries.st, 4, stored_hash)) return bad(seq, "hash is not 32 bytes", true);
+    if (stored_prev != prev) return bad(seq, "prev_hash does not match the hash of the previous entry (an entry was removed, reordered or rewritten)", true);
+    if (!types_ok) return bad(seq, "kind or payload has the wrong storage type", true);
+    {
+      HashJob& j = batch->items[batch->size++];
+      j.seq = seq;
+      j.kind.assign(kind);
+      j.payload.assign(payload);
+      j.prev = prev;
+      j.hash = stored_hash;
+      if (batch->size == batch->items.size()) {
+        jobs.Publish(batch);
+        batch = jobs.AcquireFree();
+      }
+    }
+    const Hash& h = stored_hash;  // the link to the next entry; recomputed on the hashing thread
 
     // The derived row this entry implies.
     if (contracts.has_row && contracts.seq < seq) return bad(contracts.seq, "the contracts table has a row with no contract entry");
@@ -573,6 +628,8 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
     if (progress && (seq & 0xffff) == 0) progress(seq, total);
   }
   if (rc != SQLITE_DONE) return SqlError("verify");
+  finish_hashing();
+  if (hash_bad != 0) return bad(hash_bad, "hash does not match the entry's contents (the entry was changed)");
   // Every entry has its row; equal counts leave no room for extra rows.
   auto count = RecordCount();
   if (!count.ok()) return count.status();
