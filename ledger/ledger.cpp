@@ -13,6 +13,7 @@
 #include <charconv>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 #include <thread>
 
 namespace reckon {
@@ -115,6 +116,11 @@ Status Ledger::Prepare(sqlite3_stmt** st, const char* sql) {
 }
 
 Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, Mode mode) {
+  // Once per process, before SQLite initializes: no global allocation
+  // statistics (they take a global mutex on every malloc). Harmless if SQLite
+  // was already initialized by someone else.
+  static std::once_flag configured;
+  std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   std::unique_ptr<Ledger> l(new Ledger());
   l->path_ = path;
   bool exists = std::filesystem::exists(path);
@@ -166,8 +172,6 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, Mode mode)
     if (auto s = l->Exec("PRAGMA journal_mode=WAL"); !s.ok()) return s;
   }
   if (auto s = l->Exec("PRAGMA synchronous=FULL"); !s.ok()) return s;
-  // A bounded page cache large enough that big ingests rarely spill.
-  if (auto s = l->Exec("PRAGMA cache_size=-65536"); !s.ok()) return s;
   if (tables == 0 && mode == Mode::kReadWrite) {
     if (auto s = l->Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
     // Another process may have created it while we waited.
