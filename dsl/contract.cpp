@@ -205,7 +205,7 @@ class Loader {
     std::set<std::string> written;
     for (auto it = n.begin(); it != n.end(); ++it) if (it->first.IsScalar()) written.insert(it->first.Scalar());
     for (auto it = n.begin(); it != n.end(); ++it) {
-      const YAML::Node& key = it->first;
+      YAML::Node key = it->first;  // a copy: it-> yields a temporary
       if (!key.IsScalar()) { Error(key, fmt::format("keys in {} must be plain names", what)); continue; }
       std::string name = key.Scalar();
       if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
@@ -229,7 +229,7 @@ class Loader {
     if (!n.IsMap()) { Error(n, fmt::format("{} must be a mapping of names to values", what)); return out; }
     std::set<std::string> seen;
     for (auto it = n.begin(); it != n.end(); ++it) {
-      const YAML::Node& key = it->first;
+      YAML::Node key = it->first;  // a copy: it-> yields a temporary
       if (!key.IsScalar() || !IsIdentifier(key.Scalar())) {
         Error(key, fmt::format("names in {} must be identifiers ([A-Za-z_][A-Za-z0-9_]*, at most {} characters)", what, kMaxNameLength));
         continue;

@@ -210,22 +210,8 @@ namespace {
 
 void ExplainNode(const Expr& e, const EvalScope& s, std::string& out, int parent_prec, bool right);
 
-int Prec(const Expr& e) {
-  if (e.kind == Expr::Kind::kBinary) {
-    switch (e.op) {
-      case Op::kOr: return 1;
-      case Op::kAnd: return 2;
-      case Op::kAdd: case Op::kSub: return 5;
-      case Op::kMul: case Op::kDiv: return 6;
-      default: return 4;
-    }
-  }
-  if (e.kind == Expr::Kind::kUnary) return e.op == Op::kNot ? 3 : 7;
-  return 8;
-}
-
 void ExplainNode(const Expr& e, const EvalScope& s, std::string& out, int parent_prec, bool right) {
-  int p = Prec(e);
+  int p = Precedence(e);
   bool paren = p < parent_prec || (p == parent_prec && p != 8 && (right || p == 4));  // as ExprText
   if (paren) out += '(';
   switch (e.kind) {

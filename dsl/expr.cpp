@@ -376,20 +376,6 @@ class Parser {
   ExprError error_;
 };
 
-int Precedence(const Expr& e) {
-  if (e.kind == Expr::Kind::kBinary) {
-    switch (e.op) {
-      case Op::kOr: return 1;
-      case Op::kAnd: return 2;
-      case Op::kAdd: case Op::kSub: return 5;
-      case Op::kMul: case Op::kDiv: return 6;
-      default: return 4;
-    }
-  }
-  if (e.kind == Expr::Kind::kUnary) return e.op == Op::kNot ? 3 : 7;
-  return 8;
-}
-
 void Render(const Expr& e, std::string& out);
 
 void RenderChild(const Expr& child, int parent_prec, bool right, std::string& out) {
@@ -432,6 +418,20 @@ void Render(const Expr& e, std::string& out) {
 }
 
 }  // namespace
+
+int Precedence(const Expr& e) {
+  if (e.kind == Expr::Kind::kBinary) {
+    switch (e.op) {
+      case Op::kOr: return 1;
+      case Op::kAnd: return 2;
+      case Op::kAdd: case Op::kSub: return 5;
+      case Op::kMul: case Op::kDiv: return 6;
+      default: return 4;
+    }
+  }
+  if (e.kind == Expr::Kind::kUnary) return e.op == Op::kNot ? 3 : 7;
+  return 8;
+}
 
 ParsedExpr ParseExpr(std::string_view text) {
   if (text.size() > kMaxExprLength) {

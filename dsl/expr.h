@@ -80,6 +80,10 @@ struct ParsedExpr {
 
 ParsedExpr ParseExpr(std::string_view text);
 
+// Binding strength of a node for rendering: 1 `or`, 2 `and`, 3 `not`,
+// 4 comparisons, 5 `+ -`, 6 `* /`, 7 unary `-`, 8 atoms and calls.
+int Precedence(const Expr& e);
+
 // The expression rendered back as text (for explain): canonical spacing.
 std::string ExprText(const Expr& e);
 
