@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 
 namespace reckon {
 
@@ -82,11 +83,32 @@ int CmdCheck(Io& io, const Common& c, const std::vector<std::string>& files) {
 
 Result<std::unique_ptr<Ledger>> OpenLedger(const Common& c, Ledger::Mode mode) { return Ledger::Open(LedgerPath(c), mode); }
 
+// A refused command writes nothing, not even a new empty ledger: when the
+// ledger file did not exist before the command and the command fails, the
+// files it created are removed again.
+class NewLedgerGuard {
+ public:
+  explicit NewLedgerGuard(std::string path) : path_(std::move(path)), existed_(std::filesystem::exists(path_)) {}
+  void Failed(std::unique_ptr<Ledger>& ledger) {
+    if (existed_) return;
+    ledger.reset();  // close before removing
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+      std::error_code ec;
+      std::filesystem::remove(path_ + suffix, ec);
+    }
+  }
+
+ private:
+  std::string path_;
+  bool existed_;
+};
+
 int CmdIngest(Io& io, const Common& c, IngestOptions& opt, const std::string& format) {
   if (!format.empty()) opt.format = format == "csv" ? RowFormat::kCsv : RowFormat::kJsonl;
   for (auto& f : opt.files) {
     if (f == "-" && !opt.format) return Fail(io, Status::Usage("reading stdin ('-') needs --format csv or --format jsonl"));
   }
+  NewLedgerGuard guard(LedgerPath(c));
   auto ledger = OpenLedger(c, Ledger::Mode::kReadWrite);
   if (!ledger.ok()) return Fail(io, ledger.status());
   IngestSummary sum;
@@ -96,6 +118,7 @@ int CmdIngest(Io& io, const Common& c, IngestOptions& opt, const std::string& fo
   });
   if (tty && sum.rows >= 0x10000) io.Err("\n");
   if (!s.ok()) {
+    guard.Failed(*ledger);
     for (auto& e : sum.errors) io.Err(e + "\n");
     if (sum.error_count > int64_t(sum.errors.size()))
       io.Err(fmt::format("... and {} more error(s)\n", sum.error_count - int64_t(sum.errors.size())));
@@ -116,10 +139,14 @@ int CmdIngest(Io& io, const Common& c, IngestOptions& opt, const std::string& fo
 
 int CmdSettle(Io& io, const Common& c, const SettleOptions& opt) {
   // --dry-run writes nothing: not even a new, empty ledger file.
+  NewLedgerGuard guard(LedgerPath(c));
   auto ledger = OpenLedger(c, opt.dry_run ? Ledger::Mode::kReadOnly : Ledger::Mode::kReadWrite);
   if (!ledger.ok()) return Fail(io, ledger.status());
   auto r = Settle(**ledger, opt);
-  if (!r.ok()) return Fail(io, r.status());
+  if (!r.ok()) {
+    guard.Failed(*ledger);
+    return Fail(io, r.status());
+  }
   if (c.json) io.Json(r->statement);
   else {
     if (r->already_settled) io.Out(fmt::format("Period {} is already settled; this is the recorded statement.\n", opt.period));
