@@ -21,11 +21,14 @@ g++ -O2 -o "$work/floor" "$floor_src" -lsqlite3 -lcrypto -Wno-deprecated-declara
 "$build/bench_gen" --count "$n" --period 2026-10 --seed 1 > "$work/records.csv"
 echo "input: $n records, $(stat -c %s "$work/records.csv") bytes of CSV"
 
+# Flush earlier runs' dirty pages first, so that neither measurement pays for them.
+sync
 floor_line=$("$work/floor" "$n" "$work/floor.db" 0)
 floor_rate=$(sed -n 's/.*records_per_s=\([0-9]*\).*/\1/p' <<<"$floor_line")
 echo "floor:  $floor_line"
 
-rm -f "$work/bench.db" "$work/bench.db-wal" "$work/bench.db-shm"
+rm -f "$work/bench.db" "$work/bench.db-wal" "$work/bench.db-shm" "$work/floor.db" "$work/floor.db-wal" "$work/floor.db-shm"
+sync
 t0=$(now)
 "$build/reckon" --ledger "$work/bench.db" ingest "$work/records.csv" > /dev/null
 t1=$(now)

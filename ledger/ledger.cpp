@@ -169,6 +169,10 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, Mode mode)
   if (tables == 0 && mode == Mode::kReadOnly)
     return Status::Invalid(fmt::format("ledger '{}' is empty (no Reckon tables); ingest records or settle a contract first, or pass --ledger", path));
   if (mode == Mode::kReadWrite) {
+    // The page size can only be chosen before the first table and WAL mode.
+    if (tables == 0) {
+      if (auto s = l->Exec(fmt::format("PRAGMA page_size={}", kLedgerPageSize).c_str()); !s.ok()) return s;
+    }
     if (auto s = l->Exec("PRAGMA journal_mode=WAL"); !s.ok()) return s;
   }
   if (auto s = l->Exec("PRAGMA synchronous=FULL"); !s.ok()) return s;
@@ -272,8 +276,7 @@ Result<PutResult> Ledger::PutRecord(std::string_view vendor, std::string_view id
   if (!in_tx_ || !write_tx_) return Status::Io("internal: PutRecord outside a write transaction");
   if (auto s = Prepare(&find_record_, "SELECT seq, occurred_ns FROM records WHERE vendor = ?1 AND id = ?2 AND revision = ?3"); !s.ok()) return s;
   if (auto s = Prepare(&put_record_,
-                       "INSERT INTO records(seq, vendor, id, revision, occurred_ns) VALUES(?1, ?2, ?3, ?4, ?5) "
-                       "ON CONFLICT(vendor, id, revision) DO NOTHING");
+                       "INSERT OR IGNORE INTO records(seq, vendor, id, revision, occurred_ns) VALUES(?1, ?2, ?3, ?4, ?5)");
       !s.ok())
     return s;
   int64_t seq = head_.seq + 1;

@@ -33,6 +33,7 @@ namespace reckon {
 
 inline constexpr int kBusyTimeoutMs = 60000;   // wait for another writer at most this long
 inline constexpr int kLedgerFormat = 1;        // PRAGMA user_version of the schema
+inline constexpr int kLedgerPageSize = 32768;  // SQLite page size of new ledgers (fewer, larger writes)
 inline constexpr int kLedgerApplicationId = 0x52434b4e;  // "RCKN"
 
 // Entry kinds.
