@@ -667,7 +667,6 @@ class Loader {
       if (amount) {
         for (const char* k : {"price", "tiers", "prices"}) if (m->count(k)) Error((*m)[k].first, fmt::format("'{}' goes with 'per', not with 'amount'", k));
         fee.amount = Parse((*m)["amount"].second, "amount");
-        fee_nodes_.push_back((*m)["amount"].second);
       } else {
         fee.per_metric = MetricRef((*m)["per"].second, "per");
         bool price = m->count("price"), tiers = m->count("tiers");
@@ -829,7 +828,6 @@ class Loader {
   std::vector<Diagnostic> diags_;
   std::map<const Expr*, YAML::Node> nodes_;
   std::vector<YAML::Node> metric_keys_;
-  std::vector<YAML::Node> fee_nodes_;
   std::vector<Type> metric_types_;
   std::set<int> used_fields_;
   std::set<std::string> line_names_;

@@ -301,8 +301,7 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    io.Out(app.help());
-    for (auto* sub : app.get_subcommands()) (void)sub;
+    io.Out(app.help());  // CLI11 gives the help of the command that asked for it
     return 0;
   } catch (const CLI::CallForAllHelp& e) {
     io.Out(app.help("", CLI::AppFormatMode::All));

@@ -40,14 +40,13 @@ Status BuildRecord(const RawRow& row, const std::string& file, const RecordOptio
   const std::string* revision = nullptr;
   const std::string* verified = nullptr;
   const std::string* voided = nullptr;
-  bool has_vendor_col = false;
   for (auto& [name, value] : row.fields) {
     const std::string* v = value ? &*value : nullptr;
     // Core field names, matched by length first (this runs once per cell).
     switch (name.size()) {
       case 2: if (name == "id") { id = v; continue; } break;
       case 4: if (name == "void") { voided = v; continue; } break;
-      case 6: if (name == "vendor") { vendor = v; has_vendor_col = true; continue; } break;
+      case 6: if (name == "vendor") { vendor = v; continue; } break;
       case 8:
         if (name == "revision") { revision = v; continue; }
         if (name == "verified") { verified = v; continue; }
@@ -59,7 +58,6 @@ Status BuildRecord(const RawRow& row, const std::string& file, const RecordOptio
       return FieldError(file, row.line, "field name", fmt::format("names must be 1 to {} bytes", kMaxFieldNameLength));
     if (v) scratch.emplace_back(name, *v);
   }
-  (void)has_vendor_col;
   if (!id || id->empty()) return FieldError(file, row.line, "id", "missing; every record needs a non-empty id");
   if (id->size() > kMaxIdLength || HasControl(*id))
     return FieldError(file, row.line, "id", fmt::format("must be at most {} bytes without control characters", kMaxIdLength));
