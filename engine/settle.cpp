@@ -49,6 +49,28 @@ Result<int64_t> RegisterContract(Ledger& ledger, const Contract& k, bool write) 
 
 namespace {
 
+// Amendments: a newer registered version of the contract governs every
+// period from its effective.from on; an older version may not settle them.
+Status CheckNoNewerVersion(Ledger& ledger, const Contract& k, const Period& period) {
+  auto all = ledger.Contracts();
+  if (!all.ok()) return all.status();
+  for (auto& row : *all) {
+    if (row.contract != k.id || row.version <= k.version) continue;
+    auto e = ledger.GetEntry(row.seq);
+    if (!e.ok()) return e.status();
+    json j = json::parse(e->payload, nullptr, false);
+    if (j.is_discarded() || !j.contains("text") || !j["text"].is_string())
+      return Status::Integrity(fmt::format("contract entry {} is malformed; run reckon verify", row.seq));
+    auto newer = LoadContractText(k.path, j["text"].get<std::string>());
+    if (!newer.contract) continue;
+    if (!(period < newer.contract->FirstPeriod()))
+      return Status::State(fmt::format("version {} of contract '{}' takes effect at {} and governs {}; settle it with that version "
+                                       "(version {} keeps only the periods before it)",
+                                       row.version, k.id, FormatCivilDate(newer.contract->effective_from), period.Id(), k.version));
+  }
+  return Status::Ok();
+}
+
 json WithLedger(json st, int64_t seq, const Hash& hash) {
   st["ledger"] = {{"seq", seq}, {"hash", ToHex(hash)}};
   return st;
@@ -109,6 +131,7 @@ Result<SettleOutcome> Settle(Ledger& ledger, const SettleOptions& opt) {
     if (!(*period == last->Next()))
       return fail(Status::State(fmt::format("periods of '{}' are settled in order: the next one is {}, not {}", k.id, last->Next().Id(), opt.period)));
   }
+  if (auto s = CheckNoNewerVersion(ledger, k, *period); !s.ok()) return fail(s);
   StatementInput in;
   in.contract = &k;
   in.period = *period;
