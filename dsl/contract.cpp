@@ -671,7 +671,10 @@ class Loader {
         fee.per_metric = MetricRef((*m)["per"].second, "per");
         bool price = m->count("price"), tiers = m->count("tiers");
         if (price == tiers) { Error(item, "a fee with 'per' has either 'price' or 'tiers' + 'prices'"); continue; }
-        if (price) fee.price = Num((*m)["price"].second, "price");
+        if (price) {
+          fee.price = Num((*m)["price"].second, "price");
+          if (fee.price) fee.price_text = (*m)["price"].second.Scalar();
+        }
         else Tiers(fee, *m, item);
       }
       k_->fees.push_back(std::move(fee));
@@ -692,7 +695,10 @@ class Loader {
       if (!tm) continue;
       Tier t;
       if (!tm->count("price")) { Error(ps[i], "a tier needs a price"); continue; }
-      if (auto p = Num((*tm)["price"].second, "price")) t.price = *p;
+      if (auto p = Num((*tm)["price"].second, "price")) {
+        t.price = *p;
+        t.price_text = (*tm)["price"].second.Scalar();
+      }
       bool is_last = i + 1 == ps.size();
       if (tm->count("up_to")) {
         t.up_to = Num((*tm)["up_to"].second, "up_to");

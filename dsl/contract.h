@@ -89,6 +89,7 @@ struct Baseline {
 struct Tier {
   std::optional<Number> up_to;  // inclusive; absent on the last tier
   Number price;
+  std::string price_text;       // as written ("1.20"), for explain
 };
 
 enum class TierMode { kNone, kGraduated, kVolume };
@@ -99,6 +100,7 @@ struct Fee {
   // per + price | per + tiers | amount
   int per_metric = -1;
   std::optional<Number> price;
+  std::string price_text;       // as written ("0.99"), for explain
   TierMode tiers = TierMode::kNone;
   std::vector<Tier> prices;
   ExprSrc amount;

@@ -282,7 +282,7 @@ class Evaluator {
         Number units = u.num;
         if (f.price) {
           l.amount = Round(units * *f.price);
-          l.explain = fmt::format("{} {} × price {} = {}", m.name, units.ToString(), f.price->ToString(), Money(l.amount));
+          l.explain = fmt::format("{} {} × price {} = {}", m.name, units.ToString(), f.price_text, Money(l.amount));
         } else if (f.tiers == TierMode::kGraduated) {
           Number total, prev;
           std::vector<std::string> parts;
@@ -291,7 +291,7 @@ class Evaluator {
             Number in_tier = std::min(units, upper) - prev;
             if (in_tier.is_negative() || in_tier.is_zero()) { if (t.up_to) prev = *t.up_to; continue; }
             total += in_tier * t.price;
-            parts.push_back(fmt::format("{} × {}", in_tier.ToString(), t.price.ToString()));
+            parts.push_back(fmt::format("{} × {}", in_tier.ToString(), t.price_text));
             if (!t.up_to) break;
             prev = *t.up_to;
           }
@@ -303,7 +303,7 @@ class Evaluator {
           l.amount = Round(units * hit->price);
           l.explain = fmt::format("{} {}, volume tier {}: {} × {} = {}", m.name, units.ToString(),
                                   hit->up_to ? "up to " + hit->up_to->ToString() : std::string("above the last bound"),
-                                  units.ToString(), hit->price.ToString(), Money(l.amount));
+                                  units.ToString(), hit->price_text, Money(l.amount));
         }
       }
       fees_ += l.amount;
@@ -377,7 +377,8 @@ class Evaluator {
       Value a = Eval(*r.amount.expr, scope_);
       if (a.tag != Value::Tag::kNumber) { NotAssessed(kind, r.name, WhyMissing(*r.amount.expr, "amount")); return std::nullopt; }
       amount = a.num;
-      explain = fmt::format("{} is true: {}", when_text, ExplainExpr(*r.amount.expr, scope_));
+      explain = r.amount.expr->kind == Expr::Kind::kLiteral ? fmt::format("{} is true: fixed amount", when_text)
+                                                             : fmt::format("{} is true: {}", when_text, ExplainExpr(*r.amount.expr, scope_));
     }
     if (amount.is_negative()) {
       explain += fmt::format(" = {} (negative, counted as 0)", amount.ToString());
@@ -488,7 +489,12 @@ class Evaluator {
     if (k_.caps.net_min) {
       Value v = Eval(*k_.caps.net_min.expr, scope_);
       if (v.tag != Value::Tag::kNumber) NotAssessed("minimum", "Net minimum", WhyMissing(*k_.caps.net_min.expr, "caps.net.min"));
-      else { min = Round(v.num); min_text = fmt::format("{} = {}", ExplainExpr(*k_.caps.net_min.expr, scope_), Money(min)); }
+      else {
+        min = Round(v.num);
+        min_text = k_.caps.net_min.expr->kind == Expr::Kind::kLiteral
+                       ? Money(min)
+                       : fmt::format("{} = {}", ExplainExpr(*k_.caps.net_min.expr, scope_), Money(min));
+      }
     }
     if (net < min) {
       lines_.push_back({"minimum", "Net minimum", min - net,
