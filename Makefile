@@ -1,20 +1,24 @@
 # Reckon: two commands on a fresh Debian 12 machine.
 #   make demo   installs what is missing, builds, settles the example month
 #   make test   installs what is missing, builds, runs the whole suite
-# Other targets: build, bench, deps, clean.
+# Other targets: build, bench, fuzz, deps, clean.
 
 DEBIAN_PACKAGES := cmake make g++ pkg-config libsqlite3-dev sqlite3 libboost-dev libboost-date-time-dev \
   libyaml-cpp-dev libfmt-dev catch2 libssl-dev libcli11-dev nlohmann-json3-dev libhowardhinnant-date-dev \
   tzdata python3
+FUZZ_PACKAGES := clang libclang-rt-14-dev
+PACKAGES ?= $(DEBIAN_PACKAGES)
 BUILD_DIR ?= build
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
 JOBS ?= 2
 
-.PHONY: all deps build test demo bench clean
+.PHONY: all deps build test demo bench fuzz clean
 
 all: build
 
 deps:
-	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	@missing=""; for p in $(PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -42,5 +46,20 @@ demo: build
 bench: build
 	bash bench/run.sh $(BUILD_DIR)
 
+# libFuzzer targets (contract loader, expression parser, CSV/JSONL readers),
+# each run for FUZZ_SECONDS from the seed corpora in tests/fuzz/corpus.
+fuzz:
+	$(MAKE) deps PACKAGES="$(DEBIAN_PACKAGES) $(FUZZ_PACKAGES)"
+	cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DRECKON_FUZZ=ON
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_contract fuzz_expr fuzz_rows
+	@for t in contract expr rows; do \
+	  mkdir -p $(FUZZ_DIR)/corpus-$$t && cp tests/fuzz/corpus/$$t/* $(FUZZ_DIR)/corpus-$$t/ && \
+	  echo "fuzz_$$t: $(FUZZ_SECONDS) s" && \
+	  $(FUZZ_DIR)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+	    -print_final_stats=1 $(FUZZ_DIR)/corpus-$$t 2>$(FUZZ_DIR)/fuzz_$$t.log || \
+	    { tail -40 $(FUZZ_DIR)/fuzz_$$t.log; echo "fuzz_$$t found a problem: see $(FUZZ_DIR)/fuzz_$$t.log"; exit 1; }; \
+	  grep -E "stat::number_of_executed_units|stat::new_units_added" $(FUZZ_DIR)/fuzz_$$t.log; \
+	done
+
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(FUZZ_DIR)

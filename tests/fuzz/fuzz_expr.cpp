@@ -1,0 +1,19 @@
+// libFuzzer target: the expression parser. Invariants under test: no crash;
+// an expression that parses renders (ExprText) to text that parses again and
+// renders identically.
+#include "dsl/expr.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  auto parsed = reckon::ParseExpr(text);
+  if (!parsed.root) return 0;
+  std::string once = reckon::ExprText(*parsed.root);
+  auto again = reckon::ParseExpr(once);
+  if (!again.root || reckon::ExprText(*again.root) != once) std::abort();
+  return 0;
+}
