@@ -27,8 +27,8 @@
 # PATH is a jq-like dotted path into the statement JSON (`totals.net`,
 # `lines.0.amount`, `metrics.resolution_rate`, `not_assessed.0.name`); array
 # indexes are numbers. VALUE is compared as text: JSON strings without quotes,
-# null as `null`, booleans as `true`/`false`, `length(PATH)` is not supported --
-# use `PATH.N` instead. Leading/trailing blanks of VALUE are ignored.
+# null as `null`, booleans as `true`/`false`, arrays and objects as compact
+# JSON with sorted keys (`lines = []`). Leading/trailing blanks are ignored.
 #
 # Prints one line per check ("ok   ..." or "FAIL ..."); runs every example and
 # exits 1 at the end if any check failed, each FAIL naming the contract, the
@@ -133,7 +133,8 @@ sys.exit(bad)
 PY
 }
 
-trim() { local s=$1; s=${s#"${s%%[![:space:]]*}"}; s=${s%"${s##*[![:space:]]}"}; printf '%s' "$s"; }
+# trim VAR: strips leading and trailing blanks of the variable VAR (no subshell).
+trim() { local -n _t=$1; _t=${_t#"${_t%%[![:space:]]*}"}; _t=${_t%"${_t##*[![:space:]]}"}; }
 
 checks=0
 failed=0
@@ -174,7 +175,7 @@ for c in "${contracts[@]}"; do
     last=""
     # Pass 1: settle every `period = P` in order.
     while IFS= read -r line || [ -n "$line" ]; do
-      line=$(trim "$line")
+      trim line
       [[ -z $line || $line == \#* ]] && continue
       if [[ $line =~ ^period[[:space:]]*=[[:space:]]*([^[:space:]]+)$ ]]; then
         p=${BASH_REMATCH[1]}
@@ -192,7 +193,7 @@ for c in "${contracts[@]}"; do
   fi
   if [ $cfail -eq 0 ]; then
     while IFS= read -r line || [ -n "$line" ]; do
-      line=$(trim "$line")
+      trim line
       [[ -z $line || $line == \#* ]] && continue
       [[ $line =~ ^period[[:space:]]*= ]] && continue
       p=$last
@@ -202,7 +203,7 @@ for c in "${contracts[@]}"; do
       if [[ ! $line =~ ^([^[:space:]=]+)[[:space:]]*=(.*)$ ]]; then
         echo "FAIL $file: cannot read expectation line: $line"; cfail=1; continue
       fi
-      path=${BASH_REMATCH[1]}; want=$(trim "${BASH_REMATCH[2]}")
+      path=${BASH_REMATCH[1]}; want=${BASH_REMATCH[2]}; trim want
       if [ ! -e "$dir/st.$p.json" ]; then
         echo "FAIL $file: @$p: period $p was not settled (add 'period = $p' to the expect block)"; cfail=1; continue
       fi
@@ -228,7 +229,7 @@ for c in "${invalids[@]}"; do
   errf="$work/blocks/error.$file"
   [ -e "$errf" ] || continue
   while IFS= read -r line || [ -n "$line" ]; do
-    line=$(trim "$line")
+    trim line
     [[ -z $line || $line == \#* ]] && continue
     checks=$((checks + 1))
     if [[ $out == *"$line"* ]]; then
