@@ -5,7 +5,8 @@
 //               [--resolved-percent P] [--unverified-per-mille U] [--prefix T]
 //               [--offset +HH:MM] [--test-per-mille X]
 //
-// Rows: id,vendor,occurred_at,verified,outcome,channel,handle_minutes,csat.
+// Rows: id,vendor,occurred_at,verified,outcome,channel,handle_minutes,csat
+// (csat empty for the 40% of conversations without a rating).
 // Times are local wall-clock times written with the given UTC offset
 // (default Z); X per mille of rows come from the "test" channel.
 // The same arguments always give the same bytes (a fixed LCG, no clock, no
@@ -81,10 +82,11 @@ int main(int argc, char** argv) {
     uint32_t handle_frac = rng.Below(10);
     uint32_t csat = 1 + rng.Below(5);
     const char* channel = kChannels[rng.Below(5)];
+    bool rated = rng.Below(10) >= 4;  // 60% of conversations get a CSAT rating
     if (rng.Below(1000) < uint32_t(test_per_mille)) channel = "test";
-    int n = std::snprintf(buf, sizeof buf, "%s-%04d%02d-%08lld,%s,%04d-%02d-%02dT%02d:%02d:%02d%s,%s,%s,%s,%u.%u,%u\n", prefix.c_str(), year,
+    int n = std::snprintf(buf, sizeof buf, "%s-%04d%02d-%08lld,%s,%04d-%02d-%02dT%02d:%02d:%02d%s,%s,%s,%s,%u.%u,%s\n", prefix.c_str(), year,
                           month, i, vendor.c_str(), year, month, day, h, mi, s, offset.c_str(), verified ? "true" : "false", outcome,
-                          channel, handle, handle_frac, csat);
+                          channel, handle, handle_frac, rated ? std::to_string(csat).c_str() : "");
     std::fwrite(buf, 1, size_t(n), stdout);
   }
   return 0;
