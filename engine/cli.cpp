@@ -323,11 +323,10 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
     io.Err(fmt::format("reckon: {}\nRun 'reckon --help' or 'reckon COMMAND --help'.\n", what));
     return 2;
   }
-  if (!map_path.empty())
-    return Fail(io, Status::Usage("--map: column mappings are not supported by this version of reckon; rename the columns to the core names (see docs/records.md)"));
   if (!vendor.empty()) ingest_opt.vendor = vendor;
   if (!timezone.empty()) ingest_opt.timezone = timezone;
   if (!contract_path.empty()) ingest_opt.contract_path = contract_path;
+  if (!map_path.empty()) ingest_opt.map_path = map_path;
 
   if (check->parsed()) return CmdCheck(io, common, check_files);
   if (ingest->parsed()) return CmdIngest(io, common, ingest_opt, format);

@@ -3,6 +3,7 @@
 #include "engine/ingest.h"
 
 #include "dsl/contract.h"
+#include "engine/mapping.h"
 #include "engine/record.h"
 #include "engine/record_pipeline.h"
 #include "engine/rejects.h"
@@ -82,6 +83,17 @@ Status Ingest(Ledger& ledger, const IngestOptions& opt, IngestSummary& sum, cons
     }
     contract = std::move(loaded.contract);
   }
+  std::optional<Mapping> mapping;
+  if (opt.map_path) {
+    std::vector<Status> problems;
+    auto loaded = LoadMapping(*opt.map_path, &problems);
+    if (!loaded.ok()) {
+      for (auto& p : problems) sum.errors.push_back(p.ToString());
+      sum.error_count = int64_t(problems.size());
+      return loaded.status();
+    }
+    mapping = std::move(*loaded);
+  }
   // Open every input first: a missing file refuses the whole run.
   std::vector<std::unique_ptr<RowReader>> readers;
   for (auto& f : opt.files) {
@@ -112,7 +124,7 @@ Status Ingest(Ledger& ledger, const IngestOptions& opt, IngestSummary& sum, cons
 
   // Stage 1 (a second thread): read rows and build canonical records.
   // Stage 2 (this thread): duplicates, conflicts, hashing, SQLite -- in input order.
-  RecordPipeline pipe(readers, ropt, contract.get(), ledger.head());
+  RecordPipeline pipe(readers, ropt, contract.get(), mapping ? &*mapping : nullptr, ledger.head());
   size_t current_file = SIZE_MAX;
   Status io_failure;
   while (io_failure.ok()) {

@@ -35,6 +35,7 @@ struct IngestOptions {
   std::optional<std::string> vendor;
   std::optional<std::string> timezone;
   std::optional<std::string> contract_path;  // check typed fields at ingest
+  std::optional<std::string> map_path;       // column mapping (engine/mapping.h)
   bool skip_invalid = false;
 };
 

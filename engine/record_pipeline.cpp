@@ -7,8 +7,8 @@
 namespace reckon {
 
 RecordPipeline::RecordPipeline(std::vector<std::unique_ptr<RowReader>>& readers, const RecordOptions& opt, const Contract* contract,
-                               Head head)
-    : readers_(readers), opt_(opt), contract_(contract), spec_(head) {
+                               const Mapping* mapping, Head head)
+    : readers_(readers), opt_(opt), contract_(contract), mapping_(mapping), spec_(head) {
   thread_ = std::thread([this] { Produce(); });
 }
 
@@ -20,14 +20,20 @@ void RecordPipeline::Stop() {
 }
 
 void RecordPipeline::Fill(Item& item, RowReader& reader) {
-  item.status = BuildRecord(item.row, reader.name(), opt_, item.rec, scratch_);
+  const RawRow* row = &item.row;
+  if (mapping_) {
+    item.status = ApplyMapping(*mapping_, item.row, mapped_, reader.name());
+    if (!item.status.ok()) return;
+    row = &mapped_;
+  }
+  item.status = BuildRecord(*row, reader.name(), opt_, item.rec, scratch_);
   if (!item.status.ok()) return;
   if (contract_) {
     for (auto& d : contract_->fields) {
       if (d.core) continue;
       std::string_view found;
       const std::string_view* text = nullptr;
-      for (auto& [n, v] : item.row.fields) if (n == d.name && v) { found = *v; text = &found; }
+      for (auto& [n, v] : row->fields) if (n == d.name && v) { found = *v; text = &found; }
       if (auto s = TypedField(d, text, nullptr); !s.ok()) {
         item.status = Status::Invalid(fmt::format("{}: {}", d.name, s.message()), {reader.name(), int(item.row.line), 0});
         return;

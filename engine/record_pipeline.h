@@ -10,6 +10,7 @@
 #pragma once
 
 #include "dsl/contract.h"
+#include "engine/mapping.h"
 #include "engine/record.h"
 #include "engine/row_reader.h"
 #include "ledger/ledger.h"
@@ -38,11 +39,13 @@ class RecordPipeline {
   };
 
   // `contract` (may be null): declared fields are checked at ingest.
+  // `mapping` (may be null): applied to each row before BuildRecord.
   // `head`: the ledger head the records will follow. The reading thread
   // also hashes each valid record speculatively, assuming every valid row
   // before it is appended (true unless there are duplicates); the ledger
   // uses the guess only when it matches (Ledger::Precomputed).
-  RecordPipeline(std::vector<std::unique_ptr<RowReader>>& readers, const RecordOptions& opt, const Contract* contract, Head head);
+  RecordPipeline(std::vector<std::unique_ptr<RowReader>>& readers, const RecordOptions& opt, const Contract* contract,
+                 const Mapping* mapping, Head head);
   ~RecordPipeline();
   // The next item, or nullptr at the end. The pointer stays valid until the
   // next call.
@@ -57,6 +60,8 @@ class RecordPipeline {
   std::vector<std::unique_ptr<RowReader>>& readers_;
   RecordOptions opt_;
   const Contract* contract_;
+  const Mapping* mapping_;
+  RawRow mapped_;  // the mapped row (reused storage); item.row stays the input row
   Queue queue_{kPipelineBatches, kPipelineBatchRows};
   std::thread thread_;
   Queue::Batch* current_ = nullptr;

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include <charconv>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
@@ -121,6 +122,19 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, Mode mode)
   // was already initialized by someone else.
   static std::once_flag configured;
   std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+  // Setting up a new ledger (page size, WAL mode, schema) can meet another
+  // process doing the same; SQLite reports some of those lock conflicts as
+  // busy at once instead of waiting, so the whole attempt is retried, within
+  // the same bounded wait as a writer's lock.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  for (int attempt = 0;; ++attempt) {
+    auto r = OpenAttempt(path, mode);
+    if (r.ok() || r.status().kind() != ErrorKind::kState || std::chrono::steady_clock::now() >= deadline) return r;
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(100, 5 * (attempt + 1))));
+  }
+}
+
+Result<std::unique_ptr<Ledger>> Ledger::OpenAttempt(const std::string& path, Mode mode) {
   std::unique_ptr<Ledger> l(new Ledger());
   l->path_ = path;
   bool exists = std::filesystem::exists(path);

@@ -159,6 +159,7 @@ class Ledger {
 
  private:
   Ledger() = default;
+  static Result<std::unique_ptr<Ledger>> OpenAttempt(const std::string& path, Mode mode);
   Status Exec(const char* sql);
   Status Prepare(sqlite3_stmt** st, const char* sql);
   Status SqlError(std::string_view what);
