@@ -80,7 +80,7 @@ class Lexer {
       case ']': t.kind = Tok::kRBracket; return t;
       case ',': t.kind = Tok::kComma; return t;
       case '=': t.kind = Tok::kError; t.text = "'=' is not an operator; use '==' to compare"; return t;
-      case '\'': t.kind = Tok::kError; t.text = "strings use double quotes: \"text\""; return t;
+      case '\'': t.kind = Tok::kError; t.text = "strings are written in \"...\" quotes, not '...': \"text\""; return t;
       default: break;
     }
     t.kind = Tok::kError;

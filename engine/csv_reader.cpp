@@ -262,7 +262,7 @@ CsvReader::Parse CsvReader::ParseRecord(const char* const start, const char* con
       }
       if (c == '"') {
         Err(line, line_begin, q,
-            "quote (\") inside an unquoted field; quote the whole field and double the quotes inside it");
+            "quote (\") inside an unquoted field; quote the whole field and write each quote inside it twice");
         ++q;
         continue;
       }
