@@ -42,6 +42,20 @@ void WriteFile(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
 }
 
+// A fresh ledger and one CSV input file with `text`, named after `name`.
+struct IngestFixture {
+  std::unique_ptr<Ledger> ledger;
+  IngestOptions opt;
+  IngestFixture(const std::string& name, const std::string& text) {
+    std::string csv = TempPath(name + ".csv");
+    WriteFile(csv, text);
+    auto l = Ledger::Open(TempPath(name + ".db"), Ledger::Mode::kReadWrite);
+    REQUIRE(l.ok());
+    ledger = std::move(l.value());
+    opt.files = {csv};
+  }
+};
+
 }  // namespace
 
 TEST_CASE("record: payload is canonical JSON, byte-identical to nlohmann's sorted dump", "[record]") {
@@ -126,62 +140,55 @@ TEST_CASE("record: the flat reader refuses anything that is not canonical", "[re
 }
 
 TEST_CASE("record: ingest with duplicates in the middle keeps one correct chain", "[record][ingest]") {
-  std::string db = TempPath("dups.db");
-  std::string csv = TempPath("dups.csv");
-  WriteFile(csv,
-            "id,vendor,occurred_at,verified\n"
-            "A,v,2026-10-01T00:00:00Z,true\n"
-            "B,v,2026-10-02T00:00:00Z,true\n"
-            "A,v,2026-10-01T00:00:00Z,true\n"   // duplicate of line 2: the speculative hashes after it are off by one
-            "C,v,2026-10-03T00:00:00Z,true\n"
-            "D,v,2026-10-04T00:00:00Z,true\n");
-  auto ledger = Ledger::Open(db, Ledger::Mode::kReadWrite);
-  REQUIRE(ledger.ok());
-  IngestOptions opt;
-  opt.files = {csv};
+  IngestFixture f("dups",
+                  "id,vendor,occurred_at,verified\n"
+                  "A,v,2026-10-01T00:00:00Z,true\n"
+                  "B,v,2026-10-02T00:00:00Z,true\n"
+                  "A,v,2026-10-01T00:00:00Z,true\n"   // duplicate of line 2: the speculative hashes after it are off by one
+                  "C,v,2026-10-03T00:00:00Z,true\n"
+                  "D,v,2026-10-04T00:00:00Z,true\n");
+  auto& ledger = f.ledger;
+  auto& opt = f.opt;
   IngestSummary sum;
-  REQUIRE(Ingest(**ledger, opt, sum).ok());
+  REQUIRE(Ingest(*ledger, opt, sum).ok());
   CHECK(sum.rows == 5);
   CHECK(sum.accepted == 4);
   CHECK(sum.duplicates == 1);
   CHECK(sum.rows == sum.accepted + sum.duplicates + sum.rejected);
-  auto rep = (*ledger)->Verify();
+  auto rep = ledger->Verify();
   REQUIRE(rep.ok());
   CHECK(rep->ok);
   CHECK(rep->entries == 4);
 
   // The same file again: all duplicates, nothing written.
   Head before = rep->head;
-  REQUIRE(Ingest(**ledger, opt, sum).ok());
+  REQUIRE(Ingest(*ledger, opt, sum).ok());
   CHECK(sum.duplicates == 5);
   CHECK(sum.accepted == 0);
-  CHECK((*ledger)->ReadHead()->seq == before.seq);
+  CHECK(ledger->ReadHead()->seq == before.seq);
 }
 
 TEST_CASE("record: a refused ingest writes nothing, and with --skip-invalid rows are accounted for", "[record][ingest]") {
-  std::string db = TempPath("atomic.db");
-  std::string csv = TempPath("atomic.csv");
-  WriteFile(csv,
-            "id,vendor,occurred_at,verified\n"
-            "A,v,2026-10-01T00:00:00Z,true\n"
-            "B,v,2026-13-01T00:00:00Z,true\n"
-            "C,v,2026-10-03T00:00:00Z,maybe\n"
-            "D,v,2026-10-04T00:00:00Z,true\n");
-  auto ledger = Ledger::Open(db, Ledger::Mode::kReadWrite);
-  REQUIRE(ledger.ok());
-  IngestOptions opt;
-  opt.files = {csv};
+  IngestFixture f("atomic",
+                  "id,vendor,occurred_at,verified\n"
+                  "A,v,2026-10-01T00:00:00Z,true\n"
+                  "B,v,2026-13-01T00:00:00Z,true\n"
+                  "C,v,2026-10-03T00:00:00Z,maybe\n"
+                  "D,v,2026-10-04T00:00:00Z,true\n");
+  auto& ledger = f.ledger;
+  auto& opt = f.opt;
+  const std::string csv = opt.files[0];
   IngestSummary sum;
-  Status s = Ingest(**ledger, opt, sum);
+  Status s = Ingest(*ledger, opt, sum);
   CHECK(s.kind() == ErrorKind::kInvalidInput);
   CHECK(sum.error_count == 2);
   REQUIRE(sum.errors.size() == 2);
   CHECK_THAT(sum.errors[0], Catch::StartsWith(csv + ":3: occurred_at:"));
   CHECK_THAT(sum.errors[1], Catch::StartsWith(csv + ":4: verified:"));
-  CHECK((*ledger)->ReadHead()->seq == 0);
+  CHECK(ledger->ReadHead()->seq == 0);
 
   opt.skip_invalid = true;
-  REQUIRE(Ingest(**ledger, opt, sum).ok());
+  REQUIRE(Ingest(*ledger, opt, sum).ok());
   CHECK(sum.rows == 4);
   CHECK(sum.accepted == 2);
   CHECK(sum.rejected == 2);
