@@ -139,7 +139,7 @@ class Evaluator {
   // Decodes one effective record of the period and feeds the aggregates.
   Status Count(const Fetched& f) {
     if (!view_.Decode(f.payload, err_)) return Status::Integrity(fmt::format("record entry {} is malformed: {}", f.seq, err_));
-    if (view_.voided()) { ++voided_; return Status::Ok(); }
+    if (view_.voided()) { ++voided_; Decide(f.seq, false, "voided"); return Status::Ok(); }
     if (!view_.verified()) ++unverified_;
     std::vector<Value>& fields = fields_;
     Status bad;
@@ -157,13 +157,18 @@ class Evaluator {
     EvalScope& rs = scope_;
     rs.fields = &fields;
     bool counted = Eval(*k_.where.expr, rs).is_true();
-    if (!counted) { ++excluded_; return Status::Ok(); }
+    if (!counted) {
+      ++excluded_;
+      Decide(f.seq, false, view_.verified() ? "records.where is false" : "unverified");
+      return Status::Ok();
+    }
     if (!bad.ok())
       return Status::Invalid(fmt::format("record '{}' (ledger entry {}) is counted but violates its declaration: {}; "
                                          "correct it with a higher revision or change records.fields",
                                          view_.id(), f.seq, bad.message()),
                              {k_.path, 0, 0});
     ++counted_;
+    Decide(f.seq, true, "");
     for (size_t i = 0; i < k_.aggregates.size(); ++i) {
       const AggregateSpec& a = k_.aggregates[i];
       if (a.filter && !Eval(*a.filter, rs).is_true()) continue;
@@ -190,6 +195,12 @@ class Evaluator {
       }
     }
     return Status::Ok();
+  }
+
+  void Decide(int64_t seq, bool counted, std::string_view reason) {
+    if (!in_.on_record) return;
+    const std::string_view* rev = view_.Find("revision");
+    in_.on_record({seq, view_.id(), rev ? *rev : std::string_view("0"), counted, reason});
   }
 
   void Aggregates() {

@@ -19,7 +19,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace reckon {
@@ -30,11 +32,23 @@ struct PriorPeriod {
   nlohmann::json statement;
 };
 
+// How one effective record of the period was treated (for the audit export).
+struct RecordDecision {
+  int64_t seq = 0;               // ledger entry of the effective revision
+  std::string_view id;
+  std::string_view revision;     // as stored ("0" when absent)
+  bool counted = false;
+  std::string_view reason;       // why it is excluded: "voided", "unverified", "records.where is false"
+};
+
 struct StatementInput {
   const Contract* contract = nullptr;
   Period period;
   int64_t as_of_seq = 0;                  // records with seq <= this count
   std::vector<PriorPeriod> prior;         // earlier settled periods, oldest first
+  // Called on the evaluating thread for every effective record of the
+  // period, in id order; optional.
+  std::function<void(const RecordDecision&)> on_record;
 };
 
 Result<nlohmann::json> ComputeStatement(Ledger& ledger, const StatementInput& in);
