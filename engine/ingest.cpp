@@ -2,6 +2,8 @@
 // BuildRecord into Ledger::PutRecord (see ingest.h for the invariants).
 #include "engine/ingest.h"
 
+#include "engine/settle.h"
+
 #include "dsl/contract.h"
 #include "engine/mapping.h"
 #include "engine/record.h"
@@ -37,13 +39,9 @@ Result<std::vector<SettledRange>> SettledRangesFor(Ledger& ledger, const std::st
     auto stmts = ledger.Statements(id);
     if (!stmts.ok()) return stmts.status();
     if (stmts->empty()) continue;
-    auto entry = ledger.GetEntry(row.seq);
-    if (!entry.ok()) return entry.status();
-    auto j = nlohmann::json::parse(entry->payload, nullptr, false);
-    if (j.is_discarded() || !j.contains("text")) return Status::Integrity(fmt::format("contract entry {} is malformed", row.seq));
-    auto loaded = LoadContractText(id, j["text"].get<std::string>());
-    if (!loaded.contract) continue;
-    const Contract& k = *loaded.contract;
+    auto loaded = LoadRegisteredContract(ledger, row.seq);
+    if (!loaded.ok()) return loaded.status();
+    const Contract& k = **loaded;
     std::optional<Period> first, last;
     for (auto& s : *stmts) {
       auto p = Period::Parse(s.period, k.period);
@@ -188,9 +186,19 @@ Status Ingest(Ledger& ledger, const IngestOptions& opt, IngestSummary& sum, cons
       if (!ranges.ok()) { io_failure = ranges.status(); break; }
       it = settled.emplace(rec.vendor, std::move(*ranges)).first;
     }
-    for (auto& r : it->second) {
-      if (r.start <= rec.occurred_at && rec.occurred_at < r.end) { ++sum.late; break; }
+    // Late: the record's period is settled, or (a revision) the period it
+    // moves out of is.
+    auto settled_at = [&](int64_t ns) {
+      for (auto& r : it->second) if (r.start.ns <= ns && ns < r.end.ns) return true;
+      return false;
+    };
+    bool late = settled_at(rec.occurred_at.ns);
+    if (!late && rec.revision > 0 && !it->second.empty()) {
+      auto prev = ledger.PreviousOccurred(rec.vendor, rec.id, rec.revision);
+      if (!prev.ok()) { io_failure = prev.status(); break; }
+      late = *prev && settled_at(**prev);
     }
+    if (late) ++sum.late;
   }
   pipe.Stop();
   if (!io_failure.ok()) {

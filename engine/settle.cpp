@@ -2,6 +2,7 @@
 // recording (see settle.h).
 #include "engine/settle.h"
 
+#include "engine/adjustment.h"
 #include "engine/statement.h"
 #include "ledger/canonical.h"
 #include "ledger/chain.h"
@@ -19,6 +20,18 @@ Result<std::unique_ptr<Contract>> LoadCheckedContract(const std::string& path) {
     if (!text.empty() && text.back() == '\n') text.pop_back();
     return Status::Invalid(text);
   }
+  return std::move(loaded.contract);
+}
+
+Result<std::unique_ptr<Contract>> LoadRegisteredContract(Ledger& ledger, int64_t seq) {
+  auto e = ledger.GetEntry(seq);
+  if (!e.ok()) return e.status();
+  json j = json::parse(e->payload, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("text") || !j["text"].is_string() || !j.contains("contract") || !j["contract"].is_string())
+    return Status::Integrity(fmt::format("contract entry {} is malformed; run reckon verify", seq));
+  auto loaded = LoadContractText(j["contract"].get<std::string>() + ".yaml (ledger entry " + std::to_string(seq) + ")", j["text"].get<std::string>());
+  if (!loaded.contract)
+    return Status::Integrity(fmt::format("contract entry {} no longer loads:\n{}", seq, FormatDiagnostics(loaded.diagnostics, loaded.text)));
   return std::move(loaded.contract);
 }
 
@@ -56,17 +69,12 @@ Status CheckNoNewerVersion(Ledger& ledger, const Contract& k, const Period& peri
   if (!all.ok()) return all.status();
   for (auto& row : *all) {
     if (row.contract != k.id || row.version <= k.version) continue;
-    auto e = ledger.GetEntry(row.seq);
-    if (!e.ok()) return e.status();
-    json j = json::parse(e->payload, nullptr, false);
-    if (j.is_discarded() || !j.contains("text") || !j["text"].is_string())
-      return Status::Integrity(fmt::format("contract entry {} is malformed; run reckon verify", row.seq));
-    auto newer = LoadContractText(k.path, j["text"].get<std::string>());
-    if (!newer.contract) continue;
-    if (!(period < newer.contract->FirstPeriod()))
+    auto newer = LoadRegisteredContract(ledger, row.seq);
+    if (!newer.ok()) return newer.status();
+    if (!(period < (*newer)->FirstPeriod()))
       return Status::State(fmt::format("version {} of contract '{}' takes effect at {} and governs {}; settle it with that version "
                                        "(version {} keeps only the periods before it)",
-                                       row.version, k.id, FormatCivilDate(newer.contract->effective_from), period.Id(), k.version));
+                                       row.version, k.id, FormatCivilDate((*newer)->effective_from), period.Id(), k.version));
   }
   return Status::Ok();
 }
@@ -106,7 +114,6 @@ Result<SettleOutcome> Settle(Ledger& ledger, const SettleOptions& opt) {
   if (!stmts.ok()) return fail(stmts.status());
   SettleOutcome out;
   std::optional<Period> last, first;
-  std::vector<PriorPeriod> prior;
   for (auto& s : *stmts) {
     auto p = Period::Parse(s.period, k.period);
     if (!p.ok()) return fail(Status::Integrity(fmt::format("statement entry {} has period '{}' of another kind", s.seq, s.period)));
@@ -120,9 +127,6 @@ Result<SettleOutcome> Settle(Ledger& ledger, const SettleOptions& opt) {
     }
     if (!last || *last < *p) last = *p;
     if (!first || *p < *first) first = *p;
-    auto e = ledger.GetEntry(s.seq);
-    if (!e.ok()) return fail(e.status());
-    prior.push_back({s.period, json::parse(e->payload, nullptr, false)});
   }
   if (last) {
     if (*period < *first)
@@ -132,11 +136,14 @@ Result<SettleOutcome> Settle(Ledger& ledger, const SettleOptions& opt) {
       return fail(Status::State(fmt::format("periods of '{}' are settled in order: the next one is {}, not {}", k.id, last->Next().Id(), opt.period)));
   }
   if (auto s = CheckNoNewerVersion(ledger, k, *period); !s.ok()) return fail(s);
+  auto plan = AdjustmentPlan::Load(ledger, k);
+  if (!plan.ok()) return fail(plan.status());
   StatementInput in;
   in.contract = &k;
   in.period = *period;
   in.as_of_seq = ledger.head().seq;
-  in.prior = std::move(prior);
+  in.prior = plan->Prior();
+  plan->Attach(ledger, in, *period);
   auto st = ComputeStatement(ledger, in);
   if (!st.ok()) return fail(st.status());
   if (!write) {
@@ -147,6 +154,7 @@ Result<SettleOutcome> Settle(Ledger& ledger, const SettleOptions& opt) {
     out.statement = std::move(s);
     return out;
   }
+  if (auto s = plan->Write(ledger); !s.ok()) return fail(s);
   auto h = ledger.PutStatement({0, k.id, period->Id(), k.version}, CanonicalJson(*st));
   if (!h.ok()) return fail(h.status());
   if (auto s = ledger.Commit(); !s.ok()) return s;

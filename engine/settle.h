@@ -8,7 +8,8 @@
 //  * Periods of a contract are settled in order: the first may be any period
 //    in the effective range; each later one must be the next (kState).
 //  * The statement is computed from chained records only (seq <= the head at
-//    settlement) and appended with the contract registration in one
+//    settlement) and appended with the contract registration and the
+//    re-evaluations of earlier periods it adjusts (adjustment.h) in one
 //    transaction committed with synchronous=FULL; --dry-run writes nothing.
 #pragma once
 
@@ -36,6 +37,9 @@ struct SettleOutcome {
 // Loads and checks the contract file; kInvalidInput with the rendered
 // diagnostics as the message when it has errors.
 Result<std::unique_ptr<Contract>> LoadCheckedContract(const std::string& path);
+
+// Loads the contract registered by entry `seq` (its exact text).
+Result<std::unique_ptr<Contract>> LoadRegisteredContract(Ledger& ledger, int64_t seq);
 
 // Registers `k` (inside a write transaction) unless the same text is there.
 // Returns the contract entry's seq (0 when !write and not yet registered).

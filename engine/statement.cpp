@@ -33,12 +33,15 @@ struct Accum {
 };
 
 struct Line {
+  Line(std::string k, std::string n, Number a, std::string e, std::optional<bool> c = std::nullopt, bool pc = false)
+      : kind(std::move(k)), name(std::move(n)), amount(std::move(a)), explain(std::move(e)), condition(c), penalty_cap(pc) {}
   std::string kind;
   std::string name;
   Number amount;  // signed, rounded
   std::string explain;
   std::optional<bool> condition;
   bool penalty_cap = false;  // a `cap` line that gives back penalties (else rewards)
+  std::string period;        // adjustment lines: the settled period adjusted
 };
 
 class Evaluator {
@@ -58,6 +61,7 @@ class Evaluator {
     Fees();
     Penalties();
     Rewards();
+    if (auto s = Adjustments(); !s.ok()) return s;
     NetCaps();
     return Build();
   }
@@ -82,7 +86,17 @@ class Evaluator {
     std::string cur_id;
     int64_t cur_seq = 0, cur_ns = 0;
     bool have = false, stopped = b == nullptr;
+    // Revisions of the current id (ordered by revision), kept only while
+    // late changes are watched.
+    const bool watching = !in_.watch.empty();
+    int64_t watch_min = INT64_MAX;
+    for (auto& w : in_.watch) watch_min = std::min(watch_min, w.as_of_seq);
+    std::vector<Revision> revs;
+    bool changed = false;  // some revision of the id is newer than a watched evaluation
     auto emit = [&]() -> bool {
+      if (have && changed) {
+        if (auto s = Classify(revs); !s.ok()) { status = s; return false; }
+      }
       if (!have || cur_ns < bounds_.start.ns || cur_ns >= bounds_.end.ns) return true;
       auto payload = ledger_.PayloadOf(cur_seq);
       if (!payload.ok()) { status = payload.status(); return false; }
@@ -102,9 +116,15 @@ class Evaluator {
           if (!emit()) return false;
           cur_id.assign(r.id);
           have = true;
+          revs.clear();
+          changed = false;
         }
         cur_seq = r.seq;
         cur_ns = r.occurred_ns;
+        if (watching) {
+          revs.push_back({r.seq, r.occurred_ns});
+          changed = changed || r.seq > watch_min;
+        }
         return true;
       });
       if (!s.ok() && status.ok()) status = s;
@@ -115,7 +135,45 @@ class Evaluator {
     q.Publish(b);
   }
 
+  struct Revision {
+    int64_t seq = 0, ns = 0;
+  };
+
+  // Fetching thread: how the effective state of one id changed since each
+  // watched period's last evaluation. `revs` is ordered by revision, so the
+  // effective revision as of entry A is the last one with seq <= A.
+  Status Classify(const std::vector<Revision>& revs) {
+    const Revision& now = revs.back();
+    std::optional<bool> now_void;
+    bool any = false;
+    for (size_t w = 0; w < in_.watch.size(); ++w) {
+      const WatchedPeriod& wp = in_.watch[w];
+      const Revision* old = nullptr;
+      for (auto& r : revs) if (r.seq <= wp.as_of_seq) old = &r;
+      if (old == &now) continue;
+      auto inside = [&](int64_t ns) { return wp.bounds.start.ns <= ns && ns < wp.bounds.end.ns; };
+      if (!(old && inside(old->ns)) && !inside(now.ns)) continue;
+      LateChanges& c = changes_[w];
+      if (!old) {
+        ++c.late;
+      } else {
+        if (!now_void) {
+          auto payload = ledger_.PayloadOf(now.seq);
+          if (!payload.ok()) return payload.status();
+          if (!fetch_view_.Decode(*payload, fetch_err_))
+            return Status::Integrity(fmt::format("record entry {} is malformed: {}", now.seq, fetch_err_));
+          now_void = fetch_view_.voided();
+        }
+        ++(*now_void ? c.voided : c.corrected);
+      }
+      any = true;
+    }
+    if (any) ++late_ids_;
+    return Status::Ok();
+  }
+
   Status Pass() {
+    changes_.assign(in_.watch.size(), LateChanges());
     accums_.assign(k_.aggregates.size(), Accum());
     fields_.assign(k_.fields.size(), Value());
     FetchQueue q(kSettleBatches, kSettleBatchRows);
@@ -468,7 +526,7 @@ class Evaluator {
         Number allowed = std::max(Number(), limit - wpen);
         if (allowed < total) {
           Number back = total - allowed;
-          lines_.push_back({"cap", "Penalty cap over the window", back,
+          lines_.push_back(Line{"cap", "Penalty cap over the window", back,
                             fmt::format("penalties {} exceed the {}-period window limit {} = {} less {} already applied = {}: {} given back",
                                         Money(total), w.periods, ExplainExpr(*w.limit.expr, scope_), Money(limit), Money(wpen),
                                         Money(allowed), Money(back)),
@@ -492,25 +550,60 @@ class Evaluator {
     }
   }
 
-  void NetCaps() {
-    Number net;
-    for (auto& l : lines_) net += l.amount;
-    Number min;
-    std::string min_text = "0 (default)";
-    if (k_.caps.net_min) {
-      Value v = Eval(*k_.caps.net_min.expr, scope_);
-      if (v.tag != Value::Tag::kNumber) NotAssessed("minimum", "Net minimum", WhyMissing(*k_.caps.net_min.expr, "caps.net.min"));
-      else {
-        min = Round(v.num);
-        min_text = k_.caps.net_min.expr->kind == Expr::Kind::kLiteral
-                       ? Money(min)
-                       : fmt::format("{} = {}", ExplainExpr(*k_.caps.net_min.expr, scope_), Money(min));
-      }
+  // Adjustment lines for settled periods (SPEC §3.9 step 5), oldest first:
+  // carried ones verbatim, then those the settlement computes for changes.
+  Status Adjustments() {
+    std::vector<AdjustmentLine> lines = in_.carried;
+    bool any = false;
+    for (auto& c : changes_) any = any || c.any();
+    if (any && in_.adjust) {
+      auto more = in_.adjust(changes_);
+      if (!more.ok()) return more.status();
+      lines.insert(lines.end(), more->begin(), more->end());
     }
-    if (net < min) {
-      lines_.push_back({"minimum", "Net minimum", min - net,
-                        fmt::format("net {} is below the minimum {}: trued up by {}", Money(net), min_text, Money(min - net)), std::nullopt});
-      net = min;
+    for (auto& a : lines) {
+      auto amount = Number::Parse(a.amount);
+      if (!amount) return Status::Integrity(fmt::format("adjustment for {} has amount '{}', not a number", a.period, a.amount));
+      Line l{"adjustment", "Adjustment for " + a.period, *amount, a.explain, std::nullopt};
+      l.period = a.period;
+      lines_.push_back(std::move(l));
+    }
+    return Status::Ok();
+  }
+
+  void NetCaps() {
+    Number net, adjustments;
+    for (auto& l : lines_) {
+      net += l.amount;
+      if (l.kind == "adjustment") adjustments += l.amount;
+    }
+    if (!k_.caps.net_min) {
+      // The default floor of 0 keeps the period's own net from going
+      // negative (penalties beyond fees); it never absorbs adjustments, so a
+      // credit owed for an earlier period is not lost (docs/decisions.md).
+      Number own = net - adjustments;
+      if (own.is_negative()) {
+        bool adjusted = std::any_of(lines_.begin(), lines_.end(), [](const Line& l) { return l.kind == "adjustment"; });
+        lines_.push_back(Line{"minimum", "Net minimum", -own,
+                              fmt::format("net {}{} is below the minimum 0 (default): trued up by {}", Money(own),
+                                          adjusted ? " before adjustments" : "", Money(-own))});
+        net += -own;
+      }
+    } else {
+      Value v = Eval(*k_.caps.net_min.expr, scope_);
+      if (v.tag != Value::Tag::kNumber) {
+        NotAssessed("minimum", "Net minimum", WhyMissing(*k_.caps.net_min.expr, "caps.net.min"));
+      } else {
+        Number min = Round(v.num);
+        std::string min_text = k_.caps.net_min.expr->kind == Expr::Kind::kLiteral
+                                   ? Money(min)
+                                   : fmt::format("{} = {}", ExplainExpr(*k_.caps.net_min.expr, scope_), Money(min));
+        if (net < min) {
+          lines_.push_back(Line{"minimum", "Net minimum", min - net,
+                                fmt::format("net {} is below the minimum {}: trued up by {}", Money(net), min_text, Money(min - net))});
+          net = min;
+        }
+      }
     }
     if (k_.caps.net_max) {
       Value v = Eval(*k_.caps.net_max.expr, scope_);
@@ -518,7 +611,7 @@ class Evaluator {
       else {
         Number max = Round(v.num);
         if (max < net) {
-          lines_.push_back({"maximum", "Net maximum", max - net,
+          lines_.push_back(Line{"maximum", "Net maximum", max - net,
                             fmt::format("net {} is above the maximum {} = {}: reduced by {}", Money(net),
                                         ExplainExpr(*k_.caps.net_max.expr, scope_), Money(max), Money(net - max)),
                             std::nullopt});
@@ -538,7 +631,7 @@ class Evaluator {
     st["period_start"] = k_.zone.FormatLocal(bounds_.start);
     st["period_end"] = k_.zone.FormatLocal(bounds_.end);
     st["timezone"] = k_.zone.name();
-    st["records"] = {{"counted", counted_}, {"excluded", excluded_}, {"unverified", unverified_}, {"voided", voided_}, {"late", 0}};
+    st["records"] = {{"counted", counted_}, {"excluded", excluded_}, {"unverified", unverified_}, {"voided", voided_}, {"late", late_ids_}};
     json metrics = json::object();
     for (size_t i = 0; i < k_.metrics.size(); ++i) {
       const Value& v = metric_values_[i];
@@ -550,6 +643,7 @@ class Evaluator {
     for (auto& l : lines_) {
       json jl = {{"kind", l.kind}, {"name", l.name}, {"amount", Money(l.amount)}, {"explain", l.explain}};
       if (l.condition) jl["condition"] = *l.condition;
+      if (!l.period.empty()) jl["period"] = l.period;
       lines.push_back(jl);
       net += l.amount;
       if (l.kind == "fee") fees += l.amount;
@@ -567,6 +661,10 @@ class Evaluator {
   Ledger& ledger_;
   RecordView view_;
   std::string err_;
+  RecordView fetch_view_;     // fetching thread only
+  std::string fetch_err_;
+  std::vector<LateChanges> changes_;  // per watched period; written by the fetching thread
+  int64_t late_ids_ = 0;              // ids whose change affects a watched period
   std::vector<Value> fields_;
   const StatementInput& in_;
   const Contract& k_;
@@ -583,6 +681,14 @@ class Evaluator {
 };
 
 }  // namespace
+
+std::string LateChanges::Text() const {
+  std::vector<std::string> parts;
+  if (late) parts.push_back(fmt::format("{} late", late));
+  if (corrected) parts.push_back(fmt::format("{} corrected", corrected));
+  if (voided) parts.push_back(fmt::format("{} voided", voided));
+  return parts.empty() ? std::string("no changes") : fmt::format("{}", fmt::join(parts, ", "));
+}
 
 Result<nlohmann::json> ComputeStatement(Ledger& ledger, const StatementInput& in) {
   return Evaluator(ledger, in).Run();

@@ -41,6 +41,29 @@ struct RecordDecision {
   std::string_view reason;       // why it is excluded: "voided", "unverified", "records.where is false"
 };
 
+// A settled period that a settlement watches for late changes (SPEC §5).
+struct WatchedPeriod {
+  std::string period;
+  PeriodBounds bounds;     // in the zone of the contract version governing it
+  int64_t as_of_seq = 0;   // records with seq <= this were in its last evaluation
+};
+
+// How the effective records of a watched period changed since its last
+// evaluation: new ids (late), new revisions (corrected), new void revisions
+// (voided). A revision moving a record between periods counts for both.
+struct LateChanges {
+  int64_t late = 0, corrected = 0, voided = 0;
+  bool any() const { return late + corrected + voided > 0; }
+  std::string Text() const;  // "3 late, 1 corrected, 1 voided" (non-zero parts)
+};
+
+// One adjustment line of the statement being computed.
+struct AdjustmentLine {
+  std::string period;   // the settled period it adjusts
+  std::string amount;   // signed money text
+  std::string explain;
+};
+
 struct StatementInput {
   const Contract* contract = nullptr;
   Period period;
@@ -49,6 +72,15 @@ struct StatementInput {
   // Called on the evaluating thread for every effective record of the
   // period, in id order; optional.
   std::function<void(const RecordDecision&)> on_record;
+  // Late changes: the single pass also classifies every change since each
+  // watched period's last evaluation; `adjust` is then called (once, after
+  // rewards, when any watched period changed) with one entry per watched
+  // period and returns the adjustment lines, oldest period first.
+  std::vector<WatchedPeriod> watch;
+  std::function<Result<std::vector<AdjustmentLine>>(const std::vector<LateChanges>&)> adjust;
+  // Adjustment lines of a recorded statement, kept verbatim when that
+  // statement's period is re-evaluated (they settled other periods).
+  std::vector<AdjustmentLine> carried;
 };
 
 Result<nlohmann::json> ComputeStatement(Ledger& ledger, const StatementInput& in);

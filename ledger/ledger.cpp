@@ -61,9 +61,16 @@ CREATE TABLE statements(
   period TEXT NOT NULL,
   version INTEGER NOT NULL,
   UNIQUE(contract, period));
+CREATE TABLE adjustments(
+  seq INTEGER PRIMARY KEY,
+  contract TEXT NOT NULL,
+  period TEXT NOT NULL,
+  posted_in TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  UNIQUE(contract, period, posted_in));
 )SQL";
 
-const char* kTables[] = {"entries", "contracts", "records", "statements"};
+const char* kTables[] = {"entries", "contracts", "records", "statements", "adjustments"};
 
 struct Stmt {
   sqlite3_stmt* st = nullptr;
@@ -91,7 +98,7 @@ void BindBlob(sqlite3_stmt* st, int i, std::string_view s) { sqlite3_bind_blob(s
 }  // namespace
 
 Ledger::~Ledger() {
-  for (auto* st : {append_, put_record_, find_record_, get_entry_, get_payload_}) sqlite3_finalize(st);
+  for (auto* st : {append_, put_record_, find_record_, get_entry_, get_payload_, previous_}) sqlite3_finalize(st);
   if (in_tx_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close_v2(db_);
 }
@@ -422,6 +429,53 @@ Result<Head> Ledger::PutStatement(const StatementRow& row, std::string_view payl
   return h;
 }
 
+Result<std::vector<AdjustmentRow>> Ledger::Adjustments(std::string_view contract) {
+  Stmt st;
+  if (sqlite3_prepare_v2(db_, "SELECT seq, contract, period, posted_in, version FROM adjustments WHERE contract = ?1 ORDER BY seq", -1, &st.st,
+                         nullptr) != SQLITE_OK)
+    return SqlError("list adjustments");
+  BindText(st.st, 1, contract);
+  std::vector<AdjustmentRow> out;
+  int rc;
+  while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
+    out.push_back({sqlite3_column_int64(st.st, 0), std::string(ColText(st.st, 1)), std::string(ColText(st.st, 2)),
+                   std::string(ColText(st.st, 3)), sqlite3_column_int64(st.st, 4)});
+  }
+  if (rc != SQLITE_DONE) return SqlError("list adjustments");
+  return out;
+}
+
+Result<Head> Ledger::PutAdjustment(const AdjustmentRow& row, std::string_view payload) {
+  auto h = Append(kKindAdjustment, payload);
+  if (!h.ok()) return h;
+  Stmt st;
+  if (sqlite3_prepare_v2(db_, "INSERT INTO adjustments(seq, contract, period, posted_in, version) VALUES(?1, ?2, ?3, ?4, ?5)", -1, &st.st,
+                         nullptr) != SQLITE_OK)
+    return SqlError("insert adjustment");
+  sqlite3_bind_int64(st.st, 1, h->seq);
+  BindText(st.st, 2, row.contract);
+  BindText(st.st, 3, row.period);
+  BindText(st.st, 4, row.posted_in);
+  sqlite3_bind_int64(st.st, 5, row.version);
+  if (sqlite3_step(st.st) != SQLITE_DONE) return SqlError("insert adjustment");
+  return h;
+}
+
+Result<std::optional<int64_t>> Ledger::PreviousOccurred(std::string_view vendor, std::string_view id, int64_t revision) {
+  if (auto s = Prepare(&previous_, "SELECT occurred_ns FROM records WHERE vendor = ?1 AND id = ?2 AND revision < ?3 ORDER BY revision DESC LIMIT 1");
+      !s.ok())
+    return s;
+  BindText(previous_, 1, vendor);
+  BindText(previous_, 2, id);
+  sqlite3_bind_int64(previous_, 3, revision);
+  int rc = sqlite3_step(previous_);
+  std::optional<int64_t> out;
+  if (rc == SQLITE_ROW) out = sqlite3_column_int64(previous_, 0);
+  sqlite3_reset(previous_);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return SqlError("find previous revision");
+  return out;
+}
+
 Result<int64_t> Ledger::RecordCount() {
   Stmt st;
   if (sqlite3_prepare_v2(db_, "SELECT count(*) FROM records", -1, &st.st, nullptr) != SQLITE_OK || sqlite3_step(st.st) != SQLITE_ROW)
@@ -487,13 +541,16 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
   Stmt entries;
   if (sqlite3_prepare_v2(db_, "SELECT seq, kind, payload, prev_hash, hash FROM entries ORDER BY seq", -1, &entries.st, nullptr) != SQLITE_OK)
     return SqlError("verify");
-  DerivedCursor contracts, statements;
+  DerivedCursor contracts, statements, adjustments;
   if (sqlite3_prepare_v2(db_, "SELECT seq, contract, version, vendor, sha256 FROM contracts ORDER BY seq", -1, &contracts.st.st, nullptr) != SQLITE_OK ||
-      sqlite3_prepare_v2(db_, "SELECT seq, contract, period, version FROM statements ORDER BY seq", -1, &statements.st.st, nullptr) != SQLITE_OK)
+      sqlite3_prepare_v2(db_, "SELECT seq, contract, period, version FROM statements ORDER BY seq", -1, &statements.st.st, nullptr) != SQLITE_OK ||
+      sqlite3_prepare_v2(db_, "SELECT seq, contract, period, posted_in, version FROM adjustments ORDER BY seq", -1, &adjustments.st.st, nullptr) !=
+          SQLITE_OK)
     return SqlError("verify");
   if (auto s = Prepare(&find_record_, "SELECT seq, occurred_ns FROM records WHERE vendor = ?1 AND id = ?2 AND revision = ?3"); !s.ok()) return s;
   contracts.Next();
   statements.Next();
+  adjustments.Next();
   int64_t record_entries = 0;
   int64_t total = head_.seq;
 
@@ -585,6 +642,7 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
     // The derived row this entry implies.
     if (contracts.has_row && contracts.seq < seq) return bad(contracts.seq, "the contracts table has a row with no contract entry");
     if (statements.has_row && statements.seq < seq) return bad(statements.seq, "the statements table has a row with no statement entry");
+    if (adjustments.has_row && adjustments.seq < seq) return bad(adjustments.seq, "the adjustments table has a row with no adjustment entry");
     if (kind == kKindRecord) {
       if (!ParseFlatObject(payload, members, count_m, err)) return bad(seq, "record payload is not a flat JSON object: " + err);
       std::string_view vendor, id, occurred;
@@ -616,7 +674,7 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
       if (!found) return bad(seq, "the records table has no row for this record entry");
       if (!same) return bad(seq, "the records table row differs from the record entry");
       ++record_entries;
-    } else if (kind == kKindContract || kind == kKindStatement) {
+    } else if (kind == kKindContract || kind == kKindStatement || kind == kKindAdjustment) {
       nlohmann::json j = nlohmann::json::parse(payload.begin(), payload.end(), nullptr, false);
       if (j.is_discarded() || !j.is_object()) return bad(seq, fmt::format("{} payload is not JSON", kind));
       try {
@@ -629,6 +687,13 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
               ColText(contracts.st.st, 3) != j.at("vendor").get<std::string>() || ColText(contracts.st.st, 4) != sha)
             return bad(seq, "the contracts table row differs from the contract entry");
           contracts.Next();
+        } else if (kind == kKindAdjustment) {
+          if (!adjustments.has_row || adjustments.seq != seq) return bad(seq, "the adjustments table has no row for this adjustment entry");
+          if (ColText(adjustments.st.st, 1) != j.at("contract").get<std::string>() || ColText(adjustments.st.st, 2) != j.at("period").get<std::string>() ||
+              ColText(adjustments.st.st, 3) != j.at("posted_in").get<std::string>() ||
+              sqlite3_column_int64(adjustments.st.st, 4) != j.at("version").get<int64_t>())
+            return bad(seq, "the adjustments table row differs from the adjustment entry");
+          adjustments.Next();
         } else {
           if (!statements.has_row || statements.seq != seq) return bad(seq, "the statements table has no row for this statement entry");
           if (ColText(statements.st.st, 1) != j.at("contract").get<std::string>() || ColText(statements.st.st, 2) != j.at("period").get<std::string>() ||
@@ -680,6 +745,7 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
   }
   if (contracts.has_row) return bad(contracts.seq, "the contracts table has a row with no contract entry");
   if (statements.has_row) return bad(statements.seq, "the statements table has a row with no statement entry");
+  if (adjustments.has_row) return bad(adjustments.seq, "the adjustments table has a row with no adjustment entry");
   if (expect) {
     if (expect->seq > rep.entries)
       return bad(rep.entries + 1, fmt::format("the ledger ends at entry {} but the anchor is entry {}: entries were removed (truncation)", rep.entries, expect->seq));

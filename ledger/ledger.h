@@ -5,7 +5,7 @@
 //    entry n stores prev_hash = hash of entry n-1 (32 zero bytes for n = 1)
 //    and hash = EntryHash(seq, kind, prev_hash, payload) over the exact
 //    payload bytes stored.
-//  * `records`, `contracts` and `statements` are derived: each row is a
+//  * `records`, `contracts`, `statements` and `adjustments` are derived: each row is a
 //    function of one entry (rowid = that entry's seq) and Verify() rebuilds
 //    and compares them. Settlement reads only rows whose entries are chained.
 //  * Triggers refuse UPDATE and DELETE on every table; the connection runs
@@ -40,6 +40,7 @@ inline constexpr int kLedgerApplicationId = 0x52434b4e;  // "RCKN"
 inline constexpr std::string_view kKindContract = "contract";
 inline constexpr std::string_view kKindRecord = "record";
 inline constexpr std::string_view kKindStatement = "statement";
+inline constexpr std::string_view kKindAdjustment = "adjustment";
 
 struct Head {
   int64_t seq = 0;
@@ -70,6 +71,16 @@ struct StatementRow {
   std::string contract;
   std::string period;
   int64_t version = 0;
+};
+
+// The re-evaluation of a settled period (`period`) posted as an adjustment
+// line in the statement of `posted_in` (SPEC §5).
+struct AdjustmentRow {
+  int64_t seq = 0;
+  std::string contract;
+  std::string period;
+  std::string posted_in;
+  int64_t version = 0;  // the contract version that governs `period`
 };
 
 // One row of the derived records table, as the settlement scan sees it.
@@ -141,11 +152,18 @@ class Ledger {
   Result<std::vector<StatementRow>> Statements(std::string_view contract);  // ordered by seq
   Result<Head> PutStatement(const StatementRow& row, std::string_view payload);
 
+  // Adjustments (re-evaluations of settled periods).
+  Result<std::vector<AdjustmentRow>> Adjustments(std::string_view contract);  // ordered by seq
+  Result<Head> PutAdjustment(const AdjustmentRow& row, std::string_view payload);
+
   // Entries.
   Result<Entry> GetEntry(int64_t seq);
   // The payload bytes of entry `seq`, valid until the next call (no copy).
   Result<std::string_view> PayloadOf(int64_t seq);
   Result<int64_t> RecordCount();
+  // occurred_ns of the highest stored revision of (vendor, id) below
+  // `revision`, if any.
+  Result<std::optional<int64_t>> PreviousOccurred(std::string_view vendor, std::string_view id, int64_t revision);
   // Streams the vendor's records with seq <= max_seq ordered by (id,
   // revision). The callback returns false to stop.
   Status ScanRecords(std::string_view vendor, int64_t max_seq, const std::function<bool(const RecordRow&)>& fn);
@@ -174,6 +192,7 @@ class Ledger {
   sqlite3_stmt* find_record_ = nullptr;
   sqlite3_stmt* get_entry_ = nullptr;
   sqlite3_stmt* get_payload_ = nullptr;
+  sqlite3_stmt* previous_ = nullptr;
 };
 
 }  // namespace reckon

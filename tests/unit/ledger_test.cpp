@@ -105,7 +105,7 @@ struct RawDb {
     REQUIRE(err == "");
   }
   void DropTriggers() {
-    for (const char* t : {"entries", "contracts", "records", "statements"}) {
+    for (const char* t : {"entries", "contracts", "records", "statements", "adjustments"}) {
       ExecOk(std::string("DROP TRIGGER ") + t + "_no_update");
       ExecOk(std::string("DROP TRIGGER ") + t + "_no_delete");
     }
@@ -253,13 +253,16 @@ Mixed BuildMixed(const TempDir& dir) {
       m.kinds[size_t(s)] = e->kind;
     }
   }
-  REQUIRE(m.entries == 21);
+  // The November settlement adjusts October (T7 late, T3 corrected): an
+  // adjustment entry precedes its statement.
+  REQUIRE(m.entries == 22);
   REQUIRE(m.kinds[7] == "contract");
   REQUIRE(m.kinds[8] == "statement");
-  REQUIRE(m.kinds[17] == "statement");
-  REQUIRE(m.kinds[21] == "statement");
+  REQUIRE(m.kinds[17] == "adjustment");
+  REQUIRE(m.kinds[18] == "statement");
+  REQUIRE(m.kinds[22] == "statement");
   REQUIRE(m.kinds[1] == "record");
-  REQUIRE(m.kinds[20] == "record");
+  REQUIRE(m.kinds[21] == "record");
   return m;
 }
 
@@ -443,6 +446,7 @@ TEST_CASE("ledger: triggers refuse UPDATE and DELETE on every table") {
       {"records", "occurred_ns = 0"},
       {"contracts", "sha256 = 'x'"},
       {"statements", "period = '2026-09'"},
+      {"adjustments", "posted_in = '2026-09'"},
   };
   for (auto& c : cases) {
     INFO(c.table);
@@ -597,8 +601,8 @@ TEST_CASE("ledger: deleting, swapping and editing derived rows are found") {
     expect_bad(3);
   }
   SECTION("swap two statement entries' payloads") {
-    tamper({"CREATE TEMP TABLE s AS SELECT seq, payload FROM entries WHERE seq IN (8, 17)",
-            "UPDATE entries SET payload = (SELECT payload FROM s WHERE s.seq = 25 - entries.seq) WHERE seq IN (8, 17)"});
+    tamper({"CREATE TEMP TABLE s AS SELECT seq, payload FROM entries WHERE seq IN (8, 18)",
+            "UPDATE entries SET payload = (SELECT payload FROM s WHERE s.seq = 26 - entries.seq) WHERE seq IN (8, 18)"});
     expect_bad(8);
   }
   SECTION("swap two whole entries (seq kept in place)") {
@@ -628,36 +632,56 @@ TEST_CASE("ledger: deleting, swapping and editing derived rows are found") {
     expect_bad(7);
   }
   SECTION("statements.period changed") {
-    tamper({"UPDATE statements SET period = '2026-09' WHERE seq = 17"});
-    expect_bad(17);
-  }
-  SECTION("statements.version changed") {
-    tamper({"UPDATE statements SET version = 2 WHERE seq = 21"});
-    expect_bad(21);
-  }
-  SECTION("derived row deleted") {
-    tamper({"DELETE FROM records WHERE seq = 18"});
+    tamper({"UPDATE statements SET period = '2026-09' WHERE seq = 18"});
     expect_bad(18);
   }
+  SECTION("statements.version changed") {
+    tamper({"UPDATE statements SET version = 2 WHERE seq = 22"});
+    expect_bad(22);
+  }
+  SECTION("derived row deleted") {
+    tamper({"DELETE FROM records WHERE seq = 19"});
+    expect_bad(19);
+  }
   SECTION("statement row deleted") {
-    tamper({"DELETE FROM statements WHERE seq = 17"});
+    tamper({"DELETE FROM statements WHERE seq = 18"});
+    expect_bad(18);
+  }
+  SECTION("adjustment row deleted") {
+    tamper({"DELETE FROM adjustments WHERE seq = 17"});
     expect_bad(17);
+  }
+  SECTION("adjustments.period changed") {
+    tamper({"UPDATE adjustments SET period = '2026-09' WHERE seq = 17"});
+    expect_bad(17);
+  }
+  SECTION("adjustments.posted_in changed") {
+    tamper({"UPDATE adjustments SET posted_in = '2026-12' WHERE seq = 17"});
+    expect_bad(17);
+  }
+  SECTION("extra adjustments row at a record entry's seq") {
+    tamper({"INSERT INTO adjustments(seq, contract, period, posted_in, version) VALUES(12, 'e1', '2026-10', '2026-12', 1)"});
+    expect_bad(12);
+  }
+  SECTION("extra adjustments row past the end") {
+    tamper({"INSERT INTO adjustments(seq, contract, period, posted_in, version) VALUES(40, 'e1', '2026-10', '2026-12', 1)"});
+    expect_bad(40);
   }
   SECTION("contract row deleted") {
     tamper({"DELETE FROM contracts WHERE seq = 7"});
     expect_bad(7);
   }
   SECTION("extra records row past the end") {
-    tamper({"INSERT INTO records(seq, vendor, id, revision, occurred_ns) VALUES(22, 'acme-ai', 'X', 0, 0)"});
-    expect_bad(22);
+    tamper({"INSERT INTO records(seq, vendor, id, revision, occurred_ns) VALUES(23, 'acme-ai', 'X', 0, 0)"});
+    expect_bad(23);
   }
   SECTION("extra records row at a contract entry's seq") {
     tamper({"INSERT INTO records(seq, vendor, id, revision, occurred_ns) VALUES(7, 'acme-ai', 'X', 0, 0)"});
     expect_bad(7);
   }
   SECTION("extra records row at the last (statement) entry's seq") {
-    tamper({"INSERT INTO records(seq, vendor, id, revision, occurred_ns) VALUES(21, 'acme-ai', 'X', 0, 0)"});
-    expect_bad(21);
+    tamper({"INSERT INTO records(seq, vendor, id, revision, occurred_ns) VALUES(22, 'acme-ai', 'X', 0, 0)"});
+    expect_bad(22);
   }
   SECTION("extra records row before entry 1") {
     tamper({"INSERT INTO records(seq, vendor, id, revision, occurred_ns) VALUES(0, 'acme-ai', 'X', 0, 0)"});
@@ -672,12 +696,12 @@ TEST_CASE("ledger: deleting, swapping and editing derived rows are found") {
     expect_bad(8);
   }
   SECTION("derived row moved to another seq") {
-    tamper({"UPDATE records SET seq = 100 WHERE seq = 20"});
-    expect_bad(20);
+    tamper({"UPDATE records SET seq = 100 WHERE seq = 21"});
+    expect_bad(21);
   }
   SECTION("an extra entry appended by hand with a wrong hash") {
-    tamper({"INSERT INTO entries(seq, kind, payload, prev_hash, hash) SELECT 22, 'record', CAST('{}' AS BLOB), hash, hash FROM entries WHERE seq = 21"});
-    expect_bad(22);
+    tamper({"INSERT INTO entries(seq, kind, payload, prev_hash, hash) SELECT 23, 'record', CAST('{}' AS BLOB), hash, hash FROM entries WHERE seq = 22"});
+    expect_bad(23);
   }
 }
 
@@ -691,7 +715,7 @@ TEST_CASE("ledger: truncation passes alone and fails against the anchor") {
     {
       RawDb db(t);
       db.DropTriggers();
-      for (const char* tab : {"entries", "records", "contracts", "statements"})
+      for (const char* tab : {"entries", "records", "contracts", "statements", "adjustments"})
         db.ExecOk(std::string("DELETE FROM ") + tab + " WHERE seq > " + std::to_string(keep));
     }
     // Without an anchor a truncated chain is a valid, shorter chain.
