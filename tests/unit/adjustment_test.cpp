@@ -1,0 +1,201 @@
+// Late records and corrections (engine/adjustment.h), as a property:
+// whatever rounds of late data arrive (new ids, corrections, voids,
+// revisions moving between months, stale lower revisions), each settled
+// period's own net plus every adjustment later posted for it equals that
+// period settled from scratch on a ledger that had all the records in time.
+#include "engine/ingest.h"
+#include "engine/settle.h"
+#include "ledger/ledger.h"
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+
+using namespace reckon;
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* kContract = R"(reckon: 1
+contract: e1
+version: 1
+vendor: acme-ai
+currency: USD
+period: monthly
+effective: {from: 2026-01-01}
+records:
+  fields:
+    outcome: {enum: [resolved, escalated]}
+metrics:
+  tickets: count()
+  resolved: count(outcome == "resolved")
+  resolution_rate: resolved / tickets
+fees:
+  - name: Resolution fee
+    per: resolved
+    price: 0.99
+penalties:
+  - name: Guaranteed resolution rate
+    when: resolution_rate < 67%
+    amount: 1% * fees * ceil((67% - resolution_rate) * 100)
+    cap: 15% * fees
+rewards:
+  - name: Containment bonus
+    when: resolution_rate >= 80%
+    amount: 5% * fees
+)";
+
+struct Dir {
+  fs::path path;
+  Dir() {
+    std::string tmpl = (fs::temp_directory_path() / "reckon-adjustment-test-XXXXXX").string();
+    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+    path = tmpl;
+  }
+  ~Dir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  std::string operator/(const std::string& name) const { return (path / name).string(); }
+};
+
+void Write(const std::string& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary);
+  f << text;
+  REQUIRE(f.good());
+}
+
+std::unique_ptr<Ledger> Open(const std::string& path) {
+  auto l = Ledger::Open(path, Ledger::Mode::kReadWrite);
+  INFO(l.status().ToString());
+  REQUIRE(l.ok());
+  return std::move(l.value());
+}
+
+void IngestAll(Ledger& l, const std::vector<std::string>& files) {
+  IngestOptions opt;
+  opt.files = files;
+  IngestSummary sum;
+  Status s = Ingest(l, opt, sum);
+  INFO(s.ToString());
+  REQUIRE(s.ok());
+}
+
+nlohmann::json SettleOk(Ledger& l, const std::string& contract, const std::string& period) {
+  SettleOptions opt;
+  opt.contract_path = contract;
+  opt.period = period;
+  auto r = Settle(l, opt);
+  INFO(r.status().ToString());
+  REQUIRE(r.ok());
+  REQUIRE(r->written);
+  return r->statement;
+}
+
+// Money text to cents (the tests' own arithmetic, independent of Number).
+int64_t Cents(const std::string& s) {
+  bool neg = !s.empty() && s[0] == '-';
+  std::string t = neg ? s.substr(1) : s;
+  auto dot = t.find('.');
+  REQUIRE(dot != std::string::npos);
+  REQUIRE(t.size() - dot - 1 == 2);
+  int64_t v = std::stoll(t.substr(0, dot)) * 100 + std::stoll(t.substr(dot + 1));
+  return neg ? -v : v;
+}
+
+struct Rec {
+  int64_t revision = 0;
+  int month = 9;  // 9..12 of 2026
+  bool resolved = true;
+  bool voided = false;
+};
+
+}  // namespace
+
+TEST_CASE("adjustments: statement + later adjustments = the period settled with all records in time") {
+  const char* months[] = {"2026-09", "2026-10", "2026-11", "2026-12", "2027-01"};
+  for (unsigned seed = 1; seed <= 12; ++seed) {
+    INFO("seed " << seed);
+    std::mt19937 rng(seed);
+    auto pick = [&](int n) { return int(rng() % unsigned(n)); };
+    Dir dir;
+    Write(dir / "e1.yaml", kContract);
+    std::map<std::string, Rec> recs;
+    std::vector<std::string> files;
+    auto row = [](const std::string& id, const Rec& r, int day) {
+      return fmt::format("{},acme-ai,2026-{:02d}-{:02d}T12:00:00Z,true,{},{},{}\n", id, r.month, day, r.resolved ? "resolved" : "escalated",
+                         r.revision, r.voided ? "true" : "false");
+    };
+    auto ledger = Open(dir / "late.db");
+    std::map<std::string, int64_t> own;  // period -> own net in cents, + adjustments
+    for (int round = 0; round < 5; ++round) {
+      std::string csv = "id,vendor,occurred_at,verified,outcome,revision,void\n";
+      // New records: in round 0 in September; later in any month up to the one to settle.
+      int fresh = round == 0 ? 12 + pick(8) : pick(5);
+      for (int i = 0; i < fresh; ++i) {
+        std::string id = fmt::format("T{}", recs.size());
+        Rec r;
+        r.month = round == 0 ? 9 : 9 + pick(std::min(round + 1, 4));
+        r.resolved = pick(10) < 7;
+        recs[id] = r;
+        csv += row(id, r, 1 + pick(28));
+      }
+      // Corrections, voids, moves, and a stale lower revision now and then.
+      if (round > 0) {
+        int changes = pick(6);
+        for (int i = 0; i < changes && !recs.empty(); ++i) {
+          auto it = std::next(recs.begin(), pick(int(recs.size())));
+          Rec& r = it->second;
+          int what = pick(4);
+          Rec next = r;
+          next.revision = r.revision + (what == 3 ? 2 : 1);
+          if (what == 0) next.resolved = !r.resolved;
+          if (what == 1) next.voided = !r.voided;
+          if (what == 2) next.month = 9 + pick(4);
+          csv += row(it->first, next, 1 + pick(28));
+          if (what == 3) {
+            // The higher revision first, then a different, lower one: history only.
+            Rec stale = r;
+            stale.revision = r.revision + 1;
+            stale.resolved = !r.resolved;
+            csv += row(it->first, stale, 1 + pick(28));
+          }
+          r = next;
+        }
+      }
+      std::string file = dir / fmt::format("round{}.csv", round);
+      Write(file, csv);
+      files.push_back(file);
+      IngestAll(*ledger, {file});
+      auto st = SettleOk(*ledger, dir / "e1.yaml", months[round]);
+      int64_t adj_total = 0;
+      for (auto& l : st["lines"]) {
+        if (l["kind"] != "adjustment") continue;
+        int64_t a = Cents(l["amount"].get<std::string>());
+        own[l["period"].get<std::string>()] += a;
+        adj_total += a;
+      }
+      REQUIRE(Cents(st["totals"]["adjustments"].get<std::string>()) == adj_total);
+      own[months[round]] += Cents(st["totals"]["net"].get<std::string>()) - adj_total;
+    }
+    auto rep = ledger->Verify();
+    REQUIRE(rep.ok());
+    REQUIRE(rep->ok);
+
+    // The same records, all in time: September to December settled in order.
+    auto fresh = Open(dir / "fresh.db");
+    IngestAll(*fresh, files);
+    for (int m = 0; m < 4; ++m) {
+      auto st = SettleOk(*fresh, dir / "e1.yaml", months[m]);
+      INFO(months[m]);
+      CHECK(st["lines"].size() >= 1);
+      CHECK(Cents(st["totals"]["adjustments"].get<std::string>()) == 0);
+      CHECK(own[months[m]] == Cents(st["totals"]["net"].get<std::string>()));
+    }
+  }
+}
