@@ -347,7 +347,7 @@ std::string RenderHtml(const json& st, const Contract& k, const Head& head, int6
 
   h += "<h2>Guarantees, penalties and rewards</h2>\n";
   std::map<std::string, std::string> guarantee;
-  for (auto& r : k.penalties) guarantee[r.name] = r.when.text.empty() ? "credit schedule" : "penalty when " + r.when.text;
+  for (auto& r : k.penalties) guarantee[r.name] = r.when.text.empty() ? "credit schedule" : "credit when " + r.when.text;
   for (auto& r : k.rewards) guarantee[r.name] = r.when.text.empty() ? "" : "reward when " + r.when.text;
   bool any_rule = false;
   std::string rules = "<table>\n<tr><th>Rule</th><th>Kind</th><th>Guarantee / condition</th><th>Applied</th><th>Amount</th><th>Explanation</th></tr>\n";
@@ -371,8 +371,9 @@ std::string RenderHtml(const json& st, const Contract& k, const Head& head, int6
   h += "</table>\n";
 
   h += "<h2>Records</h2>\n<table>\n";
-  for (const char* r : {"counted", "excluded", "unverified", "voided", "late"})
-    h += "<tr><th>" + std::string(r) + "</th><td class=\"num\">" + Html(Str(st["records"], r)) + "</td></tr>\n";
+  for (auto [key, label] : {std::pair{"counted", "counted"}, {"excluded", "excluded"}, {"unverified", "of which unverified"},
+                            {"voided", "voided"}, {"late", "late"}})
+    h += "<tr><th>" + std::string(label) + "</th><td class=\"num\">" + Html(Str(st["records"], key)) + "</td></tr>\n";
   h += "</table>\n<p class=\"muted\">records.csv lists every record with its decision, ledger entry and hash.</p>\n";
 
   h += "<h2>Statement lines</h2>\n<table>\n<tr><th>Kind</th><th>Name</th><th>Amount (" + Html(cur) + ")</th><th>Explanation</th></tr>\n";

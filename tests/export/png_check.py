@@ -2,13 +2,17 @@
 
 Decodes 8-bit RGB/RGBA (colour types 2 and 6, non-interlaced, as Chromium writes them), undoes
 the per-row filters, and requires at least MIN_NON_WHITE_FRACTION of pixels that are not
-near-white and at least MIN_COLOURS distinct colours: a blank or error page fails.
+near-white, at least MIN_COLOURS distinct colours and at least MIN_BOX_PIXELS pixels of the
+verification box's background (#e3f4e1 in statement.html's CSS): a blank page, an error page or
+a page without its inline stylesheet fails.
 """
 import struct
 import sys
 import zlib
 
-MIN_NON_WHITE_FRACTION = 0.02
+MIN_NON_WHITE_FRACTION = 0.05
+BOX_COLOUR = (0xE3, 0xF4, 0xE1)
+MIN_BOX_PIXELS = 10000
 MIN_COLOURS = 8
 NEAR_WHITE = 240
 
@@ -56,17 +60,21 @@ def decode(path):
 
 def main():
     width, height, bpp, rows = decode(sys.argv[1])
-    colours, non_white = set(), 0
+    colours, non_white, box = set(), 0, 0
     for line in rows:
         for x in range(0, len(line), bpp):
             r, g, b = line[x], line[x + 1], line[x + 2]
             colours.add((r, g, b))
+            if (r, g, b) == BOX_COLOUR:
+                box += 1
             if min(r, g, b) < NEAR_WHITE:
                 non_white += 1
     fraction = non_white / (width * height)
-    print(f"{width}x{height}: {len(colours)} colours, {fraction:.1%} non-white pixels")
+    print(f"{width}x{height}: {len(colours)} colours, {fraction:.1%} non-white pixels, {box} verification-box pixels")
     if len(colours) < MIN_COLOURS or fraction < MIN_NON_WHITE_FRACTION:
         sys.exit("FAIL: the screenshot looks blank")
+    if box < MIN_BOX_PIXELS:
+        sys.exit("FAIL: the verification box is missing (the inline CSS did not apply?)")
 
 
 if __name__ == "__main__":
