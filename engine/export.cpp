@@ -433,7 +433,7 @@ std::string HtmlEscape(std::string_view text) {
 
 Result<ExportSummary> ExportBundle(Ledger& ledger, const ExportOptions& opt) {
   fs::path out = fs::path(opt.out_dir).lexically_normal();
-  if (out.has_filename() == false && out.has_parent_path()) out = out.parent_path();
+  if (!out.has_filename() && out.has_parent_path()) out = out.parent_path();  // "bundle/" -> "bundle"
   if (opt.out_dir.empty() || out.filename() == "." || out.filename() == "..")
     return Status::Invalid(fmt::format("--out '{}': name a new directory for the bundle", opt.out_dir));
   // Everything that can be refused without the ledger is refused first.
