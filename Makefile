@@ -1,11 +1,12 @@
 # Reckon: two commands on a fresh Debian 12 machine.
 #   make demo   installs what is missing, builds, settles the example month
 #   make test   installs what is missing, builds, runs the whole suite
+#               (chromium: the export test renders statement.html headless)
 # Other targets: build, bench, fuzz, deps, clean.
 
 DEBIAN_PACKAGES := cmake make g++ pkg-config libsqlite3-dev sqlite3 libboost-dev libboost-date-time-dev \
   libyaml-cpp-dev libfmt-dev catch2 libssl-dev libcli11-dev nlohmann-json3-dev libhowardhinnant-date-dev \
-  tzdata python3
+  tzdata python3 chromium
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 PACKAGES ?= $(DEBIAN_PACKAGES)
 BUILD_DIR ?= build

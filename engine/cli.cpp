@@ -2,6 +2,7 @@
 #include "engine/cli.h"
 
 #include "dsl/contract.h"
+#include "engine/export.h"
 #include "engine/ingest.h"
 #include "engine/settle.h"
 #include "engine/statement.h"
@@ -244,6 +245,29 @@ int CmdVerify(Io& io, const Common& c, const std::string& expect_head) {
   return 0;
 }
 
+int CmdExport(Io& io, const Common& c, ExportOptions opt) {
+  auto ledger = OpenLedger(c, Ledger::Mode::kReadOnly);
+  if (!ledger.ok()) return Fail(io, ledger.status());
+  bool tty = StderrIsTty(io);
+  opt.progress = [&](int64_t done, int64_t total) {
+    if (tty) io.Err(fmt::format("\rverified {} of {} entries...", done, total));
+  };
+  auto r = ExportBundle(**ledger, opt);
+  if (tty) io.Err("\r");
+  if (!r.ok()) return Fail(io, r.status());
+  if (c.json) {
+    io.Json({{"ok", true}, {"out", r->out_dir}, {"contract", opt.contract}, {"period", opt.period}, {"files", r->files},
+             {"records", r->records}, {"counted", r->counted}, {"excluded", r->excluded}, {"entries", r->entries},
+             {"head", HeadJson(r->head)}, {"statement", {{"seq", r->statement_seq}, {"hash", ToHex(r->statement_hash)}}},
+             {"manifest_sha256", r->manifest_sha256}, {"signed", r->signed_}});
+  } else {
+    io.Out(fmt::format("exported {} {} to {}: {} files, {} records ({} counted, {} excluded){}\n", opt.contract, opt.period, r->out_dir,
+                       r->files.size(), r->records, r->counted, r->excluded, r->signed_ ? ", manifest signed" : ""));
+    io.Out(fmt::format("chain verified: {} entries; head {}\n", r->entries, r->head.ToString()));
+  }
+  return 0;
+}
+
 }  // namespace
 
 int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
@@ -298,6 +322,14 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
   verify->add_option("--expect-head", expect_head, "Anchor SEQ:HASH kept from a statement or export");
   add_common(verify);
 
+  ExportOptions export_opt;
+  auto* exp = app.add_subcommand("export", "Write the audit bundle of a settled period (verifies the chain first)");
+  exp->add_option("--contract", export_opt.contract, "Contract id")->required();
+  exp->add_option("--period", export_opt.period, "Period")->required();
+  exp->add_option("--out", export_opt.out_dir, "New (or empty) directory for the bundle")->required();
+  exp->add_option("--sign", export_opt.sign_key, "PEM Ed25519 private key: also write MANIFEST.sha256.sig");
+  add_common(exp);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -334,6 +366,7 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
   if (show->parsed()) return CmdShow(io, common, show_contract, show_period);
   if (status->parsed()) return CmdStatus(io, common, status_contract);
   if (verify->parsed()) return CmdVerify(io, common, expect_head);
+  if (exp->parsed()) return CmdExport(io, common, export_opt);
   return 2;
 }
 

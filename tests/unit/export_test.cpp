@@ -1,0 +1,146 @@
+// Tests for engine/export.h: the CSV cell rule (formula-injection escaping that keeps plain
+// decimal amounts numeric, RFC 4180 quoting), HTML escaping, and ExportBundle's refusals
+// (unknown contract, unsettled period, non-empty --out, bad signing key) which must leave no
+// directory behind. Every TEST_CASE name starts with "export:".
+#include "engine/export.h"
+#include "engine/ingest.h"
+#include "engine/settle.h"
+
+#include <catch2/catch.hpp>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+
+#ifndef RECKON_SOURCE_DIR
+#error "RECKON_SOURCE_DIR must be defined"
+#endif
+
+using namespace reckon;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "reckon-export-test-XXXXXX").string();
+    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+    path = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  std::string operator/(const std::string& name) const { return (path / name).string(); }
+};
+
+size_t Entries(const fs::path& dir) {
+  size_t n = 0;
+  for ([[maybe_unused]] auto& e : fs::directory_iterator(dir)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("export: CSV cells that look like formulas get a leading apostrophe") {
+  CHECK(SpreadsheetCsvCell("=HYPERLINK(\"http://x\",\"y\")") == "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+  CHECK(SpreadsheetCsvCell("+1") == "'+1");
+  CHECK(SpreadsheetCsvCell("@SUM(A1:A2)") == "'@SUM(A1:A2)");
+  CHECK(SpreadsheetCsvCell("-x") == "'-x");
+  CHECK(SpreadsheetCsvCell("\tlead") == "'\tlead");
+  CHECK(SpreadsheetCsvCell("\rlead") == "\"'\rlead\"");
+  CHECK(SpreadsheetCsvCell("-1+2") == "'-1+2");
+  CHECK(SpreadsheetCsvCell("-") == "'-");
+  CHECK(SpreadsheetCsvCell("-.5") == "'-.5");
+  CHECK(SpreadsheetCsvCell("1.") == "1.");  // not a formula either way: left alone
+}
+
+TEST_CASE("export: plain decimal numbers stay numbers") {
+  CHECK(SpreadsheetCsvCell("-645.48") == "-645.48");
+  CHECK(SpreadsheetCsvCell("-5") == "-5");
+  CHECK(SpreadsheetCsvCell("0.00") == "0.00");
+  CHECK(SpreadsheetCsvCell("12398.23") == "12398.23");
+  CHECK(SpreadsheetCsvCell("") == "");
+  CHECK(SpreadsheetCsvCell("plain") == "plain");
+}
+
+TEST_CASE("export: RFC 4180 quoting") {
+  CHECK(SpreadsheetCsvCell("a,b") == "\"a,b\"");
+  CHECK(SpreadsheetCsvCell("say \"hi\"") == "\"say \"\"hi\"\"\"");
+  CHECK(SpreadsheetCsvCell("two\nlines") == "\"two\nlines\"");
+  CHECK(SpreadsheetCsvCell("×→ unicode") == "×→ unicode");
+}
+
+TEST_CASE("export: HTML escaping") {
+  CHECK(HtmlEscape("<script>alert('x')</script> & \"co\"") ==
+        "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;co&quot;");
+  CHECK(HtmlEscape("plain ×") == "plain ×");
+}
+
+TEST_CASE("export: refusals write nothing") {
+  TempDir t;
+  {
+    std::ofstream f(t / "records.csv");
+    f << "id,vendor,occurred_at,verified,outcome\nT1,acme-ai,2026-10-02T12:00:00Z,true,resolved\n";
+  }
+  auto l = Ledger::Open(t / "l.db", Ledger::Mode::kReadWrite);
+  REQUIRE(l.ok());
+  IngestOptions io;
+  io.files = {t / "records.csv"};
+  IngestSummary sum;
+  REQUIRE(Ingest(**l, io, sum).ok());
+  SettleOptions so;
+  so.contract_path = std::string(RECKON_SOURCE_DIR) + "/tests/golden/e1-rate-0.67/e1.yaml";
+  so.period = "2026-10";
+  REQUIRE(Settle(**l, so).ok());
+  size_t before = Entries(t.path);
+
+  ExportOptions opt;
+  opt.contract = "e1";
+  opt.period = "2026-10";
+  opt.out_dir = t / "out";
+  SECTION("unknown contract") {
+    opt.contract = "nobody";
+    auto r = ExportBundle(**l, opt);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().kind() == ErrorKind::kInvalidInput);
+    CHECK(r.status().message().find("no contract 'nobody'") != std::string::npos);
+  }
+  SECTION("unsettled period") {
+    opt.period = "2026-11";
+    auto r = ExportBundle(**l, opt);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().kind() == ErrorKind::kInvalidInput);
+    CHECK(r.status().message().find("not settled") != std::string::npos);
+  }
+  SECTION("bad key") {
+    std::ofstream(t / "bad.pem") << "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
+    ++before;
+    opt.sign_key = t / "bad.pem";
+    auto r = ExportBundle(**l, opt);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().kind() == ErrorKind::kInvalidInput);
+  }
+  SECTION("non-empty out") {
+    fs::create_directory(opt.out_dir);
+    std::ofstream(t / "out/keep.txt") << "mine";
+    ++before;
+    auto r = ExportBundle(**l, opt);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().kind() == ErrorKind::kInvalidInput);
+    CHECK(Entries(opt.out_dir) == 1);
+  }
+  CHECK(Entries(t.path) == before);
+  SECTION("then a good export") {
+    auto r = ExportBundle(**l, opt);
+    INFO(r.status().ToString());
+    REQUIRE(r.ok());
+    CHECK(r->records == 1);
+    CHECK(r->counted == 1);
+    std::vector<std::string> expected(std::begin(kExportFiles), std::end(kExportFiles));
+    expected.push_back(kManifestFile);
+    CHECK(r->files == expected);
+    CHECK(Entries(opt.out_dir) == 7);
+  }
+}
