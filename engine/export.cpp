@@ -253,8 +253,9 @@ std::string EntryJson(const Entry& e) {
 // ---------------------------------------------------------------- checks
 
 // The re-evaluation must reproduce what was recorded: record counts, metrics,
-// every line other than adjustments (which settlement derives from other
-// periods), and the fee, penalty and reward totals.
+// every line and every total (the statement's adjustment lines for earlier
+// periods are carried into the re-evaluation as recorded; their own
+// re-evaluations are separate adjustment entries, listed in proof.json).
 Status CheckReproduced(const json& recorded, const json& again, const Decisions& d, int64_t seq) {
   auto mismatch = [&](const std::string& what) {
     return Status::Integrity(fmt::format("statement entry {}: re-evaluating the period does not reproduce the recorded {}; "
@@ -268,14 +269,8 @@ Status CheckReproduced(const json& recorded, const json& again, const Decisions&
       d.excluded != again["records"].value("excluded", int64_t(-1)))
     return mismatch("record decisions");
   if (recorded["metrics"] != again["metrics"]) return mismatch("metrics");
-  auto lines = [](const json& st) {
-    json out = json::array();
-    for (auto& l : st["lines"])
-      if (l.value("kind", "") != "adjustment") out.push_back(l);
-    return out;
-  };
-  if (lines(recorded) != lines(again)) return mismatch("lines");
-  for (const char* k : {"fees", "penalties", "rewards"}) {
+  if (recorded["lines"] != again["lines"]) return mismatch("lines");
+  for (const char* k : {"fees", "penalties", "rewards", "adjustments", "net"}) {
     if (recorded["totals"][k] != again["totals"][k]) return mismatch(fmt::format("totals.{}", k));
   }
   return Status::Ok();
@@ -307,7 +302,7 @@ tr.total td{font-weight:bold;background:#f4f6fa}.hash{font-family:"DejaVu Sans M
 
 std::string Html(const std::string& s) { return HtmlEscape(s); }
 
-std::string RenderHtml(const json& st, const Contract& k, const Head& head, int64_t entries, const Decisions& d) {
+std::string RenderHtml(const json& st, const Contract& k, const Head& head, int64_t entries, const Decisions& d, const json& later) {
   std::string h;
   auto row2 = [&](const std::string& label, const std::string& value, const char* cls = nullptr) {
     h += "<tr><th>" + Html(label) + "</th><td" + (cls ? std::string(" class=\"") + cls + "\"" : "") + ">" + Html(value) + "</td></tr>\n";
@@ -384,6 +379,18 @@ std::string RenderHtml(const json& st, const Contract& k, const Head& head, int6
          "</td><td class=\"explain\">" + Html(Str(l, "explain")) + "</td></tr>\n";
   }
   h += "<tr class=\"total\"><td></td><td>net</td><td class=\"num\">" + Html(Str(st["totals"], "net")) + "</td><td></td></tr>\n</table>\n";
+
+  h += "<h2>Adjusted later</h2>\n";
+  if (later.empty()) {
+    h += "<p>No adjustment for this period has been posted (up to the head above).</p>\n";
+  } else {
+    h += "<p>Records for this period arrived or changed after it was settled; later statements adjusted it:</p>\n"
+         "<table>\n<tr><th>Posted in</th><th>Entry</th><th>Amount (" + Html(cur) + ")</th><th>Explanation</th></tr>\n";
+    for (auto& a : later)
+      h += "<tr><td>" + Html(Str(a, "posted_in")) + "</td><td>" + Html(Str(a, "seq")) + "</td><td class=\"num\">" + Html(Str(a, "amount")) +
+           "</td><td class=\"explain\">" + Html(Str(a, "explain")) + "</td></tr>\n";
+    h += "</table>\n";
+  }
 
   h += "<h2>Not assessed</h2>\n";
   if (st["not_assessed"].empty()) h += "<p>Every rule was assessed.</p>\n";
@@ -518,6 +525,29 @@ Result<ExportSummary> ExportBundle(Ledger& ledger, const ExportOptions& opt) {
   in.period = *period;
   in.as_of_seq = st["as_of_seq"].get<int64_t>();
   in.on_record = [&](const RecordDecision& rd) { d.Add(rd); };
+  for (auto& l : st["lines"]) {
+    if (Str(l, "kind") == "adjustment") in.carried.push_back({Str(l, "period"), Str(l, "amount"), Str(l, "explain")});
+  }
+  // Adjustment entries: those this statement posted (for earlier periods) and
+  // those later statements posted for this period, up to the head.
+  std::vector<Entry> adjustment_entries;
+  json later = json::array();
+  {
+    auto rows = ledger.Adjustments(opt.contract);
+    if (!rows.ok()) return rows.status();
+    for (auto& a : *rows) {
+      if (a.seq > sum.head.seq || (a.posted_in != opt.period && a.period != opt.period)) continue;
+      auto e = ledger.GetEntry(a.seq);
+      if (!e.ok()) return e.status();
+      if (a.period == opt.period) {
+        json j = json::parse(e->payload, nullptr, false);
+        if (j.is_discarded() || !j.is_object()) return Status::Integrity(fmt::format("adjustment entry {} is not JSON; run reckon verify", a.seq));
+        later.push_back({{"seq", a.seq}, {"posted_in", a.posted_in}, {"amount", Str(j, "amount")}, {"explain", Str(j, "explain")}});
+      }
+      e->payload.clear();
+      adjustment_entries.push_back(std::move(*e));
+    }
+  }
   auto again = ComputeStatement(ledger, in);
   if (!again.ok()) return again.status();
   if (auto s = CheckReproduced(st, *again, d, st_seq); !s.ok()) return s;
@@ -552,6 +582,9 @@ Result<ExportSummary> ExportBundle(Ledger& ledger, const ExportOptions& opt) {
     p += "\"prior_statement_entries\": [";
     for (size_t i = 0; i < prior_entries.size(); ++i) p += (i ? ",\n" : "\n") + EntryJson(prior_entries[i]);
     p += prior_entries.empty() ? "],\n" : "\n],\n";
+    p += "\"adjustment_entries\": [";
+    for (size_t i = 0; i < adjustment_entries.size(); ++i) p += (i ? ",\n" : "\n") + EntryJson(adjustment_entries[i]);
+    p += adjustment_entries.empty() ? "],\n" : "\n],\n";
     p += "\"record_entries\": [";
     proof.Write(p);
     recs.Write("id,revision,status,reason,seq,hash\n");
@@ -585,7 +618,7 @@ Result<ExportSummary> ExportBundle(Ledger& ledger, const ExportOptions& opt) {
   }
   {  // statement.html
     OutFile f(stage.path(), "statement.html");
-    f.Write(RenderHtml(st, k, sum.head, sum.entries, d));
+    f.Write(RenderHtml(st, k, sum.head, sum.entries, d, later));
     if (auto s = finish(f); !s.ok()) return s;
   }
   {  // statement.json: exactly what `reckon show --json` prints.
