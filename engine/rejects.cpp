@@ -45,14 +45,16 @@ Status RejectsWriter::Write(const RawRow& row, const std::string& reason) {
   }
   std::string line;
   if (format_ == RowFormat::kCsv) {
+    // The reason comes first, so it stays in its column whatever the shape
+    // of the rejected row (one with too few or too many fields included).
     if (!header_written_) {
-      line = header_.empty() ? "reason" : header_ + ",reason";
+      line = header_.empty() ? "reason" : "reason," + header_;
       line += "\n";
       header_written_ = true;
     }
-    line += row.raw;
-    line += ',';
     line += CsvCell(reason);
+    line += ',';
+    line += row.raw;
     line += '\n';
   } else {
     std::string r;

@@ -1,8 +1,9 @@
 // RejectsWriter: the rejects file beside an input (`x.csv` -> `x.rejects.csv`,
 // `x.jsonl` -> `x.rejects.jsonl`) written by `ingest --skip-invalid`.
 //
-// Each rejected row is written verbatim with its reason: CSV rows get a last
-// `reason` column (the header is the input's header plus `reason`); JSONL
+// Each rejected row is written verbatim with its reason: CSV rows get a first
+// `reason` column (the header is `reason` and then the input's header, so the
+// reason stays in its column even for a row with a wrong field count); JSONL
 // objects get a "reason" key first (a line that is not an object is kept as
 // {"reason": ..., "raw": "<the line>"}). The file is written to a temporary
 // name and renamed only when the ingest commits, so a refused ingest leaves

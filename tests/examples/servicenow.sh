@@ -84,14 +84,15 @@ with open(rejects_path, newline="") as f:
     text = f.read()
 rows = list(csv.reader(text.splitlines()))
 header = raw[0].split(",")
-check(rows[0] == header + ["reason"], "rejects header = input header + reason")
+check(rows[0] == ["reason"] + header, "rejects header = reason + input header")
 check(len(rows) == 6, f"rejects file has {len(rows) - 1} data rows")
 lines = text.split("\n")
 for (number, rev, line), row, out in zip((c.split(":") for c in conflicts), rows[1:], lines[1:]):
-    # verbatim: the input line, then the reason
-    check(out.startswith(raw[int(line) - 1] + ","), f"rejected row for {number} is not line {line} verbatim")
-    check(row[0] == number and row[header.index("sys_mod_count")] == rev, f"rejected key {row[0]} {row[5]}")
-    check("conflicts with" in row[-1] and f"{number}, revision {rev}" in row[-1], f"reason: {row[-1]}")
+    # the reason, then the input line verbatim
+    check(out.endswith("," + raw[int(line) - 1]), f"rejected row for {number} is not line {line} verbatim")
+    data = row[1:]
+    check(data[0] == number and data[header.index("sys_mod_count")] == rev, f"rejected key {data[0]}")
+    check("conflicts with" in row[0] and f"{number}, revision {rev}" in row[0], f"reason: {row[0]}")
 print("ok:", summary["rows"], "rows =", summary["accepted"], "accepted +", summary["duplicates"], "duplicates +", summary["rejected"], "rejected")
 PY
   # The same export again: what was written is a duplicate, the five later
