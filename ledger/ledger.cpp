@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <cstring>
@@ -31,6 +32,17 @@ std::optional<Head> ParseHead(std::string_view text) {
   if (!h) return std::nullopt;
   return Head{seq, *h};
 }
+
+namespace {
+std::atomic<int> g_busy_timeout_ms{kBusyTimeoutMs};
+}  // namespace
+
+bool SetBusyTimeoutMs(int ms) {
+  if (ms < 1 || ms > kMaxBusyTimeoutMs) return false;
+  g_busy_timeout_ms = ms;
+  return true;
+}
+int BusyTimeoutMs() { return g_busy_timeout_ms; }
 
 namespace {
 
@@ -100,7 +112,8 @@ Status Ledger::SqlError(std::string_view what) {
   int code = sqlite3_extended_errcode(db_);
   std::string msg = fmt::format("ledger '{}': {}: {}", path_, what, sqlite3_errmsg(db_));
   if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
-    return Status::State(fmt::format("ledger '{}' is busy: another reckon process held the write lock for {} s; try again when it finishes", path_, kBusyTimeoutMs / 1000));
+    return Status::State(fmt::format("ledger '{}' is busy: another reckon process held the write lock for {}; try again when it finishes", path_,
+                                     BusyTimeoutMs() % 1000 == 0 ? fmt::format("{} s", BusyTimeoutMs() / 1000) : fmt::format("{} ms", BusyTimeoutMs())));
   if ((code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB) return Status::Integrity(msg);
   return Status::Io(msg);
 }
@@ -126,7 +139,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, Mode mode)
   // process doing the same; SQLite reports some of those lock conflicts as
   // busy at once instead of waiting, so the whole attempt is retried, within
   // the same bounded wait as a writer's lock.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(BusyTimeoutMs());
   for (int attempt = 0;; ++attempt) {
     auto r = OpenAttempt(path, mode);
     if (r.ok() || r.status().kind() != ErrorKind::kState || std::chrono::steady_clock::now() >= deadline) return r;
@@ -146,7 +159,7 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenAttempt(const std::string& path, Mod
     return Status::Io(fmt::format("cannot open ledger '{}': {}", path, msg));
   }
   sqlite3_extended_result_codes(l->db_, 1);
-  sqlite3_busy_timeout(l->db_, kBusyTimeoutMs);
+  sqlite3_busy_timeout(l->db_, BusyTimeoutMs());
   sqlite3_db_config(l->db_, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
   sqlite3_db_config(l->db_, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
   // Is this a ledger at all? The three reads share one snapshot: another
@@ -660,7 +673,8 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
     sqlite3_prepare_v2(db_, "SELECT r.seq, r.vendor, r.id, r.revision, e.kind, e.payload FROM records r "
                             "LEFT JOIN entries e ON e.seq = r.seq ORDER BY r.seq", -1, &extra.st, nullptr);
     int64_t at = 0;
-    while (at == 0 && sqlite3_step(extra.st) == SQLITE_ROW) {
+    bool found = false;  // not `at != 0`: a stray row may sit at seq 0
+    while (!found && sqlite3_step(extra.st) == SQLITE_ROW) {
       int64_t rseq = sqlite3_column_int64(extra.st, 0);
       bool backed = sqlite3_column_type(extra.st, 4) != SQLITE_NULL && ColText(extra.st, 4) == kKindRecord &&
                     ParseFlatObject(ColBlob(extra.st, 5), members, count_m, err);
@@ -674,7 +688,7 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
         }
         backed = v == ColText(extra.st, 1) && i == ColText(extra.st, 2) && r == std::to_string(sqlite3_column_int64(extra.st, 3));
       }
-      if (!backed) at = rseq;
+      if (!backed) { at = rseq; found = true; }
     }
     return bad(at, fmt::format("the records table has {} rows but the ledger has {} record entries", *count, record_entries));
   }

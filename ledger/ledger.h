@@ -11,7 +11,7 @@
 //  * Triggers refuse UPDATE and DELETE on every table; the connection runs
 //    in SQLite's defensive mode, WAL journal, synchronous=FULL.
 //  * Writers take the write lock with BEGIN IMMEDIATE, waiting at most
-//    kBusyTimeoutMs for another writer, so two writers serialize on one
+//    BusyTimeoutMs() for another writer, so two writers serialize on one
 //    chain. Nothing is visible to others until Commit().
 #pragma once
 
@@ -31,7 +31,13 @@ struct sqlite3_stmt;
 
 namespace reckon {
 
-inline constexpr int kBusyTimeoutMs = 60000;   // wait for another writer at most this long
+inline constexpr int kBusyTimeoutMs = 60000;   // wait for another writer at most this long (default)
+inline constexpr int kMaxBusyTimeoutMs = 3600000;
+// The wait for another writer of ledgers opened from now on, 1..kMaxBusyTimeoutMs
+// (the CLI sets it from $RECKON_BUSY_TIMEOUT_MS). Returns false, changing
+// nothing, for a value out of range.
+bool SetBusyTimeoutMs(int ms);
+int BusyTimeoutMs();
 inline constexpr int kLedgerFormat = 1;        // PRAGMA user_version of the schema
 inline constexpr int kLedgerPageSize = 32768;  // SQLite page size of new ledgers (fewer, larger writes)
 inline constexpr int kLedgerApplicationId = 0x52434b4e;  // "RCKN"

@@ -663,6 +663,11 @@ TEST_CASE("ledger: deleting, swapping and editing derived rows are found") {
     tamper({"INSERT INTO records(seq, vendor, id, revision, occurred_ns) VALUES(0, 'acme-ai', 'X', 0, 0)"});
     expect_bad(0);
   }
+  SECTION("extra records rows before entry 1 and past the end: the lower one is named") {
+    tamper({"INSERT INTO records(seq, vendor, id, revision, occurred_ns) VALUES(0, 'acme-ai', 'X', 0, 0)",
+            "INSERT INTO records(seq, vendor, id, revision, occurred_ns) VALUES(22, 'acme-ai', 'Y', 0, 0)"});
+    expect_bad(0);
+  }
   SECTION("extra statements row at a record entry's seq") {
     tamper({"INSERT INTO statements(seq, contract, period, version) VALUES(3, 'e1', '2026-09', 1)"});
     expect_bad(3);
