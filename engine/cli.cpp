@@ -91,13 +91,10 @@ Result<std::unique_ptr<Ledger>> OpenLedger(const Common& c, Ledger::Mode mode) {
 class NewLedgerGuard {
  public:
   explicit NewLedgerGuard(std::string path) : path_(std::move(path)), existed_(std::filesystem::exists(path_)) {}
+  // Another process may have opened the new ledger meanwhile: it is removed
+  // only while still empty, under its write lock (Ledger::RemoveIfEmpty).
   void Failed(std::unique_ptr<Ledger>& ledger) {
-    if (existed_) return;
-    ledger.reset();  // close before removing
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-      std::error_code ec;
-      std::filesystem::remove(path_ + suffix, ec);
-    }
+    if (!existed_) Ledger::RemoveIfEmpty(ledger);
   }
 
  private:

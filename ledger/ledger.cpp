@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <charconv>
@@ -118,6 +119,15 @@ Status Ledger::SqlError(std::string_view what) {
   return Status::Io(msg);
 }
 
+// A failure to read the file while opening it: not a ledger (integrity) only
+// when SQLite says so; an I/O error (full disk, file size limit, permissions)
+// or a lock is reported as what it is.
+Status Ledger::OpenError(std::string not_a_ledger) {
+  int code = sqlite3_extended_errcode(db_) & 0xff;
+  if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT) return Status::Integrity(std::move(not_a_ledger));
+  return SqlError("cannot read the ledger");
+}
+
 Status Ledger::Exec(const char* sql) {
   if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) return SqlError("statement failed");
   return Status::Ok();
@@ -158,6 +168,10 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenAttempt(const std::string& path, Mod
     std::string msg = l->db_ ? sqlite3_errmsg(l->db_) : "out of memory";
     return Status::Io(fmt::format("cannot open ledger '{}': {}", path, msg));
   }
+  if (struct stat st; ::stat(path.c_str(), &st) == 0) {
+    l->dev_ = uint64_t(st.st_dev);
+    l->ino_ = uint64_t(st.st_ino);
+  }
   sqlite3_extended_result_codes(l->db_, 1);
   sqlite3_busy_timeout(l->db_, BusyTimeoutMs());
   sqlite3_db_config(l->db_, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
@@ -171,7 +185,7 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenAttempt(const std::string& path, Mod
   {
     Stmt st;
     if (sqlite3_prepare_v2(l->db_, "PRAGMA application_id", -1, &st.st, nullptr) != SQLITE_OK)
-      return Status::Integrity(fmt::format("'{}' is not a Reckon ledger: {}", path, sqlite3_errmsg(l->db_)));
+      return l->OpenError(fmt::format("'{}' is not a Reckon ledger: {}", path, sqlite3_errmsg(l->db_)));
     if (sqlite3_step(st.st) == SQLITE_ROW) app_id = sqlite3_column_int(st.st, 0);
   }
   {
@@ -183,7 +197,7 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenAttempt(const std::string& path, Mod
     Stmt st;
     if (sqlite3_prepare_v2(l->db_, "SELECT count(*) FROM sqlite_schema", -1, &st.st, nullptr) != SQLITE_OK ||
         sqlite3_step(st.st) != SQLITE_ROW)
-      return Status::Integrity(fmt::format("'{}' is not a Reckon ledger (not an SQLite database)", path));
+      return l->OpenError(fmt::format("'{}' is not a Reckon ledger (not an SQLite database)", path));
     tables = sqlite3_column_int(st.st, 0);
   }
   sqlite3_exec(l->db_, "COMMIT", nullptr, nullptr, nullptr);
@@ -229,9 +243,30 @@ Status Ledger::BeginWrite() {
   if (auto s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   in_tx_ = true;
   write_tx_ = true;
+  if (struct stat st; ::stat(path_.c_str(), &st) != 0 || uint64_t(st.st_dev) != dev_ || uint64_t(st.st_ino) != ino_) {
+    Rollback();
+    return Status::State(fmt::format("ledger '{}' was removed or replaced while this command waited for it (a command that "
+                                     "created it failed); nothing was written; run the command again", path_));
+  }
   auto h = ReadHead();
   if (!h.ok()) { Rollback(); return h.status(); }
   return Status::Ok();
+}
+
+void Ledger::RemoveIfEmpty(std::unique_ptr<Ledger>& ledger) {
+  if (!ledger) return;
+  ledger->Rollback();
+  if (ledger->BeginWrite().ok() && ledger->head_.seq == 0) {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+      std::error_code ec;
+      std::filesystem::remove(ledger->path_ + suffix, ec);
+    }
+    // Closing must not delete the -wal by name: by then it may be another
+    // process's new ledger.
+    int persist = 1;
+    sqlite3_file_control(ledger->db_, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+  }
+  ledger.reset();  // rolls back, releases the lock, closes
 }
 
 Status Ledger::BeginRead() {

@@ -109,7 +109,9 @@ class Ledger {
   const std::string& path() const { return path_; }
 
   // Transactions. BeginWrite takes the write lock (BEGIN IMMEDIATE) and loads
-  // the head; BeginRead gives a consistent snapshot.
+  // the head; it fails (kState, nothing written) if the file was removed or
+  // replaced at its path meanwhile (see RemoveIfEmpty). BeginRead gives a
+  // consistent snapshot.
   Status BeginWrite();
   Status BeginRead();
   Status Commit();
@@ -163,18 +165,28 @@ class Ledger {
 
   sqlite3* db() { return db_; }
 
+  // Removes a ledger that this process created and that is still empty,
+  // closing *ledger: under the write lock, so that another process that has
+  // the file open and waits for the lock finds it gone (BeginWrite) instead
+  // of writing into a removed file. Does nothing if any entry exists.
+  static void RemoveIfEmpty(std::unique_ptr<Ledger>& ledger);
+
  private:
   Ledger() = default;
   static Result<std::unique_ptr<Ledger>> OpenAttempt(const std::string& path, Mode mode);
   Status Exec(const char* sql);
   Status Prepare(sqlite3_stmt** st, const char* sql);
   Status SqlError(std::string_view what);
+  Status OpenError(std::string not_a_ledger);
 
   std::string path_;
   sqlite3* db_ = nullptr;
   bool in_tx_ = false;
   bool write_tx_ = false;
   Head head_;
+  // The file opened (device, inode): BeginWrite refuses a ledger that was
+  // removed or replaced at its path while this connection waited for it.
+  uint64_t dev_ = 0, ino_ = 0;
   sqlite3_stmt* append_ = nullptr;
   sqlite3_stmt* put_record_ = nullptr;
   sqlite3_stmt* find_record_ = nullptr;

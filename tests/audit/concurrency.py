@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import Env, check, finish
 
 env = Env()
-ROWS = 20000
+ROWS = 10000
 files = []
 for i in range(4):
     path = env.path(f"w{i}.csv")
@@ -46,7 +46,7 @@ def check_ledger(ledger, label, records, statements=0):
 
 for writers in (2, 4, 4):
     for fresh in (True, False):
-        label = f"{writers} concurrent ingests into a {'new' if fresh else 'existing'} ledger"
+        label = f"{writers} concurrent ingests into {'a new' if fresh else 'an existing'} ledger"
         ledger = env.path(f"c{writers}{fresh}.db")
         for suffix in ("", "-wal", "-shm"):
             if os.path.exists(ledger + suffix):
@@ -78,6 +78,32 @@ for rc, err in results:
     check(rc == 0, f"{label}: exit {rc}: {err.strip()}")
 check_ledger(ledger, label, base + 2 * ROWS, statements=1)
 print(f"{label}: exits {[rc for rc, _ in results]}")
+
+# A first ingest that fails (an invalid row at the end) removes the ledger it created -- but
+# never one that another process, started just after it, is writing to: that process either
+# writes all its records or is told the ledger went away and writes nothing; it is never told
+# "accepted" for records that are lost with a removed file.
+bad = env.path("bad.csv")
+with open(files[2]) as f, open(bad, "w") as out:
+    out.write(f.read() + "BAD-1,acme-ai,not-a-date,true,resolved,chat,1,5\n")
+for delay in (0.0, 0.02, 0.05, 0.1, 0.2):
+    label = f"failing first ingest, valid one {delay} s later"
+    ledger = env.path("race.db")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(ledger + suffix):
+            os.remove(ledger + suffix)
+    p_bad = subprocess.Popen([env.reckon, "--ledger", ledger, "ingest", bad], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(delay)
+    r = env.run(ledger, "ingest", files[0])
+    p_bad.communicate()
+    check(p_bad.returncode == 1, f"{label}: the invalid ingest exits {p_bad.returncode}")
+    n = env.counts(ledger)[0] if os.path.exists(ledger) else 0
+    if r.returncode == 0:
+        check(n == ROWS, f"{label}: the valid ingest said ok but the ledger has {n} records (lost with a removed file)")
+        env.verify_ok(ledger, label)
+    else:
+        check(r.returncode == 4 and "removed" in r.stderr and n == 0, f"{label}: exit {r.returncode}: {r.stderr!r}, {n} records")
+    print(f"{label}: valid ingest exit {r.returncode}, {n} records in the ledger", flush=True)
 
 # The bounded wait, with the lock held by someone else.
 label = "ingest while another connection holds the write lock"

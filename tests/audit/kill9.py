@@ -122,7 +122,7 @@ else:
     ref = env.path("ref.db")
     copy_ledger(base, ref)
     t0 = time.monotonic()
-    check(run_killed(settles(ref), 1e9) == 3, "uninterrupted settles")
+    check(run_killed(settles(ref), 3600) == 3, "uninterrupted settles")
     length = time.monotonic() - t0
     shows = lambda ledger: [env.run(ledger, "show", "--contract", "acme-support", "--period", p, "--json").stdout
                             for p in periods]
@@ -131,7 +131,7 @@ else:
     t = env.path("t.db")
     for k in range(kills):
         copy_ledger(base, t)
-        delay = rng.uniform(0, length * 1.05)
+        delay = rng.uniform(0, length * 0.9)
         label = f"kill {k + 1} at {delay:.3f} s"
         killed = run_killed(settles(t), delay)
         verify_after_kill(t, label)
@@ -140,7 +140,7 @@ else:
         for i in range(st):  # what is there is exactly what an uninterrupted run records
             got = env.run(t, "show", "--contract", "acme-support", "--period", periods[i], "--json").stdout
             check(got == ref_shows[i], f"{label}: statement {periods[i]} differs from the uninterrupted run's")
-        check(run_killed(settles(t), 1e9) == 3, f"{label}: re-run")
+        check(run_killed(settles(t), 3600) == 3, f"{label}: re-run")
         check(env.counts(t)[1] == 3 and head(t) == ref_head and shows(t) == ref_shows,
               f"{label}: after the re-run the ledger differs from the uninterrupted run's")
         what = "all done" if killed == 3 else f"settle {periods[killed]} killed, {'present' if st > killed else 'absent'}"
