@@ -1008,3 +1008,37 @@ TEST_CASE("ledger: a second writer waits for the first (BEGIN IMMEDIATE)") {
   REQUIRE(e1.ok());
   CHECK(e2->prev_hash == e1->hash);
 }
+
+TEST_CASE("ledger: removing a new empty ledger never loses another writer's entries") {
+  TempDir dir;
+  const std::string p = dir / "n.db";
+  SECTION("a writer that waited for a removed ledger is refused and writes nothing") {
+    auto failed = OpenOk(p);  // the command that created the ledger and then failed
+    auto other = OpenOk(p);   // another process that opened the same new file meanwhile
+    Ledger::RemoveIfEmpty(failed);
+    CHECK(failed == nullptr);
+    CHECK(!fs::exists(p));
+    auto s = other->BeginWrite();
+    INFO(s.ToString());
+    CHECK(!s.ok());
+    CHECK(s.kind() == ErrorKind::kState);
+    CHECK(s.message().find("removed") != std::string::npos);
+  }
+  SECTION("a ledger with an entry is kept") {
+    auto failed = OpenOk(p);
+    auto other = OpenOk(p);
+    REQUIRE(other->BeginWrite().ok());
+    REQUIRE(other->Append(kKindRecord, "{\"n\":1}").ok());
+    REQUIRE(other->Commit().ok());
+    Ledger::RemoveIfEmpty(failed);
+    CHECK(fs::exists(p));
+    auto h = other->ReadHead();
+    REQUIRE(h.ok());
+    CHECK(h->seq == 1);
+    other.reset();
+    auto again = OpenOk(p);
+    auto h2 = again->ReadHead();
+    REQUIRE(h2.ok());
+    CHECK(h2->seq == 1);
+  }
+}
