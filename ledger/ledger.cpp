@@ -112,6 +112,9 @@ Ledger::~Ledger() {
 Status Ledger::SqlError(std::string_view what) {
   int code = sqlite3_extended_errcode(db_);
   std::string msg = fmt::format("ledger '{}': {}: {}", path_, what, sqlite3_errmsg(db_));
+  // For I/O errors, what the operating system said ("File too large", "No space left on device").
+  int err = sqlite3_system_errno(db_);
+  if (err != 0 && ((code & 0xff) == SQLITE_IOERR || (code & 0xff) == SQLITE_FULL)) msg += fmt::format(" ({})", std::strerror(err));
   if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
     return Status::State(fmt::format("ledger '{}' is busy: another reckon process held the write lock for {}; try again when it finishes", path_,
                                      BusyTimeoutMs() % 1000 == 0 ? fmt::format("{} s", BusyTimeoutMs() / 1000) : fmt::format("{} ms", BusyTimeoutMs())));

@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import Env, check, copy_ledger, finish
 
 env = Env()
-N = 50000
+N = 20000
 big = env.path("big.csv")
 with open(big, "w") as f:
     subprocess.run([env.bench_gen, "--count", str(N), "--period", "2026-10", "--seed", "5", "--vendor", "acme-ai"],
@@ -70,8 +70,8 @@ def attempt(label, src, args, grown, limit, ignore_xfsz=True):
 
 ingest_grown = lambda c: (c[0] + N, c[1])
 for limit in (0, 4096, os.path.getsize(small) + 65536, 1 << 20, 4 << 20):
-    attempt("ingest of 50000 rows", small, ["ingest", more], ingest_grown, limit)
-attempt("ingest of 50000 rows, SIGXFSZ not ignored", small, ["ingest", more], ingest_grown, 1 << 20, ignore_xfsz=False)
+    attempt(f"ingest of {N} rows", small, ["ingest", more], ingest_grown, limit)
+attempt(f"ingest of {N} rows, SIGXFSZ not ignored", small, ["ingest", more], ingest_grown, 1 << 20, ignore_xfsz=False)
 settle_grown = lambda c: (c[0], c[1] + 1)
 for limit in (0, 16384, 40000):
     attempt("settle", base, ["settle", "--contract", support, "--period", "2026-10"], settle_grown, limit)
