@@ -13,7 +13,9 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 
 namespace reckon {
@@ -90,13 +92,10 @@ Result<std::unique_ptr<Ledger>> OpenLedger(const Common& c, Ledger::Mode mode) {
 class NewLedgerGuard {
  public:
   explicit NewLedgerGuard(std::string path) : path_(std::move(path)), existed_(std::filesystem::exists(path_)) {}
+  // Another process may have opened the new ledger meanwhile: it is removed
+  // only while still empty, under its write lock (Ledger::RemoveIfEmpty).
   void Failed(std::unique_ptr<Ledger>& ledger) {
-    if (existed_) return;
-    ledger.reset();  // close before removing
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-      std::error_code ec;
-      std::filesystem::remove(path_ + suffix, ec);
-    }
+    if (!existed_) Ledger::RemoveIfEmpty(ledger);
   }
 
  private:
@@ -360,6 +359,14 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
   if (!contract_path.empty()) ingest_opt.contract_path = contract_path;
   if (!map_path.empty()) ingest_opt.map_path = map_path;
 
+  if (const char* env = std::getenv("RECKON_BUSY_TIMEOUT_MS"); env && *env) {
+    int ms = 0;
+    auto [end, ec] = std::from_chars(env, env + std::strlen(env), ms);
+    if (ec != std::errc() || *end != '\0' || !SetBusyTimeoutMs(ms)) {
+      io.Err(fmt::format("reckon: RECKON_BUSY_TIMEOUT_MS='{}' is not a whole number of milliseconds from 1 to {}\n", env, kMaxBusyTimeoutMs));
+      return 2;
+    }
+  }
   if (check->parsed()) return CmdCheck(io, common, check_files);
   if (ingest->parsed()) return CmdIngest(io, common, ingest_opt, format);
   if (settle->parsed()) return CmdSettle(io, common, settle_opt);

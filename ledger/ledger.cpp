@@ -9,7 +9,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <cstring>
@@ -31,6 +33,17 @@ std::optional<Head> ParseHead(std::string_view text) {
   if (!h) return std::nullopt;
   return Head{seq, *h};
 }
+
+namespace {
+std::atomic<int> g_busy_timeout_ms{kBusyTimeoutMs};
+}  // namespace
+
+bool SetBusyTimeoutMs(int ms) {
+  if (ms < 1 || ms > kMaxBusyTimeoutMs) return false;
+  g_busy_timeout_ms = ms;
+  return true;
+}
+int BusyTimeoutMs() { return g_busy_timeout_ms; }
 
 namespace {
 
@@ -106,10 +119,23 @@ Ledger::~Ledger() {
 Status Ledger::SqlError(std::string_view what) {
   int code = sqlite3_extended_errcode(db_);
   std::string msg = fmt::format("ledger '{}': {}: {}", path_, what, sqlite3_errmsg(db_));
+  // For I/O errors, what the operating system said ("File too large", "No space left on device").
+  int err = sqlite3_system_errno(db_);
+  if (err != 0 && ((code & 0xff) == SQLITE_IOERR || (code & 0xff) == SQLITE_FULL)) msg += fmt::format(" ({})", std::strerror(err));
   if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
-    return Status::State(fmt::format("ledger '{}' is busy: another reckon process held the write lock for {} s; try again when it finishes", path_, kBusyTimeoutMs / 1000));
+    return Status::State(fmt::format("ledger '{}' is busy: another reckon process held the write lock for {}; try again when it finishes", path_,
+                                     BusyTimeoutMs() % 1000 == 0 ? fmt::format("{} s", BusyTimeoutMs() / 1000) : fmt::format("{} ms", BusyTimeoutMs())));
   if ((code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB) return Status::Integrity(msg);
   return Status::Io(msg);
+}
+
+// A failure to read the file while opening it: not a ledger (integrity) only
+// when SQLite says so; an I/O error (full disk, file size limit, permissions)
+// or a lock is reported as what it is.
+Status Ledger::OpenError(std::string not_a_ledger) {
+  int code = sqlite3_extended_errcode(db_) & 0xff;
+  if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT) return Status::Integrity(std::move(not_a_ledger));
+  return SqlError("cannot read the ledger");
 }
 
 Status Ledger::Exec(const char* sql) {
@@ -133,7 +159,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, Mode mode)
   // process doing the same; SQLite reports some of those lock conflicts as
   // busy at once instead of waiting, so the whole attempt is retried, within
   // the same bounded wait as a writer's lock.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(BusyTimeoutMs());
   for (int attempt = 0;; ++attempt) {
     auto r = OpenAttempt(path, mode);
     if (r.ok() || r.status().kind() != ErrorKind::kState || std::chrono::steady_clock::now() >= deadline) return r;
@@ -152,8 +178,12 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenAttempt(const std::string& path, Mod
     std::string msg = l->db_ ? sqlite3_errmsg(l->db_) : "out of memory";
     return Status::Io(fmt::format("cannot open ledger '{}': {}", path, msg));
   }
+  if (struct stat st; ::stat(path.c_str(), &st) == 0) {
+    l->dev_ = uint64_t(st.st_dev);
+    l->ino_ = uint64_t(st.st_ino);
+  }
   sqlite3_extended_result_codes(l->db_, 1);
-  sqlite3_busy_timeout(l->db_, kBusyTimeoutMs);
+  sqlite3_busy_timeout(l->db_, BusyTimeoutMs());
   sqlite3_db_config(l->db_, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
   sqlite3_db_config(l->db_, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
   // Is this a ledger at all? The three reads share one snapshot: another
@@ -165,7 +195,7 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenAttempt(const std::string& path, Mod
   {
     Stmt st;
     if (sqlite3_prepare_v2(l->db_, "PRAGMA application_id", -1, &st.st, nullptr) != SQLITE_OK)
-      return Status::Integrity(fmt::format("'{}' is not a Reckon ledger: {}", path, sqlite3_errmsg(l->db_)));
+      return l->OpenError(fmt::format("'{}' is not a Reckon ledger: {}", path, sqlite3_errmsg(l->db_)));
     if (sqlite3_step(st.st) == SQLITE_ROW) app_id = sqlite3_column_int(st.st, 0);
   }
   {
@@ -177,7 +207,7 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenAttempt(const std::string& path, Mod
     Stmt st;
     if (sqlite3_prepare_v2(l->db_, "SELECT count(*) FROM sqlite_schema", -1, &st.st, nullptr) != SQLITE_OK ||
         sqlite3_step(st.st) != SQLITE_ROW)
-      return Status::Integrity(fmt::format("'{}' is not a Reckon ledger (not an SQLite database)", path));
+      return l->OpenError(fmt::format("'{}' is not a Reckon ledger (not an SQLite database)", path));
     tables = sqlite3_column_int(st.st, 0);
   }
   sqlite3_exec(l->db_, "COMMIT", nullptr, nullptr, nullptr);
@@ -223,9 +253,30 @@ Status Ledger::BeginWrite() {
   if (auto s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   in_tx_ = true;
   write_tx_ = true;
+  if (struct stat st; ::stat(path_.c_str(), &st) != 0 || uint64_t(st.st_dev) != dev_ || uint64_t(st.st_ino) != ino_) {
+    Rollback();
+    return Status::State(fmt::format("ledger '{}' was removed or replaced while this command waited for it (a command that "
+                                     "created it failed); nothing was written; run the command again", path_));
+  }
   auto h = ReadHead();
   if (!h.ok()) { Rollback(); return h.status(); }
   return Status::Ok();
+}
+
+void Ledger::RemoveIfEmpty(std::unique_ptr<Ledger>& ledger) {
+  if (!ledger) return;
+  ledger->Rollback();
+  if (ledger->BeginWrite().ok() && ledger->head_.seq == 0) {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+      std::error_code ec;
+      std::filesystem::remove(ledger->path_ + suffix, ec);
+    }
+    // Closing must not delete the -wal by name: by then it may be another
+    // process's new ledger.
+    int persist = 1;
+    sqlite3_file_control(ledger->db_, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+  }
+  ledger.reset();  // rolls back, releases the lock, closes
 }
 
 Status Ledger::BeginRead() {
@@ -725,7 +776,8 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
     sqlite3_prepare_v2(db_, "SELECT r.seq, r.vendor, r.id, r.revision, e.kind, e.payload FROM records r "
                             "LEFT JOIN entries e ON e.seq = r.seq ORDER BY r.seq", -1, &extra.st, nullptr);
     int64_t at = 0;
-    while (at == 0 && sqlite3_step(extra.st) == SQLITE_ROW) {
+    bool found = false;  // not `at != 0`: a stray row may sit at seq 0
+    while (!found && sqlite3_step(extra.st) == SQLITE_ROW) {
       int64_t rseq = sqlite3_column_int64(extra.st, 0);
       bool backed = sqlite3_column_type(extra.st, 4) != SQLITE_NULL && ColText(extra.st, 4) == kKindRecord &&
                     ParseFlatObject(ColBlob(extra.st, 5), members, count_m, err);
@@ -739,7 +791,7 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
         }
         backed = v == ColText(extra.st, 1) && i == ColText(extra.st, 2) && r == std::to_string(sqlite3_column_int64(extra.st, 3));
       }
-      if (!backed) at = rseq;
+      if (!backed) { at = rseq; found = true; }
     }
     return bad(at, fmt::format("the records table has {} rows but the ledger has {} record entries", *count, record_entries));
   }

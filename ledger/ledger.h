@@ -11,7 +11,7 @@
 //  * Triggers refuse UPDATE and DELETE on every table; the connection runs
 //    in SQLite's defensive mode, WAL journal, synchronous=FULL.
 //  * Writers take the write lock with BEGIN IMMEDIATE, waiting at most
-//    kBusyTimeoutMs for another writer, so two writers serialize on one
+//    BusyTimeoutMs() for another writer, so two writers serialize on one
 //    chain. Nothing is visible to others until Commit().
 #pragma once
 
@@ -31,7 +31,13 @@ struct sqlite3_stmt;
 
 namespace reckon {
 
-inline constexpr int kBusyTimeoutMs = 60000;   // wait for another writer at most this long
+inline constexpr int kBusyTimeoutMs = 60000;   // wait for another writer at most this long (default)
+inline constexpr int kMaxBusyTimeoutMs = 3600000;
+// The wait for another writer of ledgers opened from now on, 1..kMaxBusyTimeoutMs
+// (the CLI sets it from $RECKON_BUSY_TIMEOUT_MS). Returns false, changing
+// nothing, for a value out of range.
+bool SetBusyTimeoutMs(int ms);
+int BusyTimeoutMs();
 inline constexpr int kLedgerFormat = 1;        // PRAGMA user_version of the schema
 inline constexpr int kLedgerPageSize = 32768;  // SQLite page size of new ledgers (fewer, larger writes)
 inline constexpr int kLedgerApplicationId = 0x52434b4e;  // "RCKN"
@@ -114,7 +120,9 @@ class Ledger {
   const std::string& path() const { return path_; }
 
   // Transactions. BeginWrite takes the write lock (BEGIN IMMEDIATE) and loads
-  // the head; BeginRead gives a consistent snapshot.
+  // the head; it fails (kState, nothing written) if the file was removed or
+  // replaced at its path meanwhile (see RemoveIfEmpty). BeginRead gives a
+  // consistent snapshot.
   Status BeginWrite();
   Status BeginRead();
   Status Commit();
@@ -175,18 +183,28 @@ class Ledger {
 
   sqlite3* db() { return db_; }
 
+  // Removes a ledger that this process created and that is still empty,
+  // closing *ledger: under the write lock, so that another process that has
+  // the file open and waits for the lock finds it gone (BeginWrite) instead
+  // of writing into a removed file. Does nothing if any entry exists.
+  static void RemoveIfEmpty(std::unique_ptr<Ledger>& ledger);
+
  private:
   Ledger() = default;
   static Result<std::unique_ptr<Ledger>> OpenAttempt(const std::string& path, Mode mode);
   Status Exec(const char* sql);
   Status Prepare(sqlite3_stmt** st, const char* sql);
   Status SqlError(std::string_view what);
+  Status OpenError(std::string not_a_ledger);
 
   std::string path_;
   sqlite3* db_ = nullptr;
   bool in_tx_ = false;
   bool write_tx_ = false;
   Head head_;
+  // The file opened (device, inode): BeginWrite refuses a ledger that was
+  // removed or replaced at its path while this connection waited for it.
+  uint64_t dev_ = 0, ino_ = 0;
   sqlite3_stmt* append_ = nullptr;
   sqlite3_stmt* put_record_ = nullptr;
   sqlite3_stmt* find_record_ = nullptr;

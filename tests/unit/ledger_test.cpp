@@ -687,6 +687,11 @@ TEST_CASE("ledger: deleting, swapping and editing derived rows are found") {
     tamper({"INSERT INTO records(seq, vendor, id, revision, occurred_ns) VALUES(0, 'acme-ai', 'X', 0, 0)"});
     expect_bad(0);
   }
+  SECTION("extra records rows before entry 1 and past the end: the lower one is named") {
+    tamper({"INSERT INTO records(seq, vendor, id, revision, occurred_ns) VALUES(0, 'acme-ai', 'X', 0, 0)",
+            "INSERT INTO records(seq, vendor, id, revision, occurred_ns) VALUES(22, 'acme-ai', 'Y', 0, 0)"});
+    expect_bad(0);
+  }
   SECTION("extra statements row at a record entry's seq") {
     tamper({"INSERT INTO statements(seq, contract, period, version) VALUES(3, 'e1', '2026-09', 1)"});
     expect_bad(3);
@@ -1026,4 +1031,38 @@ TEST_CASE("ledger: a second writer waits for the first (BEGIN IMMEDIATE)") {
   auto e1 = a->GetEntry(1);
   REQUIRE(e1.ok());
   CHECK(e2->prev_hash == e1->hash);
+}
+
+TEST_CASE("ledger: removing a new empty ledger never loses another writer's entries") {
+  TempDir dir;
+  const std::string p = dir / "n.db";
+  SECTION("a writer that waited for a removed ledger is refused and writes nothing") {
+    auto failed = OpenOk(p);  // the command that created the ledger and then failed
+    auto other = OpenOk(p);   // another process that opened the same new file meanwhile
+    Ledger::RemoveIfEmpty(failed);
+    CHECK(failed == nullptr);
+    CHECK(!fs::exists(p));
+    auto s = other->BeginWrite();
+    INFO(s.ToString());
+    CHECK(!s.ok());
+    CHECK(s.kind() == ErrorKind::kState);
+    CHECK(s.message().find("removed") != std::string::npos);
+  }
+  SECTION("a ledger with an entry is kept") {
+    auto failed = OpenOk(p);
+    auto other = OpenOk(p);
+    REQUIRE(other->BeginWrite().ok());
+    REQUIRE(other->Append(kKindRecord, "{\"n\":1}").ok());
+    REQUIRE(other->Commit().ok());
+    Ledger::RemoveIfEmpty(failed);
+    CHECK(fs::exists(p));
+    auto h = other->ReadHead();
+    REQUIRE(h.ok());
+    CHECK(h->seq == 1);
+    other.reset();
+    auto again = OpenOk(p);
+    auto h2 = again->ReadHead();
+    REQUIRE(h2.ok());
+    CHECK(h2->seq == 1);
+  }
 }
