@@ -588,6 +588,18 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
     ~Guard() { if (own) l->Rollback(); }
   } guard{this, own_tx};
 
+  // Every table of the schema must be there (a dropped derived table is
+  // damage, not an empty one).
+  for (const char* t : kTables) {
+    Stmt st;
+    if (sqlite3_prepare_v2(db_, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1", -1, &st.st, nullptr) != SQLITE_OK)
+      return SqlError("verify");
+    BindText(st.st, 1, t);
+    int rc = sqlite3_step(st.st);
+    if (rc == SQLITE_DONE) return Status::Integrity(fmt::format("ledger '{}' lacks table '{}': it was dropped or the file is damaged", path_, t));
+    if (rc != SQLITE_ROW) return SqlError("verify");
+  }
+
   VerifyReport rep;
   Stmt entries;
   if (sqlite3_prepare_v2(db_, "SELECT seq, kind, payload, prev_hash, hash FROM entries ORDER BY seq", -1, &entries.st, nullptr) != SQLITE_OK)

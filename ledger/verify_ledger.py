@@ -142,6 +142,7 @@ class Derived:
         self.seq = row[0] if row else None
 
 
+TABLES = ("entries", "contracts", "records", "statements", "adjustments")
 DERIVED = {  # kind: (table, row columns as reckon reads them, payload members to compare)
     b"contract": ("contracts", "CAST(contract AS TEXT), CAST(version AS INTEGER), CAST(vendor AS TEXT), CAST(sha256 AS TEXT)",
                   ("contract", "version", "vendor", "sha256")),
@@ -162,8 +163,7 @@ def verify(db, expect=None):
         rep.update(ok=False, first_bad=seq, reason=why)
         return rep
 
-    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
-    derived = {k: Derived(db, t, c) for k, (t, c, _) in DERIVED.items() if t != "adjustments" or b"adjustments" in tables}
+    derived = {k: Derived(db, t, c) for k, (t, c, _) in DERIVED.items()}
     entries = db.execute("SELECT seq, typeof(kind), kind, typeof(payload), payload, typeof(prev_hash), prev_hash,"
                          " typeof(hash), hash FROM entries ORDER BY seq")
     prev, expected, records = bytes(32), 1, 0
@@ -277,6 +277,11 @@ def main():
             return 1
         if app_id != APPLICATION_ID or version != FORMAT:
             print(f"'{args.ledger}' is not a Reckon ledger of format {FORMAT}", file=sys.stderr)
+            return 3
+        tables = {r[0].decode() for r in db.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
+        missing = [t for t in TABLES if t not in tables]
+        if missing:
+            print(f"ledger '{args.ledger}' lacks table '{missing[0]}': it was dropped or the file is damaged", file=sys.stderr)
             return 3
         rep = verify(db, expect)
     except sqlite3.DatabaseError as e:
