@@ -6,6 +6,7 @@
 #include "engine/ingest.h"
 #include "engine/settle.h"
 #include "ledger/ledger.h"
+#include "tests/unit/test_util.h"
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -17,85 +18,10 @@
 #include <random>
 
 using namespace reckon;
+using namespace reckon::testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-const char* kContract = R"(reckon: 1
-contract: e1
-version: 1
-vendor: acme-ai
-currency: USD
-period: monthly
-effective: {from: 2026-01-01}
-records:
-  fields:
-    outcome: {enum: [resolved, escalated]}
-metrics:
-  tickets: count()
-  resolved: count(outcome == "resolved")
-  resolution_rate: resolved / tickets
-fees:
-  - name: Resolution fee
-    per: resolved
-    price: 0.99
-penalties:
-  - name: Guaranteed resolution rate
-    when: resolution_rate < 67%
-    amount: 1% * fees * ceil((67% - resolution_rate) * 100)
-    cap: 15% * fees
-rewards:
-  - name: Containment bonus
-    when: resolution_rate >= 80%
-    amount: 5% * fees
-)";
-
-struct Dir {
-  fs::path path;
-  Dir() {
-    std::string tmpl = (fs::temp_directory_path() / "reckon-adjustment-test-XXXXXX").string();
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~Dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
-
-void Write(const std::string& path, const std::string& text) {
-  std::ofstream f(path, std::ios::binary);
-  f << text;
-  REQUIRE(f.good());
-}
-
-std::unique_ptr<Ledger> Open(const std::string& path) {
-  auto l = Ledger::Open(path, Ledger::Mode::kReadWrite);
-  INFO(l.status().ToString());
-  REQUIRE(l.ok());
-  return std::move(l.value());
-}
-
-void IngestAll(Ledger& l, const std::vector<std::string>& files) {
-  IngestOptions opt;
-  opt.files = files;
-  IngestSummary sum;
-  Status s = Ingest(l, opt, sum);
-  INFO(s.ToString());
-  REQUIRE(s.ok());
-}
-
-nlohmann::json SettleOk(Ledger& l, const std::string& contract, const std::string& period) {
-  SettleOptions opt;
-  opt.contract_path = contract;
-  opt.period = period;
-  auto r = Settle(l, opt);
-  INFO(r.status().ToString());
-  REQUIRE(r.ok());
-  REQUIRE(r->written);
-  return r->statement;
-}
 
 // Money text to cents (the tests' own arithmetic, independent of Number).
 int64_t Cents(const std::string& s) {
@@ -123,15 +49,15 @@ TEST_CASE("adjustments: statement + later adjustments = the period settled with 
     INFO("seed " << seed);
     std::mt19937 rng(seed);
     auto pick = [&](int n) { return int(rng() % unsigned(n)); };
-    Dir dir;
-    Write(dir / "e1.yaml", kContract);
+    TempDir dir("reckon-adjustment-test");
+    WriteFile(dir / "e1.yaml", E1Contract(true));
     std::map<std::string, Rec> recs;
     std::vector<std::string> files;
     auto row = [](const std::string& id, const Rec& r, int day) {
       return fmt::format("{},acme-ai,2026-{:02d}-{:02d}T12:00:00Z,true,{},{},{}\n", id, r.month, day, r.resolved ? "resolved" : "escalated",
                          r.revision, r.voided ? "true" : "false");
     };
-    auto ledger = Open(dir / "late.db");
+    auto ledger = OpenOk(dir / "late.db");
     std::map<std::string, int64_t> own;  // period -> own net in cents, + adjustments
     for (int round = 0; round < 5; ++round) {
       std::string csv = "id,vendor,occurred_at,verified,outcome,revision,void\n";
@@ -169,9 +95,9 @@ TEST_CASE("adjustments: statement + later adjustments = the period settled with 
         }
       }
       std::string file = dir / fmt::format("round{}.csv", round);
-      Write(file, csv);
+      WriteFile(file, csv);
       files.push_back(file);
-      IngestAll(*ledger, {file});
+      IngestOk(*ledger, {file});
       auto st = SettleOk(*ledger, dir / "e1.yaml", months[round]);
       int64_t adj_total = 0;
       for (auto& l : st["lines"]) {
@@ -188,8 +114,8 @@ TEST_CASE("adjustments: statement + later adjustments = the period settled with 
     REQUIRE(rep->ok);
 
     // The same records, all in time: September to December settled in order.
-    auto fresh = Open(dir / "fresh.db");
-    IngestAll(*fresh, files);
+    auto fresh = OpenOk(dir / "fresh.db");
+    IngestOk(*fresh, files);
     for (int m = 0; m < 4; ++m) {
       auto st = SettleOk(*fresh, dir / "e1.yaml", months[m]);
       INFO(months[m]);

@@ -5,6 +5,7 @@
 #include "engine/export.h"
 #include "engine/ingest.h"
 #include "engine/settle.h"
+#include "tests/unit/test_util.h"
 
 #include <catch2/catch.hpp>
 #include <stdlib.h>
@@ -17,23 +18,10 @@
 #endif
 
 using namespace reckon;
+using namespace reckon::testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "reckon-export-test-XXXXXX").string();
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
 
 size_t Entries(const fs::path& dir) {
   size_t n = 0;

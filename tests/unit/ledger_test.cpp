@@ -12,6 +12,7 @@
 #include "engine/settle.h"
 #include "ledger/chain.h"
 #include "ledger/ledger.h"
+#include "tests/unit/test_util.h"
 
 #include <catch2/catch.hpp>
 #include <openssl/sha.h>
@@ -32,30 +33,10 @@
 #endif
 
 using namespace reckon;
+using namespace reckon::testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-// A fresh directory under /tmp, removed with everything in it.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "reckon-ledger-test-XXXXXX").string();
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
-
-void WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream f(path, std::ios::binary);
-  f << text;
-  REQUIRE(f.good());
-}
 
 std::string HexOf(const unsigned char* p, size_t n) {
   static const char* kDigits = "0123456789abcdef";
@@ -65,13 +46,6 @@ std::string HexOf(const unsigned char* p, size_t n) {
     out += kDigits[p[i] & 15];
   }
   return out;
-}
-
-std::unique_ptr<Ledger> OpenOk(const std::string& path, Ledger::Mode mode = Ledger::Mode::kReadWrite) {
-  auto l = Ledger::Open(path, mode);
-  INFO(l.status().ToString());
-  REQUIRE(l.ok());
-  return std::move(l.value());
 }
 
 VerifyReport VerifyOk(Ledger& l, const std::optional<Head>& expect = std::nullopt) {
@@ -147,54 +121,9 @@ void CopyLedger(const std::string& from, const std::string& to) {
   fs::copy_file(from, to);
 }
 
-const char* kContract = R"(reckon: 1
-contract: e1
-version: 1
-vendor: acme-ai
-currency: USD
-period: monthly
-effective: {from: 2026-01-01, to: 2026-12-31}
-records:
-  fields:
-    outcome: {enum: [resolved, escalated, abandoned]}
-metrics:
-  tickets: count()
-  resolved: count(outcome == "resolved")
-  resolution_rate: resolved / tickets
-fees:
-  - name: Resolution fee
-    per: resolved
-    price: 0.99
-penalties:
-  - name: Guaranteed resolution rate
-    when: resolution_rate < 67%
-    amount: 1% * fees * ceil((67% - resolution_rate) * 100)
-    cap: 15% * fees
-rewards:
-  - name: Containment bonus
-    when: resolution_rate >= 80%
-    amount: 5% * fees
-)";
+const std::string kContract = E1Contract();
 
-void IngestFile(Ledger& l, const std::string& file) {
-  IngestOptions opt;
-  opt.files = {file};
-  IngestSummary sum;
-  Status s = Ingest(l, opt, sum);
-  INFO(s.ToString());
-  for (auto& e : sum.errors) INFO(e);
-  REQUIRE(s.ok());
-}
-
-void SettleOk(Ledger& l, const std::string& contract, const std::string& period) {
-  SettleOptions opt;
-  opt.contract_path = contract;
-  opt.period = period;
-  auto r = Settle(l, opt);
-  INFO(r.status().ToString());
-  REQUIRE(r.ok());
-  REQUIRE(r->written);
-}
+void IngestFile(Ledger& l, const std::string& file) { IngestOk(l, {file}); }
 
 // Kind of each entry of the mixed ledger, by seq (index 0 unused).
 struct Mixed {

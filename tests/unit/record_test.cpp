@@ -7,6 +7,8 @@
 #include "ledger/canonical.h"
 #include "ledger/ledger.h"
 
+#include "tests/unit/test_util.h"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -15,6 +17,7 @@
 #include <fstream>
 
 using namespace reckon;
+using namespace reckon::testing;
 
 namespace {
 
@@ -36,10 +39,6 @@ std::string TempPath(const std::string& name) {
   auto p = dir / name;
   for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(p.string() + suffix);
   return p.string();
-}
-
-void WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
 }
 
 // A fresh ledger and one CSV input file with `text`, named after `name`.
