@@ -610,52 +610,119 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
       sqlite3_prepare_v2(db_, "SELECT seq, contract, period, posted_in, version FROM adjustments ORDER BY seq", -1, &adjustments.st.st, nullptr) !=
           SQLITE_OK)
     return SqlError("verify");
-  if (auto s = Prepare(&find_record_, "SELECT seq, occurred_ns FROM records WHERE vendor = ?1 AND id = ?2 AND revision = ?3"); !s.ok()) return s;
   contracts.Next();
   statements.Next();
   adjustments.Next();
-  int64_t record_entries = 0;
   int64_t total = head_.seq;
 
-  // Entry hashes are recomputed on a second thread (each entry's hash is a
-  // function of its own stored columns; the chain links are checked here).
-  // The first bad entry is the lowest seq either thread finds; at the same
-  // seq, a broken link or storage type (checked before the hash) wins over
-  // the hash, and the hash over a derived-table problem.
-  struct HashJob {
+  // The work is split over two threads. This one reads the entries in seq
+  // order, checks the chain links, storage types and hashes, parses the
+  // payloads and checks the derived rows of contracts, statements and
+  // adjustments. The worker looks up each record entry's row in the records
+  // table (a keyed B-tree search each: the larger share of the work), on its
+  // own read-only connection, whose snapshot is the same or later: the
+  // ledger only grows, so a row for an entry this thread sees is there too.
+  // The report is what one sequential pass gives: it stops at the first
+  // entry with a broken link, type, payload or derived row, and names a
+  // wrong hash at or before that entry instead (a broken link or storage
+  // type at the same entry wins over its hash).
+  if (write_tx_) return Status::Invalid("internal error: Verify inside a write transaction");
+  struct WorkerDb {
+    sqlite3* db = nullptr;
+    Stmt find;
+    ~WorkerDb() {
+      sqlite3_finalize(find.st);
+      find.st = nullptr;
+      if (db) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+      sqlite3_close_v2(db);
+    }
+  } wdb;
+  if (sqlite3_open_v2(path_.c_str(), &wdb.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
+    return Status::Io(fmt::format("ledger '{}': verify: cannot open a second connection: {}", path_, wdb.db ? sqlite3_errmsg(wdb.db) : "out of memory"));
+  sqlite3_busy_timeout(wdb.db, BusyTimeoutMs());
+  if (sqlite3_exec(wdb.db, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK ||
+      sqlite3_prepare_v2(wdb.db, "SELECT seq, occurred_ns FROM records WHERE vendor = ?1 AND id = ?2 AND revision = ?3", -1, &wdb.find.st,
+                         nullptr) != SQLITE_OK)
+    return Status::Io(fmt::format("ledger '{}': verify: {}", path_, sqlite3_errmsg(wdb.db)));
+  struct RowJob {
     int64_t seq = 0;
-    std::string kind, payload;
-    Hash prev{}, hash{};
+    std::string vendor, id;
+    int64_t revision = 0, occurred_ns = 0;
   };
-  BatchQueue<HashJob> jobs(4, 1024);
-  int64_t hash_bad = 0;
-  std::thread hasher([&] {
+  struct WorkerResult {
+    int64_t row_bad = 0;  // first record entry whose records row is wrong; the worker stops there
+    std::string row_why;
+    int64_t record_entries = 0;
+    Status error;
+  } worker_result;
+  BatchQueue<RowJob> jobs(4, 1024);
+  std::thread worker([&] {
+    WorkerResult& w = worker_result;
+    sqlite3_stmt* find = wdb.find.st;
+    // The records table is keyed by (vendor, id, revision): its row for this
+    // key must point back at this entry with the same time.
+    auto check_row = [&](const RowJob& j) -> std::string {
+      BindText(find, 1, j.vendor);
+      BindText(find, 2, j.id);
+      sqlite3_bind_int64(find, 3, j.revision);
+      int frc = sqlite3_step(find);
+      bool found = frc == SQLITE_ROW;
+      bool same = found && sqlite3_column_int64(find, 0) == j.seq && sqlite3_column_int64(find, 1) == j.occurred_ns;
+      sqlite3_reset(find);
+      if (frc != SQLITE_ROW && frc != SQLITE_DONE) {
+        w.error = Status::Io(fmt::format("ledger '{}': verify: {}", path_, sqlite3_errmsg(wdb.db)));
+        return "";
+      }
+      if (!found) return "the records table has no row for this record entry";
+      if (!same) return "the records table row differs from the record entry";
+      ++w.record_entries;
+      return "";
+    };
     while (true) {
       auto* b = jobs.AcquireFull();
-      for (size_t i = 0; i < b->size && hash_bad == 0; ++i) {
-        const HashJob& j = b->items[i];
-        if (EntryHash(j.seq, j.kind, j.prev, j.payload) != j.hash) hash_bad = j.seq;
+      for (size_t i = 0; i < b->size && w.row_bad == 0 && w.error.ok(); ++i) {
+        std::string why = check_row(b->items[i]);
+        if (!why.empty()) {
+          w.row_bad = b->items[i].seq;
+          w.row_why = std::move(why);
+        }
       }
       bool last = b->last;
       jobs.Release(b);
       if (last) return;
     }
   });
-  BatchQueue<HashJob>::Batch* batch = jobs.AcquireFree();
+  BatchQueue<RowJob>::Batch* batch = jobs.AcquireFree();
   bool hashing_done = false;
   auto finish_hashing = [&] {
     if (hashing_done) return;
     hashing_done = true;
     batch->last = true;
     jobs.Publish(batch);
-    hasher.join();
+    worker.join();
   };
   struct JoinGuard {
     std::function<void()> f;
     ~JoinGuard() { f(); }
   } join_guard{finish_hashing};
+  const WorkerResult& w = worker_result;
+  int64_t hash_bad = 0;  // first entry whose hash does not match (0: none)
   auto bad = [&](int64_t seq, std::string why, bool before_hash = false) {
     finish_hashing();
+    // Reported as one sequential pass would: it stops at the first entry
+    // with a broken link, type or derived row (entries = those before it),
+    // and a wrong hash at or before that point is what it names.
+    if (w.row_bad != 0 && w.row_bad < seq) {
+      seq = w.row_bad;
+      why = w.row_why;
+      before_hash = false;
+      rep.entries = std::max<int64_t>(0, seq - 1);
+      rep.head = Head{};
+      if (rep.entries > 0) {
+        auto e = GetEntry(rep.entries);
+        if (e.ok()) rep.head = {rep.entries, e->hash};
+      }
+    }
     if (hash_bad != 0 && (hash_bad < seq || (hash_bad == seq && !before_hash))) {
       seq = hash_bad;
       why = "hash does not match the entry's contents (the entry was changed)";
@@ -688,19 +755,8 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
     if (!ColHash(entries.st, 4, stored_hash)) return bad(seq, "hash is not 32 bytes", true);
     if (stored_prev != prev) return bad(seq, "prev_hash does not match the hash of the previous entry (an entry was removed, reordered or rewritten)", true);
     if (!types_ok) return bad(seq, "kind or payload has the wrong storage type", true);
-    {
-      HashJob& j = batch->items[batch->size++];
-      j.seq = seq;
-      j.kind.assign(kind);
-      j.payload.assign(payload);
-      j.prev = prev;
-      j.hash = stored_hash;
-      if (batch->size == batch->items.size()) {
-        jobs.Publish(batch);
-        batch = jobs.AcquireFree();
-      }
-    }
-    const Hash& h = stored_hash;  // the link to the next entry; recomputed on the hashing thread
+    if (hash_bad == 0 && EntryHash(seq, kind, prev, payload) != stored_hash) hash_bad = seq;
+    const Hash& h = stored_hash;  // the link to the next entry
 
     // The derived row this entry implies.
     if (contracts.has_row && contracts.seq < seq) return bad(contracts.seq, "the contracts table has a row with no contract entry");
@@ -724,19 +780,17 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
       }
       auto ts = ParseTimestamp(occurred);
       if (vendor.empty() || id.empty() || revision < 0 || !ts.ok()) return bad(seq, "record payload lacks vendor, id, revision or occurred_at");
-      // The records table is keyed by (vendor, id, revision): its row for
-      // this key must point back at this entry with the same time.
-      BindText(find_record_, 1, vendor);
-      BindText(find_record_, 2, id);
-      sqlite3_bind_int64(find_record_, 3, revision);
-      int frc = sqlite3_step(find_record_);
-      bool found = frc == SQLITE_ROW;
-      bool same = found && sqlite3_column_int64(find_record_, 0) == seq && sqlite3_column_int64(find_record_, 1) == ts->ns;
-      sqlite3_reset(find_record_);
-      if (frc != SQLITE_ROW && frc != SQLITE_DONE) return SqlError("verify");
-      if (!found) return bad(seq, "the records table has no row for this record entry");
-      if (!same) return bad(seq, "the records table row differs from the record entry");
-      ++record_entries;
+      // Its records row is looked up by the worker.
+      RowJob& j = batch->items[batch->size++];
+      j.seq = seq;
+      j.vendor.assign(vendor);
+      j.id.assign(id);
+      j.revision = revision;
+      j.occurred_ns = ts->ns;
+      if (batch->size == batch->items.size()) {
+        jobs.Publish(batch);
+        batch = jobs.AcquireFree();
+      }
     } else if (kind == kKindContract || kind == kKindStatement || kind == kKindAdjustment) {
       nlohmann::json j = nlohmann::json::parse(payload.begin(), payload.end(), nullptr, false);
       if (j.is_discarded() || !j.is_object()) return bad(seq, fmt::format("{} payload is not JSON", kind));
@@ -778,8 +832,10 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
   }
   if (rc != SQLITE_DONE) return SqlError("verify");
   finish_hashing();
-  if (hash_bad != 0) return bad(hash_bad, "hash does not match the entry's contents (the entry was changed)");
+  if (!w.error.ok()) return w.error;
+  if (w.row_bad != 0 || hash_bad != 0) return bad(INT64_MAX, "");
   // Every entry has its row; equal counts leave no room for extra rows.
+  const int64_t record_entries = w.record_entries;
   auto count = RecordCount();
   if (!count.ok()) return count.status();
   if (*count != record_entries) {
