@@ -32,6 +32,22 @@ Result<json> PayloadJson(Ledger& ledger, int64_t seq) {
 
 }  // namespace
 
+Result<std::vector<PostedAdjustment>> AdjustmentsFor(Ledger& ledger, const std::string& contract, const std::string& period,
+                                                     int64_t max_seq) {
+  auto rows = ledger.Adjustments(contract);
+  if (!rows.ok()) return rows.status();
+  std::vector<PostedAdjustment> out;
+  for (auto& a : *rows) {
+    if (a.period != period || a.seq > max_seq) continue;
+    auto j = PayloadJson(ledger, a.seq);
+    if (!j.ok()) return j.status();
+    auto amount = MoneyOf(*j, "amount", a.seq);
+    if (!amount.ok()) return amount.status();
+    out.push_back({a.seq, a.posted_in, (*j)["amount"].get<std::string>(), j->value("explain", "")});
+  }
+  return out;
+}
+
 Result<AdjustmentPlan> AdjustmentPlan::Load(Ledger& ledger, const Contract& current) {
   AdjustmentPlan plan;
   auto stmts = ledger.Statements(current.id);

@@ -32,6 +32,19 @@
 
 namespace reckon {
 
+// An adjustment already posted for a settled period.
+struct PostedAdjustment {
+  int64_t seq = 0;        // its adjustment entry
+  std::string posted_in;  // the period whose statement carries the line
+  std::string amount;
+  std::string explain;
+};
+
+// The adjustments posted for `period` of `contract` by entries up to
+// `max_seq`, oldest first.
+Result<std::vector<PostedAdjustment>> AdjustmentsFor(Ledger& ledger, const std::string& contract, const std::string& period,
+                                                     int64_t max_seq);
+
 class AdjustmentPlan {
  public:
   // Reads every settled period of `current`'s contract id: the version that

@@ -1,6 +1,8 @@
 // Cli implementation: option parsing, output formatting and exit codes.
 #include "engine/cli.h"
 
+#include "engine/adjustment.h"
+
 #include "dsl/contract.h"
 #include "engine/export.h"
 #include "engine/ingest.h"
@@ -160,10 +162,24 @@ int CmdShow(Io& io, const Common& c, const std::string& contract, const std::str
   if (!ledger.ok()) return Fail(io, ledger.status());
   if (auto s = (*ledger)->BeginRead(); !s.ok()) return Fail(io, s);
   auto st = ShowStatement(**ledger, contract, period);
+  if (!st.ok()) {
+    (*ledger)->Rollback();
+    return Fail(io, st.status());
+  }
+  if (c.json) {
+    (*ledger)->Rollback();
+    io.Json(*st);
+    return 0;
+  }
+  // The recorded statement never changes; what later statements posted for
+  // its period is listed after it (text only: --json stays the statement).
+  auto later = AdjustmentsFor(**ledger, contract, period, (*ledger)->head().seq);
   (*ledger)->Rollback();
-  if (!st.ok()) return Fail(io, st.status());
-  if (c.json) io.Json(*st);
-  else io.Out(RenderStatementText(*st));
+  if (!later.ok()) return Fail(io, later.status());
+  std::string text = RenderStatementText(*st);
+  for (auto& a : *later)
+    text += fmt::format("Adjusted in {} (entry {}): {} {}\n  {}\n", a.posted_in, a.seq, a.amount, st->value("currency", ""), a.explain);
+  io.Out(text);
   return 0;
 }
 

@@ -2,6 +2,8 @@
 // docs/export.md for every file byte by byte).
 #include "engine/export.h"
 
+#include "engine/adjustment.h"
+
 #include "dsl/contract.h"
 #include "dsl/period.h"
 #include "engine/settle.h"
@@ -533,17 +535,15 @@ Result<ExportSummary> ExportBundle(Ledger& ledger, const ExportOptions& opt) {
   std::vector<Entry> adjustment_entries;
   json later = json::array();
   {
+    auto posted = AdjustmentsFor(ledger, opt.contract, opt.period, sum.head.seq);
+    if (!posted.ok()) return posted.status();
+    for (auto& p : *posted) later.push_back({{"seq", p.seq}, {"posted_in", p.posted_in}, {"amount", p.amount}, {"explain", p.explain}});
     auto rows = ledger.Adjustments(opt.contract);
     if (!rows.ok()) return rows.status();
     for (auto& a : *rows) {
       if (a.seq > sum.head.seq || (a.posted_in != opt.period && a.period != opt.period)) continue;
       auto e = ledger.GetEntry(a.seq);
       if (!e.ok()) return e.status();
-      if (a.period == opt.period) {
-        json j = json::parse(e->payload, nullptr, false);
-        if (j.is_discarded() || !j.is_object()) return Status::Integrity(fmt::format("adjustment entry {} is not JSON; run reckon verify", a.seq));
-        later.push_back({{"seq", a.seq}, {"posted_in", a.posted_in}, {"amount", Str(j, "amount")}, {"explain", Str(j, "explain")}});
-      }
       e->payload.clear();
       adjustment_entries.push_back(std::move(*e));
     }
