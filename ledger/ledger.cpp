@@ -795,6 +795,9 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
       nlohmann::json j = nlohmann::json::parse(payload.begin(), payload.end(), nullptr, false);
       if (j.is_discarded() || !j.is_object()) return bad(seq, fmt::format("{} payload is not JSON", kind));
       try {
+        // A version is a JSON integer; anything else (e.g. 1.5) is a damaged payload.
+        if (!j.contains("version") || !j["version"].is_number_integer())
+          return bad(seq, fmt::format("{} payload lacks a field: version is not an integer", kind));
         if (kind == kKindContract) {
           std::string text = j.at("text").get<std::string>();
           std::string sha = j.at("sha256").get<std::string>();

@@ -10,7 +10,7 @@ below; every derived row (records, contracts, statements, adjustments) matches i
 derived row lacks an entry. With --expect-head, entry SEQ must exist and have HASH.
 Exit 0: ok; 3: integrity failure; 2: usage; 1: the file cannot be read as a ledger.
 """
-import argparse, datetime, hashlib, json, os, re, sqlite3, struct, sys, urllib.parse
+import argparse, datetime, decimal, hashlib, json, os, re, sqlite3, struct, sys, urllib.parse
 
 APPLICATION_ID = 0x52434B4E  # "RCKN"
 FORMAT = 1
@@ -107,8 +107,9 @@ def reject(constant):
 def json_object(payload):
     try:
         text = payload.decode("utf-8")
-        obj = json.loads(text[1:] if text.startswith("\ufeff") else text, parse_constant=reject)
-        json.dumps(obj, ensure_ascii=False).encode("utf-8")  # lone surrogates (\ud800) are not JSON text
+        # Fractions are read as Decimal: no binary floating point anywhere.
+        obj = json.loads(text[1:] if text.startswith("\ufeff") else text, parse_constant=reject, parse_float=decimal.Decimal)
+        json.dumps(obj, ensure_ascii=False, default=str).encode("utf-8")  # lone surrogates (\ud800) are not JSON text
     except ValueError:
         return None
     return obj if isinstance(obj, dict) else None
@@ -120,10 +121,10 @@ def text(obj, key):  # a string member as UTF-8 bytes; KeyError / TypeError if a
     return obj[key].encode("utf-8")
 
 
-def int64(obj, key):  # an integer member as a signed 64-bit value
+def int64(obj, key):  # a JSON integer member as a signed 64-bit value (wrapping, as reckon reads it)
     v = obj[key]
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise TypeError(f"{key} is not a number")
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise TypeError(f"{key} is not an integer")
     v = int(v) % 2**64
     return v - 2**64 if v >= 2**63 else v
 

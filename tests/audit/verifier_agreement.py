@@ -163,6 +163,8 @@ case(f"chain rewritten consistently from record {resolved_rec}", 0, fn=rewrite(r
 case(f"chain rewritten consistently from record {resolved_rec}", N, fn=rewrite(resolved_rec, change), expect=HEAD)
 anchor_before = f"{resolved_rec - 1}:" + sqlite3.connect(L).execute("SELECT hex(hash) FROM entries WHERE seq = ?", (resolved_rec - 1,)).fetchone()[0].lower()
 case(f"chain rewritten from {resolved_rec}, anchor before it", 0, fn=rewrite(resolved_rec, change), expect=anchor_before, good=True, entries=N)
+# a statement whose version is rewritten from 1 to 1.0 (hashes recomputed): not an integer
+case(f"statement {st} version 1.0", st, fn=rewrite(st, lambda p: p.replace(b'"version":1', b'"version":1.0')))
 # a rewrite that also rewrites a statement amount
 case(f"statement {st} rewritten consistently", N, fn=rewrite(st, lambda p: p[:-1] + b',"zz":"forged"}'), expect=HEAD)
 
