@@ -22,8 +22,7 @@
 #include "dsl/period.h"
 #include "engine/statement.h"
 #include "ledger/ledger.h"
-
-#include <nlohmann/json.hpp>
+#include "ledger/payload/adjustment.h"
 
 #include <map>
 #include <memory>
@@ -68,13 +67,13 @@ class AdjustmentPlan {
     Period period;
     int64_t version = 0;
     const Contract* contract = nullptr;  // the version governing the period
-    nlohmann::json statement;            // as recorded (no "ledger" key)
+    Statement statement;                 // as recorded
     int64_t as_of_seq = 0;               // its last evaluation
-    std::string earlier_adjustments;     // sum posted for it so far (money text)
+    Money earlier_adjustments;           // sum posted for it so far
   };
   struct Pending {
     AdjustmentRow row;
-    nlohmann::json payload;
+    AdjustmentEntry entry;
   };
 
   Result<std::vector<AdjustmentLine>> Reevaluate(Ledger& ledger, const std::vector<LateChanges>& changes, int64_t as_of_seq,

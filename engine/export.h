@@ -1,4 +1,4 @@
-// Export: the audit bundle of one settled period (SPEC §7, docs/export.md).
+// Export: the audit bundle of one settled period (docs/export.md).
 //
 // ExportBundle verifies the whole chain, re-runs the period's evaluation with
 // the contract version and ledger state that settled it (collecting every
@@ -34,8 +34,6 @@
 
 namespace reckon {
 
-inline constexpr size_t kMaxSigningKeyBytes = 16 * 1024;  // a PEM Ed25519 key is ~120 bytes
-
 // The bundle's file names, in manifest (byte) order.
 inline constexpr const char* kExportFiles[] = {"contract.yaml", "proof.json", "records.csv",
                                                "statement.csv", "statement.html", "statement.json"};
@@ -66,14 +64,5 @@ struct ExportSummary {
 };
 
 Result<ExportSummary> ExportBundle(Ledger& ledger, const ExportOptions& opt);
-
-// CSV cell for spreadsheets (exposed for tests): a plain decimal number
-// (-?digits[.digits]) is kept as is; any other text starting with = + - @,
-// a tab or a CR gets a leading apostrophe; then RFC 4180 quoting when the
-// cell contains a comma, a double quote, a CR or an LF.
-std::string SpreadsheetCsvCell(std::string_view text);  // unlike rejects.h CsvCell, also defuses formulas
-
-// Text with & < > " ' replaced by character references (exposed for tests).
-std::string HtmlEscape(std::string_view text);
 
 }  // namespace reckon

@@ -6,12 +6,11 @@
 #include "engine/statement.h"
 #include "ledger/canonical.h"
 #include "ledger/chain.h"
+#include "ledger/payload/contract_entry.h"
 
 #include <fmt/format.h>
 
 namespace reckon {
-
-using json = nlohmann::json;
 
 Result<std::unique_ptr<Contract>> LoadCheckedContract(const std::string& path) {
   auto loaded = LoadContractFile(path);
@@ -26,10 +25,9 @@ Result<std::unique_ptr<Contract>> LoadCheckedContract(const std::string& path) {
 Result<std::unique_ptr<Contract>> LoadRegisteredContract(Ledger& ledger, int64_t seq) {
   auto e = ledger.GetEntry(seq);
   if (!e.ok()) return e.status();
-  json j = json::parse(e->payload, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("text") || !j["text"].is_string() || !j.contains("contract") || !j["contract"].is_string())
-    return Status::Integrity(fmt::format("contract entry {} is malformed; run reckon verify", seq));
-  auto loaded = LoadContractText(j["contract"].get<std::string>() + ".yaml (ledger entry " + std::to_string(seq) + ")", j["text"].get<std::string>());
+  auto entry = ReadContractPayload(e->payload, seq);
+  if (!entry.ok()) return entry.status();
+  auto loaded = LoadContractText(entry->contract + ".yaml (ledger entry " + std::to_string(seq) + ")", entry->text);
   if (!loaded.contract)
     return Status::Integrity(fmt::format("contract entry {} no longer loads:\n{}", seq, FormatDiagnostics(loaded.diagnostics, loaded.text)));
   return std::move(loaded.contract);
@@ -53,9 +51,8 @@ Result<int64_t> RegisterContract(Ledger& ledger, const Contract& k, bool write) 
       return Status::State(fmt::format("{}: contract '{}' is registered for vendor '{}', not '{}'", k.path, k.id, c.vendor, k.vendor));
   }
   if (!write) return int64_t(0);
-  json payload = {{"contract", k.id}, {"version", k.version}, {"vendor", k.vendor}, {"sha256", sha}, {"text", k.text}};
   ContractRow row{0, k.id, k.version, k.vendor, sha};
-  auto h = ledger.PutContract(row, CanonicalJson(payload));
+  auto h = ledger.PutContract(row, CanonicalJson(ContractEntryJson({k.id, k.version, k.vendor, sha, k.text})));
   if (!h.ok()) return h.status();
   return h->seq;
 }
@@ -79,17 +76,13 @@ Status CheckNoNewerVersion(Ledger& ledger, const Contract& k, const Period& peri
   return Status::Ok();
 }
 
-json WithLedger(json st, int64_t seq, const Hash& hash) {
-  st["ledger"] = {{"seq", seq}, {"hash", ToHex(hash)}};
-  return st;
-}
-
-Result<json> StatementAt(Ledger& ledger, int64_t seq) {
+Result<Statement> StatementAt(Ledger& ledger, int64_t seq) {
   auto e = ledger.GetEntry(seq);
   if (!e.ok()) return e.status();
-  json st = json::parse(e->payload, nullptr, false);
-  if (st.is_discarded()) return Status::Integrity(fmt::format("statement entry {} is not JSON; run reckon verify", seq));
-  return WithLedger(std::move(st), e->seq, e->hash);
+  auto st = ReadStatementPayload(e->payload, seq);
+  if (!st.ok()) return st.status();
+  st->ledger = LedgerRef{e->seq, ToHex(e->hash)};
+  return st;
 }
 
 }  // namespace
@@ -148,22 +141,21 @@ Result<SettleOutcome> Settle(Ledger& ledger, const SettleOptions& opt) {
   if (!st.ok()) return fail(st.status());
   if (!write) {
     ledger.Rollback();
-    json s = std::move(*st);
-    s["dry_run"] = true;
-    s["ledger"] = nullptr;
-    out.statement = std::move(s);
+    out.statement = std::move(*st);
+    out.statement.dry_run = true;
     return out;
   }
   if (auto s = plan->Write(ledger); !s.ok()) return fail(s);
-  auto h = ledger.PutStatement({0, k.id, period->Id(), k.version}, CanonicalJson(*st));
+  auto h = ledger.PutStatement({0, k.id, period->Id(), k.version}, CanonicalJson(StatementJson(*st)));
   if (!h.ok()) return fail(h.status());
   if (auto s = ledger.Commit(); !s.ok()) return s;
-  out.statement = WithLedger(std::move(*st), h->seq, h->hash);
+  out.statement = std::move(*st);
+  out.statement.ledger = LedgerRef{h->seq, ToHex(h->hash)};
   out.written = true;
   return out;
 }
 
-Result<json> ShowStatement(Ledger& ledger, const std::string& contract, const std::string& period) {
+Result<Statement> ShowStatement(Ledger& ledger, const std::string& contract, const std::string& period) {
   auto stmts = ledger.Statements(contract);
   if (!stmts.ok()) return stmts.status();
   for (auto& s : *stmts) {

@@ -15,8 +15,7 @@
 
 #include "dsl/contract.h"
 #include "ledger/ledger.h"
-
-#include <nlohmann/json.hpp>
+#include "ledger/payload/statement.h"
 
 #include <string>
 
@@ -29,7 +28,7 @@ struct SettleOptions {
 };
 
 struct SettleOutcome {
-  nlohmann::json statement;  // with "ledger": {"seq", "hash"} of the statement entry
+  Statement statement;  // with .ledger set to the statement entry (unset on a dry run)
   bool already_settled = false;
   bool written = false;
 };
@@ -47,7 +46,7 @@ Result<int64_t> RegisterContract(Ledger& ledger, const Contract& k, bool write);
 
 Result<SettleOutcome> Settle(Ledger& ledger, const SettleOptions& opt);
 
-// The recorded statement of (contract id, period), with its "ledger" key.
-Result<nlohmann::json> ShowStatement(Ledger& ledger, const std::string& contract, const std::string& period);
+// The recorded statement of (contract id, period), with .ledger set.
+Result<Statement> ShowStatement(Ledger& ledger, const std::string& contract, const std::string& period);
 
 }  // namespace reckon

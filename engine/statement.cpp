@@ -48,7 +48,7 @@ class Evaluator {
  public:
   Evaluator(Ledger& ledger, const StatementInput& in) : ledger_(ledger), in_(in), k_(*in.contract) {}
 
-  Result<json> Run() {
+  Result<Statement> Run() {
     bounds_ = BoundsOf(in_.period, k_.zone);
     scope_.baselines = &baselines_;
     for (auto& b : k_.baselines) baselines_.push_back(b.value);
@@ -69,7 +69,7 @@ class Evaluator {
  private:
   int Minor() const { return k_.currency.minor_units; }
   Number Round(const Number& n) const { return n.Round(Minor(), k_.rounding); }
-  std::string Money(const Number& n) const { return n.ToFixed(Minor(), k_.rounding); }
+  std::string MoneyText(const Number& n) const { return n.ToFixed(Minor(), k_.rounding); }
 
   // The single pass over the vendor's records, on two threads: the fetching
   // thread walks the records table (ordered by id and revision: the last row
@@ -316,7 +316,7 @@ class Evaluator {
   }
 
   void NotAssessed(const std::string& kind, const std::string& name, std::string reason) {
-    not_assessed_.push_back({{"kind", kind}, {"name", name}, {"reason", std::move(reason)}});
+    not_assessed_.push_back({kind, name, std::move(reason)});
   }
 
   // Why an expression is undefined / null: names the inputs that are.
@@ -342,8 +342,8 @@ class Evaluator {
         if (v.tag != Value::Tag::kNumber) { NotAssessed("fee", f.name, WhyMissing(*f.amount.expr, "amount")); continue; }
         l.amount = Round(v.num);
         l.explain = f.amount.expr->kind == Expr::Kind::kLiteral
-                        ? fmt::format("fixed amount {}", Money(l.amount))
-                        : fmt::format("{} = {}", ExplainExpr(*f.amount.expr, scope_), Money(l.amount));
+                        ? fmt::format("fixed amount {}", MoneyText(l.amount))
+                        : fmt::format("{} = {}", ExplainExpr(*f.amount.expr, scope_), MoneyText(l.amount));
       } else {
         const Metric& m = k_.metrics[f.per_metric];
         Value u = metric_values_[f.per_metric];
@@ -351,7 +351,7 @@ class Evaluator {
         Number units = u.num;
         if (f.price) {
           l.amount = Round(units * *f.price);
-          l.explain = fmt::format("{} {} × price {} = {}", m.name, units.ToString(), f.price_text, Money(l.amount));
+          l.explain = fmt::format("{} {} × price {} = {}", m.name, units.ToString(), f.price_text, MoneyText(l.amount));
         } else if (f.tiers == TierMode::kGraduated) {
           Number total, prev;
           std::vector<std::string> parts;
@@ -365,14 +365,14 @@ class Evaluator {
             prev = *t.up_to;
           }
           l.amount = Round(total);
-          l.explain = fmt::format("{} {}, graduated: {} = {}", m.name, units.ToString(), parts.empty() ? "0" : fmt::format("{}", fmt::join(parts, " + ")), Money(l.amount));
+          l.explain = fmt::format("{} {}, graduated: {} = {}", m.name, units.ToString(), parts.empty() ? "0" : fmt::format("{}", fmt::join(parts, " + ")), MoneyText(l.amount));
         } else {
           const Tier* hit = &f.prices.back();
           for (auto& t : f.prices) if (t.up_to && !(*t.up_to < units)) { hit = &t; break; }
           l.amount = Round(units * hit->price);
           l.explain = fmt::format("{} {}, volume tier {}: {} × {} = {}", m.name, units.ToString(),
                                   hit->up_to ? "up to " + hit->up_to->ToString() : std::string("above the last bound"),
-                                  units.ToString(), hit->price_text, Money(l.amount));
+                                  units.ToString(), hit->price_text, MoneyText(l.amount));
         }
       }
       fees_ += l.amount;
@@ -423,11 +423,11 @@ class Evaluator {
         int held = 1;
         for (int i = 1; i < r.for_periods; ++i) {
           p = p.Prev();
-          const json* prior = PriorStatement(p.Id());
+          const Statement* prior = PriorStatement(p.Id());
           bool ok = false;
           if (prior) {
-            for (auto& pl : (*prior)["lines"]) {
-              if (pl.value("name", "") == r.name && pl.contains("condition") && pl["condition"].is_boolean()) ok = pl["condition"].get<bool>();
+            for (auto& pl : prior->lines) {
+              if (pl.name == r.name && pl.condition) ok = *pl.condition;
             }
           }
           if (!ok) break;
@@ -466,11 +466,11 @@ class Evaluator {
     }
     Number rounded = Round(amount);
     l.amount = kind == "penalty" ? -rounded : rounded;
-    l.explain = explain + fmt::format(" → {}", Money(rounded));
+    l.explain = explain + fmt::format(" → {}", MoneyText(rounded));
     return l;
   }
 
-  const json* PriorStatement(const std::string& period) const {
+  const Statement* PriorStatement(const std::string& period) const {
     for (auto& p : in_.prior) if (p.period == period) return &p.statement;
     return nullptr;
   }
@@ -484,8 +484,8 @@ class Evaluator {
     if (!(limit < total)) return std::nullopt;
     Number back = total - limit;
     Line l{"cap", name, penalties ? back : -back,
-           fmt::format("{} {} exceed {} = {}: {} {}", what, Money(total), ExplainExpr(*limit_src.expr, scope_), Money(limit),
-                       Money(back), penalties ? "given back" : "withheld"),
+           fmt::format("{} {} exceed {} = {}: {} {}", what, MoneyText(total), ExplainExpr(*limit_src.expr, scope_), MoneyText(limit),
+                       MoneyText(back), penalties ? "given back" : "withheld"),
            std::nullopt, penalties};
     return l;
   }
@@ -510,12 +510,11 @@ class Evaluator {
       Period p = in_.period;
       for (int i = 1; i < w.periods; ++i) {
         p = p.Prev();
-        const json* prior = PriorStatement(p.Id());
+        const Statement* prior = PriorStatement(p.Id());
         if (!prior) continue;
-        auto num = [&](const char* key) { return *Number::Parse((*prior)["totals"][key].get<std::string>()); };
-        wfees += num("fees");
-        wpen += -num("penalties");
-        wrew += num("rewards");
+        wfees += prior->totals.fees.amount();
+        wpen += -prior->totals.penalties.amount();
+        wrew += prior->totals.rewards.amount();
       }
       scope_.window = {wfees, wpen, wrew};
       Value v = Eval(*w.limit.expr, scope_);
@@ -528,8 +527,8 @@ class Evaluator {
           Number back = total - allowed;
           lines_.push_back(Line{"cap", "Penalty cap over the window", back,
                             fmt::format("penalties {} exceed the {}-period window limit {} = {} less {} already applied = {}: {} given back",
-                                        Money(total), w.periods, ExplainExpr(*w.limit.expr, scope_), Money(limit), Money(wpen),
-                                        Money(allowed), Money(back)),
+                                        MoneyText(total), w.periods, ExplainExpr(*w.limit.expr, scope_), MoneyText(limit), MoneyText(wpen),
+                                        MoneyText(allowed), MoneyText(back)),
                             std::nullopt, true});
           total = allowed;
         }
@@ -585,8 +584,8 @@ class Evaluator {
       if (own.is_negative()) {
         bool adjusted = std::any_of(lines_.begin(), lines_.end(), [](const Line& l) { return l.kind == "adjustment"; });
         lines_.push_back(Line{"minimum", "Net minimum", -own,
-                              fmt::format("net {}{} is below the minimum 0 (default): trued up by {}", Money(own),
-                                          adjusted ? " before adjustments" : "", Money(-own))});
+                              fmt::format("net {}{} is below the minimum 0 (default): trued up by {}", MoneyText(own),
+                                          adjusted ? " before adjustments" : "", MoneyText(-own))});
         net += -own;
       }
     } else {
@@ -596,11 +595,11 @@ class Evaluator {
       } else {
         Number min = Round(v.num);
         std::string min_text = k_.caps.net_min.expr->kind == Expr::Kind::kLiteral
-                                   ? Money(min)
-                                   : fmt::format("{} = {}", ExplainExpr(*k_.caps.net_min.expr, scope_), Money(min));
+                                   ? MoneyText(min)
+                                   : fmt::format("{} = {}", ExplainExpr(*k_.caps.net_min.expr, scope_), MoneyText(min));
         if (net < min) {
           lines_.push_back(Line{"minimum", "Net minimum", min - net,
-                                fmt::format("net {} is below the minimum {}: trued up by {}", Money(net), min_text, Money(min - net))});
+                                fmt::format("net {} is below the minimum {}: trued up by {}", MoneyText(net), min_text, MoneyText(min - net))});
           net = min;
         }
       }
@@ -612,49 +611,45 @@ class Evaluator {
         Number max = Round(v.num);
         if (max < net) {
           lines_.push_back(Line{"maximum", "Net maximum", max - net,
-                            fmt::format("net {} is above the maximum {} = {}: reduced by {}", Money(net),
-                                        ExplainExpr(*k_.caps.net_max.expr, scope_), Money(max), Money(net - max)),
+                            fmt::format("net {} is above the maximum {} = {}: reduced by {}", MoneyText(net),
+                                        ExplainExpr(*k_.caps.net_max.expr, scope_), MoneyText(max), MoneyText(net - max)),
                             std::nullopt});
         }
       }
     }
   }
 
-  json Build() {
-    json st;
-    st["contract"] = k_.id;
-    st["version"] = k_.version;
-    st["contract_sha256"] = ToHex(Sha256(k_.text));
-    st["vendor"] = k_.vendor;
-    st["currency"] = std::string(k_.currency.code);
-    st["period"] = in_.period.Id();
-    st["period_start"] = k_.zone.FormatLocal(bounds_.start);
-    st["period_end"] = k_.zone.FormatLocal(bounds_.end);
-    st["timezone"] = k_.zone.name();
-    st["records"] = {{"counted", counted_}, {"excluded", excluded_}, {"unverified", unverified_}, {"voided", voided_}, {"late", late_ids_}};
-    json metrics = json::object();
+  Statement Build() {
+    Currency cur = k_.currency;
+    Statement st;
+    st.contract = k_.id;
+    st.version = k_.version;
+    st.contract_sha256 = ToHex(Sha256(k_.text));
+    st.vendor = k_.vendor;
+    st.currency = cur;
+    st.period = in_.period.Id();
+    st.period_start = k_.zone.FormatLocal(bounds_.start);
+    st.period_end = k_.zone.FormatLocal(bounds_.end);
+    st.timezone = k_.zone.name();
+    st.records = {counted_, excluded_, unverified_, voided_, late_ids_};
     for (size_t i = 0; i < k_.metrics.size(); ++i) {
       const Value& v = metric_values_[i];
-      metrics[k_.metrics[i].name] = v.tag == Value::Tag::kNumber ? json(v.num.ToString()) : json(nullptr);
+      st.metrics.push_back({k_.metrics[i].name, v.tag == Value::Tag::kNumber ? std::optional(v.num.ToString()) : std::nullopt});
     }
-    st["metrics"] = metrics;
-    json lines = json::array();
-    Number fees, pen, rew, adj, net;
+    std::sort(st.metrics.begin(), st.metrics.end(), [](const MetricValue& a, const MetricValue& b) { return a.name < b.name; });
     for (auto& l : lines_) {
-      json jl = {{"kind", l.kind}, {"name", l.name}, {"amount", Money(l.amount)}, {"explain", l.explain}};
-      if (l.condition) jl["condition"] = *l.condition;
-      if (!l.period.empty()) jl["period"] = l.period;
-      lines.push_back(jl);
-      net += l.amount;
-      if (l.kind == "fee") fees += l.amount;
-      else if (l.kind == "penalty" || (l.kind == "cap" && l.penalty_cap)) pen += l.amount;
-      else if (l.kind == "reward" || l.kind == "cap") rew += l.amount;
-      else if (l.kind == "adjustment") adj += l.amount;
+      StatementLine sl;
+      sl.kind = *ParseLineKind(l.kind);
+      sl.name = l.name;
+      sl.amount = reckon::Money(l.amount, cur);
+      sl.explain = l.explain;
+      sl.condition = l.condition;
+      sl.period = l.period;
+      st.lines.push_back(std::move(sl));
     }
-    st["lines"] = lines;
-    st["totals"] = {{"fees", Money(fees)}, {"penalties", Money(pen)}, {"rewards", Money(rew)}, {"adjustments", Money(adj)}, {"net", Money(net)}};
-    st["not_assessed"] = not_assessed_;
-    st["as_of_seq"] = in_.as_of_seq;
+    st.totals = TotalsOf(st.lines, cur);
+    st.not_assessed = not_assessed_;
+    st.as_of_seq = in_.as_of_seq;
     return st;
   }
 
@@ -675,7 +670,7 @@ class Evaluator {
   std::vector<Value> agg_values_;
   std::vector<Value> metric_values_;
   std::vector<Line> lines_;
-  json not_assessed_ = json::array();
+  std::vector<NotAssessedRule> not_assessed_;
   Number fees_;
   int64_t counted_ = 0, excluded_ = 0, unverified_ = 0, voided_ = 0;
 };
@@ -690,46 +685,40 @@ std::string LateChanges::Text() const {
   return parts.empty() ? std::string("no changes") : fmt::format("{}", fmt::join(parts, ", "));
 }
 
-Result<nlohmann::json> ComputeStatement(Ledger& ledger, const StatementInput& in) {
+Result<Statement> ComputeStatement(Ledger& ledger, const StatementInput& in) {
   return Evaluator(ledger, in).Run();
 }
 
-std::string RenderStatementText(const nlohmann::json& st) {
+std::string RenderStatementText(const Statement& st) {
   std::string out;
-  out += fmt::format("Statement {} v{} · vendor {} · period {} · {}\n", st["contract"].get<std::string>(), st["version"].get<int64_t>(),
-                     st["vendor"].get<std::string>(), st["period"].get<std::string>(), st["currency"].get<std::string>());
-  out += fmt::format("  from {} to {}\n", st["period_start"].get<std::string>(), st["period_end"].get<std::string>());
-  auto& r = st["records"];
-  out += fmt::format("Records: {} counted, {} excluded ({} unverified), {} voided, {} late\n", r["counted"].get<int64_t>(),
-                     r["excluded"].get<int64_t>(), r["unverified"].get<int64_t>(), r.value("voided", int64_t(0)), r["late"].get<int64_t>());
+  out += fmt::format("Statement {} v{} · vendor {} · period {} · {}\n", st.contract, st.version, st.vendor, st.period, st.currency.code);
+  out += fmt::format("  from {} to {}\n", st.period_start, st.period_end);
+  const RecordCounts& r = st.records;
+  out += fmt::format("Records: {} counted, {} excluded ({} unverified), {} voided, {} late\n", r.counted, r.excluded, r.unverified,
+                     r.voided, r.late);
   out += "Metrics:\n";
   size_t w = 0;
-  for (auto& [k, v] : st["metrics"].items()) w = std::max(w, k.size());
-  for (auto& [k, v] : st["metrics"].items())
-    out += fmt::format("  {:<{}}  {}\n", k, w, v.is_null() ? "undefined" : v.get<std::string>());
+  for (auto& m : st.metrics) w = std::max(w, m.name.size());
+  for (auto& m : st.metrics) out += fmt::format("  {:<{}}  {}\n", m.name, w, m.value ? *m.value : "undefined");
   out += "Lines:\n";
   size_t nw = 4, aw = 6;
-  for (auto& l : st["lines"]) {
-    nw = std::max(nw, l["name"].get<std::string>().size());
-    aw = std::max(aw, l["amount"].get<std::string>().size());
+  for (auto& l : st.lines) {
+    nw = std::max(nw, l.name.size());
+    aw = std::max(aw, l.amount.Text().size());
   }
-  for (auto& l : st["lines"]) {
-    out += fmt::format("  {:<10} {:<{}}  {:>{}}\n", l["kind"].get<std::string>(), l["name"].get<std::string>(), nw,
-                       l["amount"].get<std::string>(), aw);
-    out += fmt::format("  {:<10} {}\n", "", l["explain"].get<std::string>());
+  for (auto& l : st.lines) {
+    out += fmt::format("  {:<10} {:<{}}  {:>{}}\n", LineKindName(l.kind), l.name, nw, l.amount.Text(), aw);
+    out += fmt::format("  {:<10} {}\n", "", l.explain);
   }
-  if (!st["not_assessed"].empty()) {
+  if (!st.not_assessed.empty()) {
     out += "Not assessed:\n";
-    for (auto& n : st["not_assessed"])
-      out += fmt::format("  {:<10} {}: {}\n", n["kind"].get<std::string>(), n["name"].get<std::string>(), n["reason"].get<std::string>());
+    for (auto& n : st.not_assessed) out += fmt::format("  {:<10} {}: {}\n", n.kind, n.name, n.reason);
   }
-  auto& t = st["totals"];
-  out += fmt::format("Totals: fees {}  penalties {}  rewards {}  adjustments {}  net {} {}\n", t["fees"].get<std::string>(),
-                     t["penalties"].get<std::string>(), t["rewards"].get<std::string>(), t["adjustments"].get<std::string>(),
-                     t["net"].get<std::string>(), st["currency"].get<std::string>());
-  if (st.contains("ledger") && st["ledger"].is_object())
-    out += fmt::format("Ledger: entry {} hash {}\n", st["ledger"]["seq"].get<int64_t>(), st["ledger"]["hash"].get<std::string>());
-  if (st.value("dry_run", false)) out += "Dry run: nothing was written.\n";
+  const StatementTotals& t = st.totals;
+  out += fmt::format("Totals: fees {}  penalties {}  rewards {}  adjustments {}  net {} {}\n", t.fees.Text(), t.penalties.Text(),
+                     t.rewards.Text(), t.adjustments.Text(), t.net.Text(), st.currency.code);
+  if (st.ledger) out += fmt::format("Ledger: entry {} hash {}\n", st.ledger->seq, st.ledger->hash);
+  if (st.dry_run) out += "Dry run: nothing was written.\n";
   return out;
 }
 

@@ -4,9 +4,10 @@
 // (as of a given entry), decides for each record's effective revision
 // whether it falls in the period and counts, feeds every aggregate, then
 // evaluates metrics, fees, penalties, rewards and caps in the order of
-// SPEC §3.9. The result is the statement JSON (without the "ledger" key):
-// money as strings with exactly the currency's minor digits, metrics as
-// exact decimal strings (or null when undefined), every line with explain.
+// docs/contract-language.md ("Evaluation order"). The result is a typed
+// Statement (ledger/payload/statement.h): money with exactly the currency's
+// minor digits, metrics as exact decimal strings (or undefined), every line
+// with its explanation.
 //
 // Invariants: amounts are exact rationals until each line is rounded once,
 // with the contract's rounding mode; totals are sums of printed lines; the
@@ -16,8 +17,7 @@
 #include "dsl/contract.h"
 #include "dsl/period.h"
 #include "ledger/ledger.h"
-
-#include <nlohmann/json.hpp>
+#include "ledger/payload/statement.h"
 
 #include <functional>
 #include <string>
@@ -29,7 +29,7 @@ namespace reckon {
 // What earlier statements of the same contract contribute (windows, streaks).
 struct PriorPeriod {
   std::string period;
-  nlohmann::json statement;
+  Statement statement;
 };
 
 // How one effective record of the period was treated (for the audit export).
@@ -83,9 +83,9 @@ struct StatementInput {
   std::vector<AdjustmentLine> carried;
 };
 
-Result<nlohmann::json> ComputeStatement(Ledger& ledger, const StatementInput& in);
+Result<Statement> ComputeStatement(Ledger& ledger, const StatementInput& in);
 
 // Human-readable rendering of a statement (for the CLI without --json).
-std::string RenderStatementText(const nlohmann::json& st);
+std::string RenderStatementText(const Statement& st);
 
 }  // namespace reckon

@@ -78,7 +78,7 @@ def case(name, want, *sqls, fn=None, expect=None, good=False, entries=None):
           f"{'' if good else ' | want ' + str(want)}")
     if not check(cj is not None and pj is not None, f"{label}: no JSON: reckon {cerr!r} python {perr!r}"):
         return
-    strip = lambda j: {k: v for k, v in j.items() if k != "reason"}
+    strip = lambda j: {k: v for k, v in j.items() if k not in ("reason", "exit", "errors")}
     check(strip(cj) == strip(pj), f"{label}: verifiers disagree:\n  reckon {cj}\n  python {pj}")
     check(crc == prc == (0 if good else 3), f"{label}: exit codes {crc} / {prc}")
     if good:

@@ -3,6 +3,8 @@
 // (unknown contract, unsettled period, non-empty --out, bad signing key) which must leave no
 // directory behind. Every TEST_CASE name starts with "export:".
 #include "engine/export.h"
+#include "engine/export/csv_cell.h"
+#include "engine/export/html.h"
 #include "engine/ingest.h"
 #include "engine/settle.h"
 #include "tests/unit/test_util.h"

@@ -508,7 +508,7 @@ TEST_CASE("property: random contracts settle exactly as the independent oracle s
       auto r = Settle(**ledger, so);
       INFO(r.status().ToString());
       REQUIRE(r.ok());
-      st = r->statement;
+      st = StatementOutputJson(r->statement);
     }
     INFO("--- engine ---\n" << st.dump(2));
 

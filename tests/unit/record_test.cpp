@@ -221,7 +221,7 @@ TEST_CASE("record: records for a settled period are counted as late", "[record][
   so.period = "2026-09";
   auto st = Settle(**ledger, so);
   REQUIRE(st.ok());
-  CHECK(st->statement["totals"]["net"] == "1.00");
+  CHECK(st->statement.totals.net.Text() == "1.00");
   opt.files = {csv2};
   REQUIRE(Ingest(**ledger, opt, sum).ok());
   CHECK(sum.accepted == 3);

@@ -67,7 +67,7 @@ inline nlohmann::json SettleOk(Ledger& l, const std::string& contract, const std
   INFO(r.status().ToString());
   REQUIRE(r.ok());
   REQUIRE(r->written);
-  return r->statement;
+  return StatementOutputJson(r->statement);
 }
 
 // SPEC §9 contract E1 (USD, UTC, monthly, effective through 2026 unless

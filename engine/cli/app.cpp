@@ -1,0 +1,178 @@
+// Argument parsing and dispatch (see app.h).
+#include "engine/cli/app.h"
+
+#include "dsl/checker.h"
+#include "engine/cli/commands.h"
+#include "ledger/ledger.h"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+
+#ifndef RECKON_VERSION
+#error "RECKON_VERSION must be defined by the build"
+#endif
+
+namespace reckon::cli {
+
+namespace {
+
+// "--perod" → " (did you mean --period?)" among the options of `cmd`.
+std::string OptionHint(CLI::App* cmd, const std::string& word) {
+  if (word.size() < 3 || word[0] != '-') return "";
+  std::vector<std::string> names;
+  for (auto* opt : cmd->get_options()) {
+    for (auto& n : opt->get_lnames()) names.push_back("--" + n);
+  }
+  std::string name = word.substr(0, word.find('='));
+  std::string best = Suggest(name, names);
+  return best.empty() ? "" : fmt::format(" (did you mean {}?)", best);
+}
+
+// The usage error of a parse failure, with a "did you mean" where it helps.
+std::string UsageMessage(CLI::App& app, const CLI::ParseError& e) {
+  std::vector<std::string> commands;
+  for (auto* sub : app.get_subcommands([](CLI::App*) { return true; })) commands.push_back(sub->get_name());
+  CLI::App* active = &app;
+  for (auto* sub : app.get_subcommands()) active = sub;
+  std::vector<std::string> left = active->remaining();
+  if (active == &app && !left.empty() && left.front()[0] != '-') {
+    std::string best = Suggest(left.front(), commands);
+    return fmt::format("unknown command '{}'{}; the commands are {}", left.front(), best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best),
+                       fmt::join(commands, ", "));
+  }
+  std::string what = e.what();
+  if (!left.empty()) {
+    std::string hint = OptionHint(active, left.front());
+    if (!hint.empty()) return fmt::format("unknown option '{}'{}", left.front(), hint);
+  }
+  return what;
+}
+
+bool WantsJson(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i)
+    if (std::strcmp(argv[i], "--json") == 0) return true;
+  return false;
+}
+
+}  // namespace
+
+int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
+  CLI::App app{"reckon: settles outcome-based contracts into a hash-chained ledger", "reckon"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Show help for every command");
+  app.set_version_flag("--version", std::string("reckon ") + RECKON_VERSION, "Print the version and exit");
+  Common common;
+  auto add_common = [&](CLI::App* cmd) {
+    cmd->add_option("--ledger", common.ledger, "Ledger file (default: $RECKON_LEDGER or reckon.db)")
+        ->each([&](const std::string&) { common.ledger_given = true; });
+    cmd->add_flag("--json", common.json, "Machine-readable output on stdout");
+  };
+  add_common(&app);
+
+  std::vector<std::string> check_files;
+  auto* check = app.add_subcommand("check", "Parse and type-check contracts; print every problem with file:line:col");
+  check->add_option("CONTRACT", check_files, "Contract files")->required();
+  add_common(check);
+
+  IngestOptions ingest_opt;
+  std::string format;
+  std::optional<std::string> vendor, timezone, contract_path, map_path;
+  auto* ingest = app.add_subcommand("ingest", "Append outcome records (CSV or JSONL) to the ledger, atomically");
+  ingest->add_option("FILE", ingest_opt.files, "Record files (.csv, .jsonl; '-' = stdin with --format)")->required();
+  ingest->add_option("--contract", contract_path, "Check records against this contract's typed fields");
+  ingest->add_option("--vendor", vendor, "Vendor of rows that have no vendor column");
+  ingest->add_option("--map", map_path, "Column mapping (YAML)");
+  ingest->add_option("--timezone", timezone, "IANA zone of timestamps written without one");
+  ingest->add_flag("--skip-invalid", ingest_opt.skip_invalid, "Write valid rows; send invalid ones to a rejects file");
+  ingest->add_option("--format", format, "csv or jsonl (default: by extension)")->check(CLI::IsMember({"csv", "jsonl"}));
+  add_common(ingest);
+
+  SettleOptions settle_opt;
+  auto* settle = app.add_subcommand("settle", "Settle one billing period: compute, record and print the statement");
+  settle->add_option("--contract", settle_opt.contract_path, "Contract file")->required();
+  settle->add_option("--period", settle_opt.period, "Period: 2026-10, 2026-Q4 or 2026")->required();
+  settle->add_flag("--dry-run", settle_opt.dry_run, "Compute and print without writing");
+  add_common(settle);
+
+  std::string show_contract, show_period;
+  auto* show = app.add_subcommand("show", "Print a recorded statement");
+  show->add_option("--contract", show_contract, "Contract id")->required();
+  show->add_option("--period", show_period, "Period")->required();
+  add_common(show);
+
+  std::string status_contract;
+  auto* status = app.add_subcommand("status", "Contracts, settled periods, record count and ledger head");
+  status->add_option("--contract", status_contract, "Only this contract id");
+  add_common(status);
+
+  std::string expect_head;
+  auto* verify = app.add_subcommand("verify", "Recompute the hash chain and every derived table");
+  verify->add_option("--expect-head", expect_head, "Anchor SEQ:HASH kept from a statement or export");
+  add_common(verify);
+
+  ExportOptions export_opt;
+  auto* exp = app.add_subcommand("export", "Write the audit bundle of a settled period (verifies the chain first)");
+  exp->add_option("--contract", export_opt.contract, "Contract id")->required();
+  exp->add_option("--period", export_opt.period, "Period")->required();
+  exp->add_option("--out", export_opt.out_dir, "New (or empty) directory for the bundle")->required();
+  exp->add_option("--sign", export_opt.sign_key, "PEM Ed25519 private key: also write MANIFEST.sha256.sig");
+  add_common(exp);
+
+  Io io(out, err, WantsJson(argc, argv));
+  auto usage = [&](const std::string& what) {
+    return io.FailWith(2, {fmt::format("reckon: {}", what), "Run 'reckon --help' or 'reckon COMMAND --help'."});
+  };
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    io.Out(app.help());  // CLI11 gives the help of the command that asked for it
+    return 0;
+  } catch (const CLI::CallForAllHelp&) {
+    io.Out(app.help("", CLI::AppFormatMode::All));
+    return 0;
+  } catch (const CLI::CallForVersion&) {
+    io.Out(std::string("reckon ") + RECKON_VERSION + "\n");
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) {
+      io.Out(app.help());
+      return 0;
+    }
+    return usage(UsageMessage(app, e));
+  }
+  // Options that were given must say something: an empty value is a mistake
+  // (a shell variable that was not set), never "use the default".
+  if (common.ledger_given && common.ledger.empty()) return usage("--ledger '' names no file; give a ledger path or leave the option out");
+  for (auto [name, value] : {std::pair{"--vendor", &vendor}, {"--timezone", &timezone}, {"--contract", &contract_path}, {"--map", &map_path}}) {
+    if (*value && (*value)->empty()) return usage(fmt::format("{} '' is empty; give a value or leave the option out", name));
+  }
+  if (vendor) ingest_opt.vendor = *vendor;
+  if (timezone) ingest_opt.timezone = *timezone;
+  if (contract_path) ingest_opt.contract_path = *contract_path;
+  if (map_path) ingest_opt.map_path = *map_path;
+  if (!format.empty()) ingest_opt.format = format == "csv" ? RowFormat::kCsv : RowFormat::kJsonl;
+  for (auto& f : ingest_opt.files) {
+    if (f == "-" && !ingest_opt.format) return usage("reading stdin ('-') needs --format csv or --format jsonl");
+  }
+
+  if (const char* env = std::getenv("RECKON_BUSY_TIMEOUT_MS"); env && *env) {
+    int ms = 0;
+    auto [end, ec] = std::from_chars(env, env + std::strlen(env), ms);
+    if (ec != std::errc() || *end != '\0' || !SetBusyTimeoutMs(ms))
+      return usage(fmt::format("RECKON_BUSY_TIMEOUT_MS='{}' is not a whole number of milliseconds from 1 to {}", env, kMaxBusyTimeoutMs));
+  }
+  if (check->parsed()) return CmdCheck(io, check_files);
+  if (ingest->parsed()) return CmdIngest(io, common, ingest_opt);
+  if (settle->parsed()) return CmdSettle(io, common, settle_opt);
+  if (show->parsed()) return CmdShow(io, common, show_contract, show_period);
+  if (status->parsed()) return CmdStatus(io, common, status_contract);
+  if (verify->parsed()) return CmdVerify(io, common, expect_head);
+  if (exp->parsed()) return CmdExport(io, common, export_opt);
+  return 2;
+}
+
+}  // namespace reckon::cli

@@ -1,0 +1,230 @@
+// The sub-commands (see commands.h).
+#include "engine/cli/commands.h"
+
+#include "dsl/contract.h"
+#include "engine/ledger_status.h"
+#include "engine/show.h"
+#include "engine/statement.h"
+#include "ledger/chain.h"
+#include "ledger/ledger.h"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace reckon::cli {
+
+namespace {
+
+using json = nlohmann::json;
+
+json HeadJson(const Head& h) { return {{"seq", h.seq}, {"hash", ToHex(h.hash)}}; }
+
+Result<std::unique_ptr<Ledger>> OpenLedger(const Common& c, Ledger::Mode mode) { return Ledger::Open(LedgerPath(c), mode); }
+
+// A refused command writes nothing, not even a new empty ledger: when the
+// ledger file did not exist before the command and the command fails, the
+// files it created are removed again.
+class NewLedgerGuard {
+ public:
+  explicit NewLedgerGuard(std::string path) : path_(std::move(path)), existed_(std::filesystem::exists(path_)) {}
+  // Another process may have opened the new ledger meanwhile: it is removed
+  // only while still empty, under its write lock (Ledger::RemoveIfEmpty).
+  void Failed(std::unique_ptr<Ledger>& ledger) {
+    if (!existed_) Ledger::RemoveIfEmpty(ledger);
+  }
+
+ private:
+  std::string path_;
+  bool existed_;
+};
+
+}  // namespace
+
+std::string LedgerPath(const Common& c) {
+  if (c.ledger_given) return c.ledger;
+  if (const char* env = std::getenv("RECKON_LEDGER"); env && *env) return env;
+  return "reckon.db";
+}
+
+int CmdCheck(Io& io, const std::vector<std::string>& files) {
+  json report = json::array();
+  json errors = json::array();
+  int bad = 0;
+  for (auto& f : files) {
+    auto loaded = LoadContractFile(f);
+    json item = {{"file", f}, {"ok", loaded.contract != nullptr}};
+    if (loaded.contract) {
+      item["contract"] = loaded.contract->id;
+      item["version"] = loaded.contract->version;
+      if (!io.json())
+        io.Out(fmt::format("{}: ok (contract {} version {}, {} metrics, {} fees, {} penalties, {} rewards)\n", f, loaded.contract->id,
+                           loaded.contract->version, loaded.contract->metrics.size(), loaded.contract->fees.size(),
+                           loaded.contract->penalties.size(), loaded.contract->rewards.size()));
+    } else {
+      ++bad;
+      io.Err(FormatDiagnostics(loaded.diagnostics, loaded.text));
+      json errs = json::array();
+      for (auto& d : loaded.diagnostics) {
+        errs.push_back({{"line", d.pos.line}, {"col", d.pos.col}, {"message", d.message}});
+        errors.push_back({{"file", d.pos.file.empty() ? f : d.pos.file}, {"line", d.pos.line}, {"col", d.pos.col}, {"message", d.message}});
+      }
+      item["errors"] = errs;
+      if (!io.json()) io.Err(fmt::format("{}: {} error(s)\n", f, loaded.diagnostics.size()));
+    }
+    report.push_back(item);
+  }
+  if (io.json()) {
+    json j = {{"ok", bad == 0}, {"files", report}};
+    if (bad) {
+      j["exit"] = 1;
+      j["errors"] = errors;
+    }
+    io.Json(j);
+  }
+  return bad ? 1 : 0;
+}
+
+int CmdIngest(Io& io, const Common& c, IngestOptions& opt) {
+  NewLedgerGuard guard(LedgerPath(c));
+  auto ledger = OpenLedger(c, Ledger::Mode::kReadWrite);
+  if (!ledger.ok()) return io.Fail(ledger.status());
+  IngestSummary sum;
+  bool tty = io.StderrIsTty();
+  Status s = Ingest(**ledger, opt, sum, [&](int64_t rows) {
+    if (tty) io.Err(fmt::format("\r{} rows read...", rows));
+  });
+  if (tty && sum.rows >= 0x10000) io.Err("\n");
+  if (!s.ok()) {
+    guard.Failed(*ledger);
+    std::vector<std::string> details = sum.errors;
+    if (sum.error_count > int64_t(sum.errors.size()))
+      details.push_back(fmt::format("... and {} more error(s)", sum.error_count - int64_t(sum.errors.size())));
+    return io.Fail(s, details);
+  }
+  json j = {{"rows", sum.rows}, {"accepted", sum.accepted}, {"duplicates", sum.duplicates}, {"rejected", sum.rejected},
+            {"late", sum.late}, {"head", HeadJson(sum.head)}};
+  if (!sum.rejects_files.empty()) j["rejects_files"] = sum.rejects_files;
+  if (io.json()) io.Json(j);
+  else {
+    io.Out(fmt::format("{} rows: {} accepted, {} duplicates, {} rejected ({} late)\n", sum.rows, sum.accepted, sum.duplicates,
+                       sum.rejected, sum.late));
+    for (auto& r : sum.rejects_files) io.Out(fmt::format("rejected rows written to {}\n", r));
+    io.Out(fmt::format("ledger head {}\n", sum.head.ToString()));
+  }
+  return 0;
+}
+
+int CmdSettle(Io& io, const Common& c, const SettleOptions& opt) {
+  // --dry-run writes nothing: not even a new, empty ledger file.
+  NewLedgerGuard guard(LedgerPath(c));
+  auto ledger = OpenLedger(c, opt.dry_run ? Ledger::Mode::kReadOnly : Ledger::Mode::kReadWrite);
+  if (!ledger.ok()) return io.Fail(ledger.status());
+  auto r = Settle(**ledger, opt);
+  if (!r.ok()) {
+    guard.Failed(*ledger);
+    return io.Fail(r.status());
+  }
+  if (io.json()) io.Json(StatementOutputJson(r->statement));
+  else {
+    if (r->already_settled) io.Out(fmt::format("Period {} is already settled; this is the recorded statement.\n", opt.period));
+    io.Out(RenderStatementText(r->statement));
+  }
+  return 0;
+}
+
+int CmdShow(Io& io, const Common& c, const std::string& contract, const std::string& period) {
+  auto ledger = OpenLedger(c, Ledger::Mode::kReadOnly);
+  if (!ledger.ok()) return io.Fail(ledger.status());
+  auto shown = ShowPeriod(**ledger, contract, period);
+  if (!shown.ok()) return io.Fail(shown.status());
+  // --json stays the recorded statement; the text lists later adjustments too.
+  if (io.json()) io.Json(StatementOutputJson(shown->statement));
+  else io.Out(RenderShownText(*shown));
+  return 0;
+}
+
+int CmdStatus(Io& io, const Common& c, const std::string& only) {
+  auto ledger = OpenLedger(c, Ledger::Mode::kReadOnly);
+  if (!ledger.ok()) return io.Fail(ledger.status());
+  auto st = ReadLedgerStatus(**ledger, only);
+  if (!st.ok()) return io.Fail(st.status());
+  if (io.json()) {
+    json list = json::array();
+    for (auto& cs : st->contracts)
+      list.push_back({{"contract", cs.contract}, {"vendor", cs.vendor}, {"versions", cs.versions}, {"settled", cs.settled},
+                      {"next", cs.next ? json(*cs.next) : json(nullptr)}});
+    io.Json({{"head", HeadJson(st->head)}, {"contracts", list}, {"records", st->records}});
+    return 0;
+  }
+  std::string text;
+  for (auto& cs : st->contracts)
+    text += fmt::format("  {} (vendor {}, version{} {}): settled {}{}\n", cs.contract, cs.vendor, cs.versions.size() > 1 ? "s" : "",
+                        fmt::join(cs.versions, ", "), cs.settled.empty() ? std::string("none") : fmt::format("{}", fmt::join(cs.settled, ", ")),
+                        cs.next ? "; next open period " + *cs.next : std::string());
+  io.Out(fmt::format("Ledger {}: {} entries, {} records\n", (*ledger)->path(), st->head.seq, st->records));
+  io.Out(fmt::format("Head: {}\n", st->head.ToString()));
+  io.Out(st->contracts.empty() ? "Contracts: none registered\n" : "Contracts:\n" + text);
+  return 0;
+}
+
+int CmdVerify(Io& io, const Common& c, const std::string& expect_head) {
+  std::optional<Head> expect;
+  if (!expect_head.empty()) {
+    expect = ParseHead(expect_head);
+    if (!expect)
+      return io.Fail(Status::Usage(fmt::format("--expect-head '{}' is not SEQ:HASH (a number, a colon, 64 hex digits)", expect_head)));
+  }
+  auto ledger = OpenLedger(c, Ledger::Mode::kReadOnly);
+  if (!ledger.ok()) return io.Fail(ledger.status());
+  bool tty = io.StderrIsTty();
+  auto rep = (*ledger)->Verify(expect, [&](int64_t done, int64_t total) {
+    if (tty) io.Err(fmt::format("\rverified {} of {} entries...", done, total));
+  });
+  if (tty) io.Err("\r");
+  if (!rep.ok()) return io.Fail(rep.status());
+  std::string failure = rep->ok ? "" : fmt::format("{}: entry {}: {}", (*ledger)->path(), rep->first_bad, rep->reason);
+  if (io.json()) {
+    json j = {{"ok", rep->ok}, {"entries", rep->entries}, {"head", HeadJson(rep->head)}};
+    if (!rep->ok) {
+      j["first_bad"] = rep->first_bad;
+      j["reason"] = rep->reason;
+      j["exit"] = 3;
+      j["errors"] = json::array({{{"message", failure}}});
+    }
+    io.Json(j);
+  } else if (rep->ok) {
+    io.Out(fmt::format("ok: {} entries verified; head {}\n", rep->entries, rep->head.ToString()));
+  }
+  if (!rep->ok) {
+    io.Err(failure + "\n");
+    return 3;
+  }
+  return 0;
+}
+
+int CmdExport(Io& io, const Common& c, ExportOptions opt) {
+  auto ledger = OpenLedger(c, Ledger::Mode::kReadOnly);
+  if (!ledger.ok()) return io.Fail(ledger.status());
+  bool tty = io.StderrIsTty();
+  opt.progress = [&](int64_t done, int64_t total) {
+    if (tty) io.Err(fmt::format("\rverified {} of {} entries...", done, total));
+  };
+  auto r = ExportBundle(**ledger, opt);
+  if (tty) io.Err("\r");
+  if (!r.ok()) return io.Fail(r.status());
+  if (io.json()) {
+    io.Json({{"ok", true}, {"out", r->out_dir}, {"contract", opt.contract}, {"period", opt.period}, {"files", r->files},
+             {"records", r->records}, {"counted", r->counted}, {"excluded", r->excluded}, {"entries", r->entries},
+             {"head", HeadJson(r->head)}, {"statement", {{"seq", r->statement_seq}, {"hash", ToHex(r->statement_hash)}}},
+             {"manifest_sha256", r->manifest_sha256}, {"signed", r->signed_}});
+  } else {
+    io.Out(fmt::format("exported {} {} to {}: {} files, {} records ({} counted, {} excluded){}\n", opt.contract, opt.period, r->out_dir,
+                       r->files.size(), r->records, r->counted, r->excluded, r->signed_ ? ", manifest signed" : ""));
+    io.Out(fmt::format("chain verified: {} entries; head {}\n", r->entries, r->head.ToString()));
+  }
+  return 0;
+}
+
+}  // namespace reckon::cli

@@ -1,0 +1,31 @@
+// The sub-commands of `reckon`, each a thin layer: one library call, then
+// printing its result as text or JSON (docs/cli.md).
+#pragma once
+
+#include "engine/cli/io.h"
+#include "engine/export.h"
+#include "engine/ingest.h"
+#include "engine/settle.h"
+
+#include <string>
+#include <vector>
+
+namespace reckon::cli {
+
+struct Common {
+  std::string ledger;
+  bool ledger_given = false;
+  bool json = false;
+};
+
+std::string LedgerPath(const Common& c);
+
+int CmdCheck(Io& io, const std::vector<std::string>& files);
+int CmdIngest(Io& io, const Common& c, IngestOptions& opt);
+int CmdSettle(Io& io, const Common& c, const SettleOptions& opt);
+int CmdShow(Io& io, const Common& c, const std::string& contract, const std::string& period);
+int CmdStatus(Io& io, const Common& c, const std::string& only);
+int CmdVerify(Io& io, const Common& c, const std::string& expect_head);
+int CmdExport(Io& io, const Common& c, ExportOptions opt);
+
+}  // namespace reckon::cli

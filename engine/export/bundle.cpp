@@ -1,0 +1,307 @@
+// The audit bundle of one settled period (see export.h and docs/export.md
+// for every file byte by byte).
+#include "engine/export.h"
+
+#include "dsl/contract.h"
+#include "dsl/period.h"
+#include "engine/adjustment.h"
+#include "engine/export/csv_cell.h"
+#include "engine/export/html.h"
+#include "engine/export/record_decisions.h"
+#include "engine/export/signing.h"
+#include "engine/export/staged_files.h"
+#include "engine/json_output.h"
+#include "engine/settle.h"
+#include "engine/statement.h"
+#include "ledger/canonical.h"
+#include "ledger/chain.h"
+#include "ledger/payload/contract_entry.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+
+namespace reckon {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string EntryJson(const Entry& e) {
+  std::string out = "{\"seq\": " + std::to_string(e.seq) + ", \"kind\": ";
+  AppendJsonString(out, e.kind);
+  out += ", \"hash\": \"" + ToHex(e.hash) + "\", \"prev_hash\": \"" + ToHex(e.prev_hash) + "\"}";
+  return out;
+}
+
+bool SameLine(const StatementLine& a, const StatementLine& b) {
+  return a.kind == b.kind && a.name == b.name && a.amount == b.amount && a.explain == b.explain && a.condition == b.condition &&
+         a.period == b.period;
+}
+
+// The re-evaluation must reproduce what was recorded: the contract and
+// period it names, record counts, metrics, every line, every total and what
+// was not assessed (the statement's adjustment lines for earlier periods are
+// carried into the re-evaluation as recorded; their own re-evaluations are
+// separate adjustment entries, listed in proof.json). Only `late` differs by
+// design: it counts changes seen at settlement time.
+Status CheckReproduced(const Statement& recorded, const Statement& again, const RecordDecisions& d, int64_t seq) {
+  auto mismatch = [&](std::string_view what) {
+    return Status::Integrity(fmt::format("statement entry {}: re-evaluating the period does not reproduce the recorded {}; "
+                                         "run reckon verify",
+                                         seq, what));
+  };
+  if (recorded.contract != again.contract || recorded.version != again.version) return mismatch("contract and version");
+  if (recorded.contract_sha256 != again.contract_sha256) return mismatch("contract_sha256");
+  if (recorded.vendor != again.vendor) return mismatch("vendor");
+  if (recorded.currency.code != again.currency.code) return mismatch("currency");
+  if (recorded.period != again.period || recorded.period_start != again.period_start || recorded.period_end != again.period_end ||
+      recorded.timezone != again.timezone)
+    return mismatch("period bounds");
+  const RecordCounts& r = recorded.records;
+  const RecordCounts& a = again.records;
+  if (r.counted != a.counted) return mismatch("records.counted");
+  if (r.excluded != a.excluded) return mismatch("records.excluded");
+  if (r.unverified != a.unverified) return mismatch("records.unverified");
+  if (r.voided != a.voided) return mismatch("records.voided");
+  if (d.counted != a.counted || d.voided != a.voided || d.excluded != a.excluded) return mismatch("record decisions");
+  if (recorded.metrics != again.metrics) return mismatch("metrics");
+  if (recorded.lines.size() != again.lines.size() ||
+      !std::equal(recorded.lines.begin(), recorded.lines.end(), again.lines.begin(), SameLine))
+    return mismatch("lines");
+  if (!(recorded.totals == again.totals)) return mismatch("totals");
+  if (recorded.not_assessed != again.not_assessed) return mismatch("not_assessed");
+  return Status::Ok();
+}
+
+Status CheckOutDir(const fs::path& out) {
+  std::error_code ec;
+  auto st = fs::status(out, ec);
+  if (fs::exists(st)) {
+    if (!fs::is_directory(st)) return Status::Invalid(fmt::format("--out {}: exists and is not a directory", out.string()));
+    if (!fs::is_empty(out, ec) || ec)
+      return Status::Invalid(fmt::format("--out {}: directory exists and is not empty; choose a new directory", out.string()));
+  }
+  fs::path parent = out.parent_path();
+  if (!parent.empty() && !fs::is_directory(parent, ec))
+    return Status::Invalid(fmt::format("--out {}: parent directory {} does not exist", out.string(), parent.string()));
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<ExportSummary> ExportBundle(Ledger& ledger, const ExportOptions& opt) {
+  fs::path out = fs::path(opt.out_dir).lexically_normal();
+  if (!out.has_filename() && out.has_parent_path()) out = out.parent_path();  // "bundle/" -> "bundle"
+  if (opt.out_dir.empty() || out.filename() == "." || out.filename() == "..")
+    return Status::Invalid(fmt::format("--out '{}': name a new directory for the bundle", opt.out_dir));
+  // Everything that can be refused without the ledger is refused first.
+  SigningKey key;
+  if (!opt.sign_key.empty()) {
+    auto k = LoadSigningKey(opt.sign_key);
+    if (!k.ok()) return k.status();
+    key = std::move(*k);
+  }
+  if (auto s = CheckOutDir(out); !s.ok()) return s;
+
+  // 1. The whole chain.
+  auto rep = ledger.Verify(std::nullopt, opt.progress);
+  if (!rep.ok()) return rep.status();
+  if (!rep->ok)
+    return Status::Integrity(fmt::format("{}: entry {}: {}; nothing exported", ledger.path(), rep->first_bad, rep->reason));
+  ExportSummary sum;
+  sum.head = rep->head;
+  sum.entries = rep->entries;
+
+  // 2. One read snapshot that still has the verified prefix.
+  if (auto s = ledger.BeginRead(); !s.ok()) return s;
+  struct ReadGuard {
+    Ledger& l;
+    ~ReadGuard() { l.Rollback(); }
+  } guard{ledger};
+  if (sum.head.seq > 0) {
+    auto anchor = ledger.GetEntry(sum.head.seq);
+    if (!anchor.ok()) return anchor.status();
+    if (anchor->hash != sum.head.hash)
+      return Status::Integrity(fmt::format("{}: entry {} changed while it was being verified; nothing exported", ledger.path(), sum.head.seq));
+  }
+
+  // 3. The recorded statement and the contract version that settled it.
+  auto recorded = ShowStatement(ledger, opt.contract, opt.period);
+  if (!recorded.ok()) return recorded.status();
+  const Statement& st = *recorded;
+  int64_t st_seq = st.ledger->seq;
+  if (st_seq > sum.head.seq)
+    return Status::State(fmt::format("period {} of '{}' was settled while the export verified the ledger; run the export again", opt.period,
+                                     opt.contract));
+  auto st_entry = ledger.GetEntry(st_seq);
+  if (!st_entry.ok()) return st_entry.status();
+  sum.statement_seq = st_seq;
+  sum.statement_hash = st_entry->hash;
+  auto crow = ledger.FindContract(opt.contract, st.version);
+  if (!crow.ok()) return crow.status();
+  if (!*crow) return Status::Integrity(fmt::format("statement entry {}: contract '{}' version {} is not registered", st_seq, opt.contract, st.version));
+  auto c_entry = ledger.GetEntry((*crow)->seq);
+  if (!c_entry.ok()) return c_entry.status();
+  auto contract_entry = ReadContractPayload(c_entry->payload, c_entry->seq);
+  if (!contract_entry.ok()) return contract_entry.status();
+  const std::string& contract_text = contract_entry->text;
+  if (contract_entry->sha256 != st.contract_sha256)
+    return Status::Integrity(fmt::format("statement entry {} names contract text {} but entry {} holds another text", st_seq,
+                                         st.contract_sha256, c_entry->seq));
+  auto loaded = LoadContractText(opt.contract + ".yaml", contract_text);
+  if (!loaded.contract)
+    return Status::Integrity(fmt::format("contract entry {} no longer loads: {}", c_entry->seq, FormatDiagnostics(loaded.diagnostics, loaded.text)));
+  const Contract& k = *loaded.contract;
+  auto period = Period::Parse(opt.period, k.period);
+  if (!period.ok()) return period.status();
+
+  // 4. Re-evaluate with the inputs the settlement had.
+  auto stmts = ledger.Statements(opt.contract);
+  if (!stmts.ok()) return stmts.status();
+  StatementInput in;
+  std::vector<Entry> prior_entries;
+  for (auto& s : *stmts) {
+    if (s.seq >= st_seq) continue;
+    auto e = ledger.GetEntry(s.seq);
+    if (!e.ok()) return e.status();
+    auto prior = ReadStatementPayload(e->payload, s.seq);
+    if (!prior.ok()) return prior.status();
+    in.prior.push_back({s.period, std::move(*prior)});
+    e->payload.clear();
+    prior_entries.push_back(std::move(*e));
+  }
+  RecordDecisions d;
+  in.contract = &k;
+  in.period = *period;
+  in.as_of_seq = st.as_of_seq;
+  in.on_record = [&](const RecordDecision& rd) { d.Add(rd); };
+  for (auto& l : st.lines) {
+    if (l.kind == LineKind::kAdjustment) in.carried.push_back({l.period, l.amount.Text(), l.explain});
+  }
+  // Adjustment entries: those this statement posted (for earlier periods) and
+  // those later statements posted for this period, up to the head.
+  std::vector<Entry> adjustment_entries;
+  std::vector<PostedAdjustment> later;
+  {
+    auto posted = AdjustmentsFor(ledger, opt.contract, opt.period, sum.head.seq);
+    if (!posted.ok()) return posted.status();
+    later = std::move(*posted);
+    auto rows = ledger.Adjustments(opt.contract);
+    if (!rows.ok()) return rows.status();
+    for (auto& a : *rows) {
+      if (a.seq > sum.head.seq || (a.posted_in != opt.period && a.period != opt.period)) continue;
+      auto e = ledger.GetEntry(a.seq);
+      if (!e.ok()) return e.status();
+      e->payload.clear();
+      adjustment_entries.push_back(std::move(*e));
+    }
+  }
+  auto again = ComputeStatement(ledger, in);
+  if (!again.ok()) return again.status();
+  if (auto s = CheckReproduced(st, *again, d, st_seq); !s.ok()) return s;
+
+  // 5. Write the bundle beside its final place.
+  StagingDir stage;
+  if (auto s = stage.Create(out); !s.ok()) return s;
+  std::vector<std::pair<std::string, std::string>> hashes;  // name, hex
+  auto finish = [&](OutFile& f) -> Status {
+    auto h = f.Close();
+    if (!h.ok()) return h.status();
+    hashes.push_back({f.name(), *h});
+    return Status::Ok();
+  };
+
+  {  // contract.yaml: the registered bytes.
+    OutFile f(stage.path(), "contract.yaml");
+    f.Write(contract_text);
+    if (auto s = finish(f); !s.ok()) return s;
+  }
+  {  // proof.json and records.csv in one pass over the decisions.
+    OutFile proof(stage.path(), "proof.json");
+    OutFile recs(stage.path(), "records.csv");
+    std::string p = "{\n\"format\": \"reckon-export-proof-v1\",\n\"reckon_version\": \"" RECKON_VERSION "\",\n\"contract\": ";
+    AppendJsonString(p, opt.contract);
+    p += ",\n\"period\": ";
+    AppendJsonString(p, opt.period);
+    p += ",\n\"head\": {\"seq\": " + std::to_string(sum.head.seq) + ", \"hash\": \"" + ToHex(sum.head.hash) + "\"},\n";
+    p += "\"entries_verified\": " + std::to_string(sum.entries) + ",\n";
+    p += "\"contract_entry\": " + EntryJson(*c_entry) + ",\n";
+    p += "\"statement_entry\": " + EntryJson(*st_entry) + ",\n";
+    p += "\"prior_statement_entries\": [";
+    for (size_t i = 0; i < prior_entries.size(); ++i) p += (i ? ",\n" : "\n") + EntryJson(prior_entries[i]);
+    p += prior_entries.empty() ? "],\n" : "\n],\n";
+    p += "\"adjustment_entries\": [";
+    for (size_t i = 0; i < adjustment_entries.size(); ++i) p += (i ? ",\n" : "\n") + EntryJson(adjustment_entries[i]);
+    p += adjustment_entries.empty() ? "],\n" : "\n],\n";
+    p += "\"record_entries\": [";
+    proof.Write(p);
+    recs.Write("id,revision,status,reason,seq,hash\n");
+    std::string line;
+    for (size_t i = 0; i < d.rows.size(); ++i) {
+      const auto& r = d.rows[i];
+      auto e = ledger.GetEntry(r.seq);
+      if (!e.ok()) return e.status();
+      if (e->kind != kKindRecord || r.seq > in.as_of_seq)
+        return Status::Integrity(fmt::format("entry {} was counted as a record of {} but is a {} entry", r.seq, opt.period, e->kind));
+      std::string hex = ToHex(e->hash);
+      std::string seq = std::to_string(r.seq);
+      recs.Write(SpreadsheetCsvRow({d.Id(r), d.Revision(r), r.reason == 0 ? "counted" : "excluded", d.reasons[r.reason], seq, hex}));
+      line = (i ? ",\n" : "\n") + EntryJson(*e);
+      proof.Write(line);
+    }
+    proof.Write(d.rows.empty() ? "]\n}\n" : "\n]\n}\n");
+    if (auto s = finish(proof); !s.ok()) return s;
+    if (auto s = finish(recs); !s.ok()) return s;
+    sum.records = int64_t(d.rows.size());
+    sum.counted = d.counted;
+    sum.excluded = d.excluded + d.voided;
+  }
+  {  // statement.csv: one row per line.
+    OutFile f(stage.path(), "statement.csv");
+    f.Write("contract,period,kind,name,amount,currency,adjusts_period,explain\n");
+    for (auto& l : st.lines)
+      f.Write(SpreadsheetCsvRow({st.contract, st.period, LineKindName(l.kind), l.name, l.amount.Text(), st.currency.code, l.period,
+                                 l.explain}));
+    if (auto s = finish(f); !s.ok()) return s;
+  }
+  {  // statement.html
+    OutFile f(stage.path(), "statement.html");
+    f.Write(StatementHtml({&st, &k, sum.head, sum.entries, int64_t(d.rows.size()), later}));
+    if (auto s = finish(f); !s.ok()) return s;
+  }
+  {  // statement.json: exactly what `reckon show --json` prints.
+    OutFile f(stage.path(), "statement.json");
+    f.Write(JsonOutputText(StatementOutputJson(st)));
+    if (auto s = finish(f); !s.ok()) return s;
+  }
+  std::sort(hashes.begin(), hashes.end());
+  std::string manifest;
+  for (auto& [name, hex] : hashes) {
+    manifest += hex + "  " + name + "\n";
+    sum.files.push_back(name);
+  }
+  {
+    OutFile f(stage.path(), kManifestFile);
+    f.Write(manifest);
+    auto h = f.Close();
+    if (!h.ok()) return h.status();
+    sum.manifest_sha256 = *h;
+    sum.files.push_back(kManifestFile);
+  }
+  if (key) {
+    auto sig = SignEd25519(key.get(), manifest);
+    if (!sig.ok()) return sig.status();
+    OutFile f(stage.path(), kSignatureFile);
+    f.Write(*sig);
+    if (auto h = f.Close(); !h.ok()) return h.status();
+    sum.files.push_back(kSignatureFile);
+    sum.signed_ = true;
+  }
+  if (auto s = stage.Commit(out); !s.ok()) return s;
+  sum.out_dir = out.string();
+  return sum;
+}
+
+}  // namespace reckon

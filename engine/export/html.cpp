@@ -1,0 +1,144 @@
+// statement.html rendering (see html.h).
+#include "engine/export/html.h"
+
+#include "ledger/chain.h"
+
+#include <map>
+
+namespace reckon {
+
+namespace {
+
+constexpr const char* kCss = R"(body{font-family:"DejaVu Sans",Arial,Helvetica,sans-serif;margin:24px 32px;color:#1a1a1a;background:#fff;font-size:14px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:24px 0 8px;border-bottom:2px solid #2b4c7e;padding-bottom:3px;color:#2b4c7e}
+table{border-collapse:collapse;margin:4px 0 8px}th,td{border:1px solid #c8ced8;padding:4px 8px;text-align:left;vertical-align:top}
+th{background:#e8edf5}td.num{text-align:right;font-family:"DejaVu Sans Mono",monospace;white-space:nowrap}
+tr.total td{font-weight:bold;background:#f4f6fa}.hash{font-family:"DejaVu Sans Mono",monospace;font-size:12px;word-break:break-all}
+.ok{background:#e3f4e1;border:1px solid #7bb174;padding:8px 12px;margin:8px 0}.yes{color:#a11;font-weight:bold}.no{color:#555}
+.explain{color:#333;font-size:13px}.muted{color:#666;font-size:12px})";
+
+std::string Html(std::string_view s) { return HtmlEscape(s); }
+
+}  // namespace
+
+std::string HtmlEscape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string StatementHtml(const StatementPage& page) {
+  const Statement& st = *page.statement;
+  const Contract& k = *page.contract;
+  std::string h;
+  auto row2 = [&](std::string_view label, std::string_view value, const char* cls = nullptr) {
+    h += "<tr><th>" + Html(label) + "</th><td" + (cls ? std::string(" class=\"") + cls + "\"" : "") + ">" + Html(value) + "</td></tr>\n";
+  };
+  std::string cur(st.currency.code);
+  h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  h += "<title>Statement " + Html(st.contract) + " " + Html(st.period) + "</title>\n";
+  h += "<style>\n" + std::string(kCss) + "\n</style>\n</head>\n<body>\n";
+  h += "<h1>Statement " + Html(st.contract) + " &middot; " + Html(st.period) + "</h1>\n";
+  h += "<p class=\"muted\">Audit bundle written by reckon export. Every figure below is in statement.json; "
+       "MANIFEST.sha256 holds the SHA-256 of every file of the bundle.</p>\n";
+
+  h += "<h2>Contract and period</h2>\n<table>\n";
+  row2("Contract", st.contract);
+  row2("Version", std::to_string(st.version));
+  row2("Vendor", st.vendor);
+  if (!k.customer.empty()) row2("Customer", k.customer);
+  row2("Period", st.period);
+  row2("From", st.period_start);
+  row2("To (exclusive)", st.period_end);
+  row2("Time zone", st.timezone);
+  row2("Currency", cur);
+  row2("Contract SHA-256", st.contract_sha256, "hash");
+  h += "</table>\n";
+
+  h += "<h2>Verification</h2>\n<div class=\"ok\">";
+  h += "Chain verified: " + std::to_string(page.entries) + " entries. Head " + std::to_string(page.head.seq) + " <span class=\"hash\">" +
+       ToHex(page.head.hash) + "</span><br>\n";
+  if (st.ledger)
+    h += "Statement entry " + std::to_string(st.ledger->seq) + " <span class=\"hash\">" + Html(st.ledger->hash) + "</span><br>\n";
+  h += "Re-evaluated from " + std::to_string(page.records) + " records of the period: matches the recorded statement.</div>\n";
+  h += "<p class=\"muted\">Check against the ledger: <code>reckon verify --expect-head " + page.head.ToString() + "</code></p>\n";
+
+  h += "<h2>Totals</h2>\n<table>\n<tr><th>Total</th><th>Amount (" + Html(cur) + ")</th></tr>\n";
+  for (auto [name, money] : {std::pair{"fees", &st.totals.fees}, {"penalties", &st.totals.penalties}, {"rewards", &st.totals.rewards},
+                             {"adjustments", &st.totals.adjustments}})
+    h += "<tr><td>" + std::string(name) + "</td><td class=\"num\">" + Html(money->Text()) + "</td></tr>\n";
+  h += "<tr class=\"total\"><td>net</td><td class=\"num\">" + Html(st.totals.net.Text()) + "</td></tr>\n</table>\n";
+
+  h += "<h2>Guarantees, penalties and rewards</h2>\n";
+  std::map<std::string, std::string> guarantee;
+  for (auto& r : k.penalties) guarantee[r.name] = r.when.text.empty() ? "credit schedule" : "credit when " + r.when.text;
+  for (auto& r : k.rewards) guarantee[r.name] = r.when.text.empty() ? "" : "reward when " + r.when.text;
+  bool any_rule = false;
+  std::string rules = "<table>\n<tr><th>Rule</th><th>Kind</th><th>Guarantee / condition</th><th>Applied</th><th>Amount</th><th>Explanation</th></tr>\n";
+  for (auto& l : st.lines) {
+    if (l.kind != LineKind::kPenalty && l.kind != LineKind::kReward && l.kind != LineKind::kCap) continue;
+    any_rule = true;
+    std::string applied = l.condition ? (*l.condition ? "yes" : "no") : "-";
+    auto g = guarantee.find(l.name);
+    rules += "<tr><td>" + Html(l.name) + "</td><td>" + Html(LineKindName(l.kind)) + "</td><td>" + Html(g == guarantee.end() ? "" : g->second) +
+             "</td><td class=\"" + (applied == "yes" ? "yes" : "no") + "\">" + applied + "</td><td class=\"num\">" + Html(l.amount.Text()) +
+             "</td><td class=\"explain\">" + Html(l.explain) + "</td></tr>\n";
+  }
+  h += any_rule ? rules + "</table>\n" : "<p>This contract has no penalties, rewards or caps.</p>\n";
+
+  h += "<h2>Key figures (metrics)</h2>\n<table>\n<tr><th>Metric</th><th>Value</th></tr>\n";
+  for (auto& m : st.metrics)
+    h += "<tr><td>" + Html(m.name) + "</td><td class=\"num\">" + (m.value ? Html(*m.value) : std::string("undefined")) + "</td></tr>\n";
+  h += "</table>\n";
+
+  h += "<h2>Records</h2>\n<table>\n";
+  const RecordCounts& r = st.records;
+  for (auto [label, n] : {std::pair{"counted", r.counted}, {"excluded", r.excluded}, {"of which unverified", r.unverified},
+                          {"voided", r.voided}, {"late", r.late}})
+    h += "<tr><th>" + std::string(label) + "</th><td class=\"num\">" + std::to_string(n) + "</td></tr>\n";
+  h += "</table>\n<p class=\"muted\">records.csv lists every record with its decision, ledger entry and hash.</p>\n";
+
+  h += "<h2>Statement lines</h2>\n<table>\n<tr><th>Kind</th><th>Name</th><th>Amount (" + Html(cur) + ")</th><th>Explanation</th></tr>\n";
+  for (auto& l : st.lines) {
+    std::string name = l.name;
+    if (!l.period.empty()) name += " (" + l.period + ")";
+    h += "<tr><td>" + Html(LineKindName(l.kind)) + "</td><td>" + Html(name) + "</td><td class=\"num\">" + Html(l.amount.Text()) +
+         "</td><td class=\"explain\">" + Html(l.explain) + "</td></tr>\n";
+  }
+  h += "<tr class=\"total\"><td></td><td>net</td><td class=\"num\">" + Html(st.totals.net.Text()) + "</td><td></td></tr>\n</table>\n";
+
+  h += "<h2>Adjusted later</h2>\n";
+  if (page.later.empty()) {
+    h += "<p>No adjustment for this period has been posted (up to the head above).</p>\n";
+  } else {
+    h += "<p>Records for this period arrived or changed after it was settled; later statements adjusted it:</p>\n"
+         "<table>\n<tr><th>Posted in</th><th>Entry</th><th>Amount (" + Html(cur) + ")</th><th>Explanation</th></tr>\n";
+    for (auto& a : page.later)
+      h += "<tr><td>" + Html(a.posted_in) + "</td><td>" + std::to_string(a.seq) + "</td><td class=\"num\">" + Html(a.amount) +
+           "</td><td class=\"explain\">" + Html(a.explain) + "</td></tr>\n";
+    h += "</table>\n";
+  }
+
+  h += "<h2>Not assessed</h2>\n";
+  if (st.not_assessed.empty()) h += "<p>Every rule was assessed.</p>\n";
+  else {
+    h += "<table>\n<tr><th>Kind</th><th>Name</th><th>Reason</th></tr>\n";
+    for (auto& n : st.not_assessed)
+      h += "<tr><td>" + Html(n.kind) + "</td><td>" + Html(n.name) + "</td><td>" + Html(n.reason) + "</td></tr>\n";
+    h += "</table>\n";
+  }
+  h += "</body>\n</html>\n";
+  return h;
+}
+
+}  // namespace reckon
