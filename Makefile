@@ -52,8 +52,8 @@ bench: build
 fuzz:
 	$(MAKE) deps PACKAGES="$(DEBIAN_PACKAGES) $(FUZZ_PACKAGES)"
 	cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DRECKON_FUZZ=ON
-	cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_contract fuzz_expr fuzz_rows fuzz_mapping
-	@for t in contract expr rows mapping; do \
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_contract fuzz_expr fuzz_rows fuzz_mapping fuzz_payload
+	@for t in contract expr rows mapping payload; do \
 	  mkdir -p $(FUZZ_DIR)/corpus-$$t && cp tests/fuzz/corpus/$$t/* $(FUZZ_DIR)/corpus-$$t/ && \
 	  echo "fuzz_$$t: $(FUZZ_SECONDS) s" && \
 	  $(FUZZ_DIR)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 -rss_limit_mb=2048 \

@@ -5,12 +5,15 @@
 #include "engine/export.h"
 #include "engine/export/csv_cell.h"
 #include "engine/export/html.h"
+#include "engine/export/staged_files.h"
 #include "engine/ingest.h"
 #include "engine/settle.h"
 #include "tests/unit/test_util.h"
 
 #include <catch2/catch.hpp>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -44,6 +47,40 @@ TEST_CASE("export: CSV cells that look like formulas get a leading apostrophe") 
   CHECK(SpreadsheetCsvCell("-") == "'-");
   CHECK(SpreadsheetCsvCell("-.5") == "'-.5");
   CHECK(SpreadsheetCsvCell("1.") == "1.");  // not a formula either way: left alone
+}
+
+TEST_CASE("export: the apostrophe escaping is injective (a leading apostrophe is escaped too)") {
+  // Before, "=x" and "'=x" were both written "'=x": a program stripping one
+  // apostrophe could not tell them apart.
+  CHECK(SpreadsheetCsvCell("=x") == "'=x");
+  CHECK(SpreadsheetCsvCell("'=x") == "''=x");
+  CHECK(SpreadsheetCsvCell("'plain") == "''plain");
+  for (std::string_view text : {"=x", "'=x", "''=x", "'", "-x", "'-5", "-5", "a'b", "@", "\t1"}) {
+    std::string cell = SpreadsheetCsvCell(text);
+    bool escaped = !cell.empty() && cell[0] == '\'' && cell != text;
+    CHECK((escaped ? cell.substr(1) : cell) == text);
+  }
+}
+
+TEST_CASE("export: a staging directory left by a killed export is removed by the next export") {
+  TempDir dir;
+  fs::path out = dir.path / "bundle";
+  // A PID that surely no longer runs: a child that has exited and been reaped.
+  pid_t child = fork();
+  if (child == 0) _exit(0);
+  REQUIRE(child > 0);
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  fs::path stale = dir.path / (".bundle.tmp-" + std::to_string(child) + "-AbC123");
+  fs::path alive = dir.path / (".bundle.tmp-" + std::to_string(getpid()) + "-XyZ789");
+  fs::path other = dir.path / ".other.tmp-1-aaaaaa";
+  for (auto& d : {stale, alive, other}) fs::create_directories(d / "partial");
+  StagingDir stage;
+  REQUIRE(stage.Create(out).ok());
+  CHECK_FALSE(fs::exists(stale));  // its process is gone: removed
+  CHECK(fs::exists(alive));        // a running export's directory is left alone
+  CHECK(fs::exists(other));        // another target's is not ours
+  CHECK(fs::exists(stage.path()));
 }
 
 TEST_CASE("export: plain decimal numbers stay numbers") {
