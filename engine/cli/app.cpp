@@ -124,7 +124,7 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
 
   Io io(out, err, WantsJson(argc, argv));
   auto usage = [&](const std::string& what) {
-    return io.FailWith(2, {fmt::format("reckon: {}", what), "Run 'reckon --help' or 'reckon COMMAND --help'."});
+    return io.Usage(fmt::format("reckon: {}", what), "Run 'reckon --help' or 'reckon COMMAND --help'.");
   };
   try {
     app.parse(argc, argv);

@@ -67,8 +67,12 @@ int CmdCheck(Io& io, const std::vector<std::string>& files) {
       io.Err(FormatDiagnostics(loaded.diagnostics, loaded.text));
       json errs = json::array();
       for (auto& d : loaded.diagnostics) {
-        errs.push_back({{"line", d.pos.line}, {"col", d.pos.col}, {"message", d.message}});
-        errors.push_back({{"file", d.pos.file.empty() ? f : d.pos.file}, {"line", d.pos.line}, {"col", d.pos.col}, {"message", d.message}});
+        json e = {{"file", d.pos.file.empty() ? f : d.pos.file}, {"message", d.message}};
+        if (d.pos.line > 0) e["line"] = d.pos.line;
+        if (d.pos.col > 0) e["col"] = d.pos.col;
+        errors.push_back(e);
+        e.erase("file");
+        errs.push_back(std::move(e));
       }
       item["errors"] = errs;
       if (!io.json()) io.Err(fmt::format("{}: {} error(s)\n", f, loaded.diagnostics.size()));

@@ -38,14 +38,10 @@ int Io::Fail(const Status& s, const std::vector<std::string>& details) {
   return code;
 }
 
-int Io::FailWith(int exit, const std::vector<std::string>& lines) {
-  for (auto& l : lines) Err(l + "\n");
-  if (json_) {
-    nlohmann::json errors = nlohmann::json::array();
-    for (auto& l : lines) errors.push_back({{"message", l}});
-    Json({{"ok", false}, {"exit", exit}, {"errors", std::move(errors)}});
-  }
-  return exit;
+int Io::Usage(const std::string& message, const std::string& hint) {
+  Err(message + "\n" + hint + "\n");
+  if (json_) Json({{"ok", false}, {"exit", 2}, {"errors", nlohmann::json::array({{{"message", message}}})}});
+  return 2;
 }
 
 }  // namespace reckon::cli

@@ -28,8 +28,8 @@ class Io {
   // Prints the failure (stderr; and the JSON object with --json), returns its
   // exit code. `details` are further error lines (e.g. one per bad row).
   int Fail(const Status& s, const std::vector<std::string>& details = {});
-  // A failure with a given exit code and message lines (no Status).
-  int FailWith(int exit, const std::vector<std::string>& lines);
+  // A usage failure (exit 2): the message, then on stderr only a hint.
+  int Usage(const std::string& message, const std::string& hint);
 
  private:
   std::FILE* out_;
