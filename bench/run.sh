@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks (`make bench`): ingest of N generated records against the ingest
-# floor (../shared/bench/floor.cpp, built and run in the same invocation),
+# floor (bench/floor.cpp, built and run in the same invocation),
 # then settlement and verification of the same ledger.
 #   usage: bench/run.sh BUILD_DIR [N]      (N defaults to 1,000,000)
 # Prints one line per measurement and the ingest ratio to the floor
@@ -9,10 +9,9 @@ set -euo pipefail
 build=$(realpath "${1:?usage: bench/run.sh BUILD_DIR [N]}")
 n=${2:-1000000}
 root=$(cd "$(dirname "$0")/.." && pwd)
-floor_src="$root/../shared/bench/floor.cpp"
+floor_src="$root/bench/floor.cpp"
 work="$build/bench-work"
 mkdir -p "$work"
-[ -f "$floor_src" ] || { echo "bench: $floor_src not found (shared/ must sit beside the repository)" >&2; exit 1; }
 
 now() { date +%s%N; }
 rate() { awk -v n="$1" -v t0="$2" -v t1="$3" 'BEGIN { s = (t1 - t0) / 1e9; printf "%.3f s, %.0f /s", s, n / s }'; }
