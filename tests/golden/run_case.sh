@@ -7,6 +7,11 @@
 # root (for cases that use contracts/ or examples/); the transcript -- "$ line", the
 # command's stdout and stderr, "[exit N]" -- must equal `expected` byte for
 # byte. UPDATE_GOLDEN=1 rewrites `expected` instead (review the diff!).
+#
+# Hashes are incidental to most cases: every 64-hex-digit SHA-256 in the transcript is
+# written <sha256>, so a case pins meaning (sequence numbers, amounts, messages), not bytes.
+# A case about hashing itself (determinism of payloads, bundle manifests) keeps them by
+# holding a file `keep-hashes` that says why.
 set -uo pipefail
 bin=$(realpath "$1"); case_dir=$(realpath "$2")
 export RECKON_SOURCE="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -26,6 +31,10 @@ while IFS= read -r line || [ -n "$line" ]; do
   bash -c "$line" >> "$actual" 2>&1 < /dev/null
   printf '[exit %d]\n' "$?" >> "$actual"
 done < "$case_dir/cmd"
+if [ ! -f "$case_dir/keep-hashes" ]; then
+  sed -E 's/(^|[^0-9a-f])[0-9a-f]{64}([^0-9a-f]|$)/\1<sha256>\2/g; s/(^|[^0-9a-f])[0-9a-f]{64}([^0-9a-f]|$)/\1<sha256>\2/g' "$actual" > "$actual.masked"
+  mv "$actual.masked" "$actual"
+fi
 if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
   cp "$actual" "$case_dir/expected"
   echo "updated $case_dir/expected"
