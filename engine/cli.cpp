@@ -237,6 +237,9 @@ int CmdVerify(Io& io, const Common& c, const std::string& expect_head) {
   if (!expect_head.empty()) {
     expect = ParseHead(expect_head);
     if (!expect) return Fail(io, Status::Usage(fmt::format("--expect-head '{}' is not SEQ:HASH (a number, a colon, 64 hex digits)", expect_head)));
+    if (expect->seq < 1)
+      return Fail(io, Status::Usage(fmt::format("--expect-head {}: entry 0 is not an anchor; pass the SEQ:HASH (SEQ 1 or more) that a statement, "
+                                                "`reckon status` or an export printed", expect_head)));
   }
   auto ledger = OpenLedger(c, Ledger::Mode::kReadOnly);
   if (!ledger.ok()) return Fail(io, ledger.status());

@@ -94,8 +94,13 @@ VerifyReport VerifyFile(const std::string& path, const std::optional<Head>& expe
 // A raw sqlite3 connection, as an attacker (or a careless admin) would use.
 struct RawDb {
   sqlite3* db = nullptr;
+  std::vector<std::string> dropped;  // the SQL of the triggers DropTriggers removed
   explicit RawDb(const std::string& path) { REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK); }
-  ~RawDb() { sqlite3_close_v2(db); }
+  // Puts the dropped triggers back, so that only the tampered rows differ.
+  ~RawDb() {
+    RestoreTriggers();
+    sqlite3_close_v2(db);
+  }
   // Returns "" on success, else SQLite's message.
   std::string Exec(const std::string& sql) {
     char* err = nullptr;
@@ -109,11 +114,24 @@ struct RawDb {
     INFO(sql);
     REQUIRE(err == "");
   }
+  // Drops the append-only triggers (anyone who can write the file can);
+  // RestoreTriggers (or the destructor) recreates them with their exact SQL,
+  // so that the ledger's schema is again the one reckon creates.
   void DropTriggers() {
-    for (const char* t : {"entries", "contracts", "records", "statements", "adjustments"}) {
-      ExecOk(std::string("DROP TRIGGER ") + t + "_no_update");
-      ExecOk(std::string("DROP TRIGGER ") + t + "_no_delete");
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY rowid", -1, &st, nullptr) == SQLITE_OK);
+    std::vector<std::string> names;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      names.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+      dropped.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 1)));
     }
+    sqlite3_finalize(st);
+    REQUIRE(names.size() == 10);
+    for (auto& n : names) ExecOk("DROP TRIGGER " + n);
+  }
+  void RestoreTriggers() {
+    for (auto& sql : dropped) sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+    dropped.clear();
   }
   // UPDATE entries SET col = value WHERE seq = seq, value bound as a blob or text.
   void SetCell(const std::string& col, int64_t seq, const std::string& bytes, bool as_blob) {
