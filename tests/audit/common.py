@@ -102,8 +102,9 @@ def tamper(path, *sqls, fn=None, restore=True):
         fn(db)
     if restore:
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
-        for _, table, sql in triggers:
-            if table in tables:
+        now = {r[0] for r in db.execute("SELECT name FROM sqlite_schema WHERE type = 'trigger'")}
+        for name, table, sql in triggers:
+            if table in tables and name not in now:  # (a trigger the SQL created anew stays as it is)
                 db.execute(sql)
     db.execute("COMMIT")
     db.close()
