@@ -550,19 +550,23 @@ Result<std::string_view> Ledger::PayloadOf(int64_t seq) {
 // settled a second time.
 Result<std::optional<ContractRow>> Ledger::FindContract(std::string_view contract, int64_t version) {
   Stmt st;
+  // Every version of the contract (a handful), so that a version stored as
+  // REAL or TEXT is refused too rather than read as "not registered".
   if (sqlite3_prepare_v2(db_, "SELECT seq, contract, version, vendor, sha256 FROM contracts "
-                         "WHERE (contract = ?1 COLLATE BINARY OR contract = CAST(?1 AS BLOB)) AND version = ?2", -1, &st.st,
+                         "WHERE (contract = ?1 COLLATE BINARY OR contract = CAST(?1 AS BLOB)) ORDER BY seq", -1, &st.st,
                          nullptr) != SQLITE_OK)
     return SqlError("find contract");
   BindText(st.st, 1, contract);
-  sqlite3_bind_int64(st.st, 2, version);
-  int rc = sqlite3_step(st.st);
-  if (rc == SQLITE_DONE) return std::optional<ContractRow>();
-  if (rc != SQLITE_ROW) return SqlError("find contract");
-  if (!HasTypes(st.st, {SQLITE_TEXT, SQLITE_INTEGER, SQLITE_TEXT, SQLITE_TEXT})) return WrongType("contracts", sqlite3_column_int64(st.st, 0));
-  ContractRow r{sqlite3_column_int64(st.st, 0), std::string(ColText(st.st, 1)), sqlite3_column_int64(st.st, 2),
-                std::string(ColText(st.st, 3)), std::string(ColText(st.st, 4))};
-  return std::optional<ContractRow>(r);
+  int rc;
+  while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
+    if (!HasTypes(st.st, {SQLITE_TEXT, SQLITE_INTEGER, SQLITE_TEXT, SQLITE_TEXT})) return WrongType("contracts", sqlite3_column_int64(st.st, 0));
+    if (sqlite3_column_int64(st.st, 2) != version) continue;
+    ContractRow r{sqlite3_column_int64(st.st, 0), std::string(ColText(st.st, 1)), sqlite3_column_int64(st.st, 2),
+                  std::string(ColText(st.st, 3)), std::string(ColText(st.st, 4))};
+    return std::optional<ContractRow>(r);
+  }
+  if (rc != SQLITE_DONE) return SqlError("find contract");
+  return std::optional<ContractRow>();
 }
 
 Result<std::vector<ContractRow>> Ledger::Contracts() {
