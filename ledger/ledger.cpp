@@ -85,6 +85,107 @@ CREATE TABLE adjustments(
 
 const char* kTables[] = {"entries", "contracts", "records", "statements", "adjustments"};
 
+// The DDL reckon runs to create a ledger: the tables, then an UPDATE and a
+// DELETE trigger on each.
+std::string SchemaSql() {
+  std::string sql = kSchema;
+  for (const char* t : kTables) {
+    sql += fmt::format(
+        "CREATE TRIGGER {0}_no_update BEFORE UPDATE ON {0} BEGIN SELECT RAISE(ABORT, 'reckon ledger is append-only: UPDATE refused'); END;\n"
+        "CREATE TRIGGER {0}_no_delete BEFORE DELETE ON {0} BEGIN SELECT RAISE(ABORT, 'reckon ledger is append-only: DELETE refused'); END;\n",
+        t);
+  }
+  return sql;
+}
+
+// One row of sqlite_schema: a table, index, trigger or view.
+struct SchemaObject {
+  std::string type, name, tbl_name;
+  std::optional<std::string> sql;  // NULL for SQLite's automatic indexes (UNIQUE constraints)
+};
+
+// sqlite_schema in rowid (creation) order.
+bool ReadSchema(sqlite3* db, std::vector<SchemaObject>& out) {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY rowid", -1, &st, nullptr) != SQLITE_OK) return false;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    SchemaObject o;
+    for (int i = 0; i < 3; ++i) {
+      const char* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
+      (i == 0 ? o.type : i == 1 ? o.name : o.tbl_name).assign(p ? p : "", p ? size_t(sqlite3_column_bytes(st, i)) : 0);
+    }
+    if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
+      const char* p = reinterpret_cast<const char*>(sqlite3_column_text(st, 3));
+      o.sql = std::string(p ? p : "", p ? size_t(sqlite3_column_bytes(st, 3)) : 0);
+    }
+    out.push_back(std::move(o));
+  }
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE;
+}
+
+// The schema of a new ledger, exactly as SQLite stores it (it keeps the DDL
+// text as written, from the object's name on): built once per process by
+// running SchemaSql() in an in-memory database. Empty if that failed.
+const std::vector<SchemaObject>& ExpectedSchema() {
+  static const std::vector<SchemaObject> expected = [] {
+    std::vector<SchemaObject> out;
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) == SQLITE_OK &&
+        sqlite3_exec(db, SchemaSql().c_str(), nullptr, nullptr, nullptr) == SQLITE_OK && !ReadSchema(db, out))
+      out.clear();
+    sqlite3_close_v2(db);
+    return out;
+  }();
+  return expected;
+}
+
+// Schema names and SQL text in a message: printable ASCII as is, other bytes
+// escaped (they come from the file and may be anything).
+std::string Printable(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (c == '\n') out += "\\n";
+    else if (c < 0x20 || c >= 0x7f || c == '\\') out += fmt::format("\\x{:02x}", c);
+    else out += char(c);
+  }
+  return out;
+}
+
+// The first difference of a ledger's schema from ExpectedSchema(), or "":
+// every expected object in creation order (missing, of another type, or with
+// other SQL), then every object reckon does not create. ledger/verify_ledger.py
+// reports the same first difference.
+std::string SchemaDifference(const std::vector<SchemaObject>& want, const std::vector<SchemaObject>& have) {
+  auto find = [&](const std::string& name) -> const SchemaObject* {
+    for (auto& h : have)
+      if (h.name == name) return &h;
+    return nullptr;
+  };
+  for (auto& w : want) {
+    const SchemaObject* h = find(w.name);
+    if (!h) return fmt::format("lacks {} '{}'", w.type, w.name);
+    if (h->type != w.type) return fmt::format("{} '{}' is a {} instead", w.type, w.name, Printable(h->type));
+    if (h->tbl_name == w.tbl_name && h->sql == w.sql) continue;
+    std::string why = fmt::format("{} '{}' is defined differently", w.type, w.name);
+    if (h->sql && w.sql) {
+      size_t i = 0;
+      while (i < h->sql->size() && i < w.sql->size() && (*h->sql)[i] == (*w.sql)[i]) ++i;
+      size_t from = i < 20 ? 0 : i - 20;
+      why += fmt::format(" (at byte {} of its SQL: found \"{}\" where reckon creates \"{}\")", i + 1,
+                         Printable(std::string_view(*h->sql).substr(from, 50)), Printable(std::string_view(*w.sql).substr(from, 50)));
+    }
+    return why;
+  }
+  for (auto& h : have) {
+    bool known = false;
+    for (auto& w : want) known = known || w.name == h.name;
+    if (!known) return fmt::format("has an extra {} '{}'", Printable(h.type), Printable(h.name));
+  }
+  return "";
+}
+
 struct Stmt {
   sqlite3_stmt* st = nullptr;
   ~Stmt() { sqlite3_finalize(st); }
@@ -105,6 +206,16 @@ bool ColHash(sqlite3_stmt* st, int i, Hash& out) {
   std::memcpy(out.data(), b.data(), 32);
   return true;
 }
+// Whether columns 1, 2, ... of the current row have these storage classes
+// (column 0, seq, is the INTEGER PRIMARY KEY: always an integer). Call before
+// any sqlite3_column_text / _int64 on them: those convert the value.
+bool HasTypes(sqlite3_stmt* st, std::initializer_list<int> types) {
+  int i = 1;
+  for (int t : types)
+    if (sqlite3_column_type(st, i++) != t) return false;
+  return true;
+}
+
 void BindText(sqlite3_stmt* st, int i, std::string_view s) { sqlite3_bind_text(st, i, s.data(), int(s.size()), SQLITE_STATIC); }
 void BindBlob(sqlite3_stmt* st, int i, std::string_view s) { sqlite3_bind_blob(st, i, s.data(), int(s.size()), SQLITE_STATIC); }
 
@@ -136,6 +247,24 @@ Status Ledger::OpenError(std::string not_a_ledger) {
   int code = sqlite3_extended_errcode(db_) & 0xff;
   if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT) return Status::Integrity(std::move(not_a_ledger));
   return SqlError("cannot read the ledger");
+}
+
+Status Ledger::CheckSchema() {
+  const auto& want = ExpectedSchema();
+  if (want.empty()) return Status::Io(fmt::format("ledger '{}': internal error: cannot build the expected schema", path_));
+  std::vector<SchemaObject> have;
+  if (!ReadSchema(db_, have)) return SqlError("read the schema");
+  std::string diff = SchemaDifference(want, have);
+  if (diff.empty()) return Status::Ok();
+  return Status::Integrity(fmt::format("ledger '{}': the ledger's schema differs from what reckon creates: {}; the file was changed outside "
+                                       "reckon and is not read: restore it from a backup (or undo the change), then run reckon verify",
+                                       path_, diff));
+}
+
+Status Ledger::WrongType(const char* table, int64_t seq) {
+  return Status::Integrity(fmt::format("ledger '{}': the {} table row of entry {} has a value of the wrong storage type; the file was changed "
+                                       "outside reckon: run reckon verify",
+                                       path_, table, seq));
 }
 
 Status Ledger::Exec(const char* sql) {
@@ -219,6 +348,12 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenAttempt(const std::string& path, Mod
   // is refused like a missing one instead of failing later on a missing table.
   if (tables == 0 && mode == Mode::kReadOnly)
     return Status::Invalid(fmt::format("ledger '{}' is empty (no Reckon tables); ingest records or settle a contract first, or pass --ledger", path));
+  // Every command reads through the schema (collations, constraints,
+  // triggers), and the hash chain does not cover it: a ledger whose schema is
+  // not exactly what reckon creates is refused before anything is read or set.
+  if (tables > 0) {
+    if (auto s = l->CheckSchema(); !s.ok()) return s;
+  }
   if (mode == Mode::kReadWrite) {
     // The page size can only be chosen before the first table and WAL mode.
     if (tables == 0) {
@@ -234,13 +369,7 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenAttempt(const std::string& path, Mod
     sqlite3_prepare_v2(l->db_, "SELECT count(*) FROM sqlite_schema", -1, &st.st, nullptr);
     int now = sqlite3_step(st.st) == SQLITE_ROW ? sqlite3_column_int(st.st, 0) : 0;
     if (now == 0) {
-      std::string sql = kSchema;
-      for (const char* t : kTables) {
-        sql += fmt::format(
-            "CREATE TRIGGER {0}_no_update BEFORE UPDATE ON {0} BEGIN SELECT RAISE(ABORT, 'reckon ledger is append-only: UPDATE refused'); END;\n"
-            "CREATE TRIGGER {0}_no_delete BEFORE DELETE ON {0} BEGIN SELECT RAISE(ABORT, 'reckon ledger is append-only: DELETE refused'); END;\n",
-            t);
-      }
+      std::string sql = SchemaSql();
       sql += fmt::format("PRAGMA application_id={}; PRAGMA user_version={};", kLedgerApplicationId, kLedgerFormat);
       if (auto s = l->Exec(sql.c_str()); !s.ok()) { l->Exec("ROLLBACK"); return s; }
     }
@@ -258,6 +387,8 @@ Status Ledger::BeginWrite() {
     return Status::State(fmt::format("ledger '{}' was removed or replaced while this command waited for it (a command that "
                                      "created it failed); nothing was written; run the command again", path_));
   }
+  // Under the write lock: the schema cannot change until Commit.
+  if (auto s = CheckSchema(); !s.ok()) { Rollback(); return s; }
   auto h = ReadHead();
   if (!h.ok()) { Rollback(); return h.status(); }
   return Status::Ok();
@@ -283,7 +414,9 @@ Status Ledger::BeginRead() {
   if (auto s = Exec("BEGIN"); !s.ok()) return s;
   in_tx_ = true;
   write_tx_ = false;
-  auto h = ReadHead();  // also starts the read snapshot
+  // The first read starts the snapshot: the schema checked is the one read through.
+  if (auto s = CheckSchema(); !s.ok()) { Rollback(); return s; }
+  auto h = ReadHead();
   if (!h.ok()) { Rollback(); return h.status(); }
   return Status::Ok();
 }
@@ -346,7 +479,9 @@ Result<PutResult> Ledger::PutRecord(std::string_view vendor, std::string_view id
   // Checked before the derived row is inserted: outside a transaction that
   // insert would commit on its own, leaving a row with no entry.
   if (!in_tx_ || !write_tx_) return Status::Io("internal: PutRecord outside a write transaction");
-  if (auto s = Prepare(&find_record_, "SELECT seq, occurred_ns FROM records WHERE vendor = ?1 AND id = ?2 AND revision = ?3"); !s.ok()) return s;
+  if (auto s = Prepare(&find_record_, "SELECT seq, occurred_ns FROM records WHERE vendor = ?1 COLLATE BINARY AND id = ?2 COLLATE BINARY AND revision = ?3");
+      !s.ok())
+    return s;
   if (auto s = Prepare(&put_record_,
                        "INSERT OR IGNORE INTO records(seq, vendor, id, revision, occurred_ns) VALUES(?1, ?2, ?3, ?4, ?5)");
       !s.ok())
@@ -408,18 +543,30 @@ Result<std::string_view> Ledger::PayloadOf(int64_t seq) {
   return SqlError("read entry");
 }
 
+// The derived-row lookups compare in byte order whatever the column's
+// collation, and also find a contract id stored as a BLOB (which never equals
+// the TEXT bound here), so that such a row is refused as the wrong storage
+// type rather than silently missed: a period that looks unsettled would be
+// settled a second time.
 Result<std::optional<ContractRow>> Ledger::FindContract(std::string_view contract, int64_t version) {
   Stmt st;
-  if (sqlite3_prepare_v2(db_, "SELECT seq, contract, version, vendor, sha256 FROM contracts WHERE contract = ?1 AND version = ?2", -1, &st.st, nullptr) != SQLITE_OK)
+  // Every version of the contract (a handful), so that a version stored as
+  // REAL or TEXT is refused too rather than read as "not registered".
+  if (sqlite3_prepare_v2(db_, "SELECT seq, contract, version, vendor, sha256 FROM contracts "
+                         "WHERE (contract = ?1 COLLATE BINARY OR contract = CAST(?1 AS BLOB)) ORDER BY seq", -1, &st.st,
+                         nullptr) != SQLITE_OK)
     return SqlError("find contract");
   BindText(st.st, 1, contract);
-  sqlite3_bind_int64(st.st, 2, version);
-  int rc = sqlite3_step(st.st);
-  if (rc == SQLITE_DONE) return std::optional<ContractRow>();
-  if (rc != SQLITE_ROW) return SqlError("find contract");
-  ContractRow r{sqlite3_column_int64(st.st, 0), std::string(ColText(st.st, 1)), sqlite3_column_int64(st.st, 2),
-                std::string(ColText(st.st, 3)), std::string(ColText(st.st, 4))};
-  return std::optional<ContractRow>(r);
+  int rc;
+  while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
+    if (!HasTypes(st.st, {SQLITE_TEXT, SQLITE_INTEGER, SQLITE_TEXT, SQLITE_TEXT})) return WrongType("contracts", sqlite3_column_int64(st.st, 0));
+    if (sqlite3_column_int64(st.st, 2) != version) continue;
+    ContractRow r{sqlite3_column_int64(st.st, 0), std::string(ColText(st.st, 1)), sqlite3_column_int64(st.st, 2),
+                  std::string(ColText(st.st, 3)), std::string(ColText(st.st, 4))};
+    return std::optional<ContractRow>(r);
+  }
+  if (rc != SQLITE_DONE) return SqlError("find contract");
+  return std::optional<ContractRow>();
 }
 
 Result<std::vector<ContractRow>> Ledger::Contracts() {
@@ -429,6 +576,7 @@ Result<std::vector<ContractRow>> Ledger::Contracts() {
   std::vector<ContractRow> out;
   int rc;
   while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
+    if (!HasTypes(st.st, {SQLITE_TEXT, SQLITE_INTEGER, SQLITE_TEXT, SQLITE_TEXT})) return WrongType("contracts", sqlite3_column_int64(st.st, 0));
     out.push_back({sqlite3_column_int64(st.st, 0), std::string(ColText(st.st, 1)), sqlite3_column_int64(st.st, 2),
                    std::string(ColText(st.st, 3)), std::string(ColText(st.st, 4))});
   }
@@ -453,12 +601,16 @@ Result<Head> Ledger::PutContract(const ContractRow& row, std::string_view payloa
 
 Result<std::vector<StatementRow>> Ledger::Statements(std::string_view contract) {
   Stmt st;
-  if (sqlite3_prepare_v2(db_, "SELECT seq, contract, period, version FROM statements WHERE contract = ?1 ORDER BY seq", -1, &st.st, nullptr) != SQLITE_OK)
+  if (sqlite3_prepare_v2(db_,
+                         "SELECT seq, contract, period, version FROM statements "
+                         "WHERE (contract = ?1 COLLATE BINARY OR contract = CAST(?1 AS BLOB)) ORDER BY seq",
+                         -1, &st.st, nullptr) != SQLITE_OK)
     return SqlError("list statements");
   BindText(st.st, 1, contract);
   std::vector<StatementRow> out;
   int rc;
   while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
+    if (!HasTypes(st.st, {SQLITE_TEXT, SQLITE_TEXT, SQLITE_INTEGER})) return WrongType("statements", sqlite3_column_int64(st.st, 0));
     out.push_back({sqlite3_column_int64(st.st, 0), std::string(ColText(st.st, 1)), std::string(ColText(st.st, 2)),
                    sqlite3_column_int64(st.st, 3)});
   }
@@ -482,13 +634,17 @@ Result<Head> Ledger::PutStatement(const StatementRow& row, std::string_view payl
 
 Result<std::vector<AdjustmentRow>> Ledger::Adjustments(std::string_view contract) {
   Stmt st;
-  if (sqlite3_prepare_v2(db_, "SELECT seq, contract, period, posted_in, version FROM adjustments WHERE contract = ?1 ORDER BY seq", -1, &st.st,
+  if (sqlite3_prepare_v2(db_,
+                         "SELECT seq, contract, period, posted_in, version FROM adjustments "
+                         "WHERE (contract = ?1 COLLATE BINARY OR contract = CAST(?1 AS BLOB)) ORDER BY seq",
+                         -1, &st.st,
                          nullptr) != SQLITE_OK)
     return SqlError("list adjustments");
   BindText(st.st, 1, contract);
   std::vector<AdjustmentRow> out;
   int rc;
   while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
+    if (!HasTypes(st.st, {SQLITE_TEXT, SQLITE_TEXT, SQLITE_TEXT, SQLITE_INTEGER})) return WrongType("adjustments", sqlite3_column_int64(st.st, 0));
     out.push_back({sqlite3_column_int64(st.st, 0), std::string(ColText(st.st, 1)), std::string(ColText(st.st, 2)),
                    std::string(ColText(st.st, 3)), sqlite3_column_int64(st.st, 4)});
   }
@@ -513,7 +669,8 @@ Result<Head> Ledger::PutAdjustment(const AdjustmentRow& row, std::string_view pa
 }
 
 Result<std::optional<int64_t>> Ledger::PreviousOccurred(std::string_view vendor, std::string_view id, int64_t revision) {
-  if (auto s = Prepare(&previous_, "SELECT occurred_ns FROM records WHERE vendor = ?1 AND id = ?2 AND revision < ?3 ORDER BY revision DESC LIMIT 1");
+  if (auto s = Prepare(&previous_, "SELECT occurred_ns FROM records WHERE vendor = ?1 COLLATE BINARY AND id = ?2 COLLATE BINARY AND revision < ?3 "
+                                   "ORDER BY revision DESC LIMIT 1");
       !s.ok())
     return s;
   BindText(previous_, 1, vendor);
@@ -521,8 +678,11 @@ Result<std::optional<int64_t>> Ledger::PreviousOccurred(std::string_view vendor,
   sqlite3_bind_int64(previous_, 3, revision);
   int rc = sqlite3_step(previous_);
   std::optional<int64_t> out;
+  bool typed = rc != SQLITE_ROW || sqlite3_column_type(previous_, 0) == SQLITE_INTEGER;
   if (rc == SQLITE_ROW) out = sqlite3_column_int64(previous_, 0);
   sqlite3_reset(previous_);
+  if (!typed) return Status::Integrity(fmt::format("ledger '{}': a records table row of '{}' has a value of the wrong storage type; the file "
+                                                   "was changed outside reckon: run reckon verify", path_, Printable(id)));
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) return SqlError("find previous revision");
   return out;
 }
@@ -537,8 +697,8 @@ Result<int64_t> Ledger::RecordCount() {
 Status Ledger::ScanRecords(std::string_view vendor, int64_t max_seq, const std::function<bool(const RecordRow&)>& fn) {
   Stmt st;
   if (sqlite3_prepare_v2(db_,
-                         "SELECT seq, id, revision, occurred_ns FROM records WHERE vendor = ?1 AND seq <= ?2 "
-                         "ORDER BY id, revision",
+                         "SELECT seq, id, revision, occurred_ns FROM records WHERE vendor = ?1 COLLATE BINARY AND seq <= ?2 "
+                         "ORDER BY id COLLATE BINARY, revision",
                          -1, &st.st, nullptr) != SQLITE_OK)
     return SqlError("scan records");
   BindText(st.st, 1, vendor);
@@ -546,6 +706,10 @@ Status Ledger::ScanRecords(std::string_view vendor, int64_t max_seq, const std::
   int rc;
   RecordRow row;
   while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
+    // Settlement walks the ids in byte order: an id stored as a BLOB would
+    // sort apart from its TEXT revisions.
+    if (sqlite3_column_type(st.st, 0) != SQLITE_INTEGER || !HasTypes(st.st, {SQLITE_TEXT, SQLITE_INTEGER, SQLITE_INTEGER}))
+      return WrongType("records", sqlite3_column_type(st.st, 0) == SQLITE_INTEGER ? sqlite3_column_int64(st.st, 0) : 0);
     row.seq = sqlite3_column_int64(st.st, 0);
     row.id = ColText(st.st, 1);
     row.revision = sqlite3_column_int64(st.st, 2);
@@ -588,17 +752,14 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
     ~Guard() { if (own) l->Rollback(); }
   } guard{this, own_tx};
 
-  // Every table of the schema must be there (a dropped derived table is
-  // damage, not an empty one).
-  for (const char* t : kTables) {
-    Stmt st;
-    if (sqlite3_prepare_v2(db_, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1", -1, &st.st, nullptr) != SQLITE_OK)
-      return SqlError("verify");
-    BindText(st.st, 1, t);
-    int rc = sqlite3_step(st.st);
-    if (rc == SQLITE_DONE) return Status::Integrity(fmt::format("ledger '{}' lacks table '{}': it was dropped or the file is damaged", path_, t));
-    if (rc != SQLITE_ROW) return SqlError("verify");
-  }
+  // An anchor names an entry; entry 0 does not exist.
+  if (expect && expect->seq < 1)
+    return Status::Usage(fmt::format("--expect-head {}: entry 0 is not an anchor; pass the SEQ:HASH (SEQ 1 or more) that a statement, "
+                                     "`reckon status` or an export printed", expect->ToString()));
+  // The schema, exactly (a dropped table is damage, not an empty one; a
+  // collation, dropped trigger, extra index or view changes what settlement
+  // reads): in this transaction's snapshot.
+  if (auto s = CheckSchema(); !s.ok()) return s;
 
   VerifyReport rep;
   Stmt entries;
@@ -641,8 +802,10 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
     return Status::Io(fmt::format("ledger '{}': verify: cannot open a second connection: {}", path_, wdb.db ? sqlite3_errmsg(wdb.db) : "out of memory"));
   sqlite3_busy_timeout(wdb.db, BusyTimeoutMs());
   if (sqlite3_exec(wdb.db, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK ||
-      sqlite3_prepare_v2(wdb.db, "SELECT seq, occurred_ns FROM records WHERE vendor = ?1 AND id = ?2 AND revision = ?3", -1, &wdb.find.st,
-                         nullptr) != SQLITE_OK)
+      sqlite3_prepare_v2(wdb.db,
+                         "SELECT seq, occurred_ns, vendor, id, revision FROM records "
+                         "WHERE vendor = ?1 COLLATE BINARY AND id = ?2 COLLATE BINARY AND revision = ?3",
+                         -1, &wdb.find.st, nullptr) != SQLITE_OK)
     return Status::Io(fmt::format("ledger '{}': verify: {}", path_, sqlite3_errmsg(wdb.db)));
   struct RowJob {
     int64_t seq = 0;
@@ -667,13 +830,21 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
       sqlite3_bind_int64(find, 3, j.revision);
       int frc = sqlite3_step(find);
       bool found = frc == SQLITE_ROW;
-      bool same = found && sqlite3_column_int64(find, 0) == j.seq && sqlite3_column_int64(find, 1) == j.occurred_ns;
+      // Storage classes before any conversion: a REAL seq or time reads back
+      // as the same integer, and a BLOB would compare unequal to the TEXT
+      // that settlement looks up (the key columns match the bound TEXT and
+      // INTEGER values, so they are of the right class; checked anyway).
+      bool typed = found && sqlite3_column_type(find, 0) == SQLITE_INTEGER && sqlite3_column_type(find, 1) == SQLITE_INTEGER &&
+                   sqlite3_column_type(find, 2) == SQLITE_TEXT && sqlite3_column_type(find, 3) == SQLITE_TEXT &&
+                   sqlite3_column_type(find, 4) == SQLITE_INTEGER;
+      bool same = typed && sqlite3_column_int64(find, 0) == j.seq && sqlite3_column_int64(find, 1) == j.occurred_ns;
       sqlite3_reset(find);
       if (frc != SQLITE_ROW && frc != SQLITE_DONE) {
         w.error = Status::Io(fmt::format("ledger '{}': verify: {}", path_, sqlite3_errmsg(wdb.db)));
         return "";
       }
       if (!found) return "the records table has no row for this record entry";
+      if (!typed) return "the records table row has a value of the wrong storage type";
       if (!same) return "the records table row differs from the record entry";
       ++w.record_entries;
       return "";
@@ -803,12 +974,16 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
           std::string sha = j.at("sha256").get<std::string>();
           if (ToHex(Sha256(text)) != sha) return bad(seq, "contract sha256 does not match its text");
           if (!contracts.has_row || contracts.seq != seq) return bad(seq, "the contracts table has no row for this contract entry");
+          if (!HasTypes(contracts.st.st, {SQLITE_TEXT, SQLITE_INTEGER, SQLITE_TEXT, SQLITE_TEXT}))
+            return bad(seq, "the contracts table row has a value of the wrong storage type");
           if (ColText(contracts.st.st, 1) != j.at("contract").get<std::string>() || sqlite3_column_int64(contracts.st.st, 2) != j.at("version").get<int64_t>() ||
               ColText(contracts.st.st, 3) != j.at("vendor").get<std::string>() || ColText(contracts.st.st, 4) != sha)
             return bad(seq, "the contracts table row differs from the contract entry");
           contracts.Next();
         } else if (kind == kKindAdjustment) {
           if (!adjustments.has_row || adjustments.seq != seq) return bad(seq, "the adjustments table has no row for this adjustment entry");
+          if (!HasTypes(adjustments.st.st, {SQLITE_TEXT, SQLITE_TEXT, SQLITE_TEXT, SQLITE_INTEGER}))
+            return bad(seq, "the adjustments table row has a value of the wrong storage type");
           if (ColText(adjustments.st.st, 1) != j.at("contract").get<std::string>() || ColText(adjustments.st.st, 2) != j.at("period").get<std::string>() ||
               ColText(adjustments.st.st, 3) != j.at("posted_in").get<std::string>() ||
               sqlite3_column_int64(adjustments.st.st, 4) != j.at("version").get<int64_t>())
@@ -816,6 +991,8 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
           adjustments.Next();
         } else {
           if (!statements.has_row || statements.seq != seq) return bad(seq, "the statements table has no row for this statement entry");
+          if (!HasTypes(statements.st.st, {SQLITE_TEXT, SQLITE_TEXT, SQLITE_INTEGER}))
+            return bad(seq, "the statements table row has a value of the wrong storage type");
           if (ColText(statements.st.st, 1) != j.at("contract").get<std::string>() || ColText(statements.st.st, 2) != j.at("period").get<std::string>() ||
               sqlite3_column_int64(statements.st.st, 3) != j.at("version").get<int64_t>())
             return bad(seq, "the statements table row differs from the statement entry");
@@ -849,8 +1026,9 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
     int64_t at = 0;
     bool found = false;  // not `at != 0`: a stray row may sit at seq 0
     while (!found && sqlite3_step(extra.st) == SQLITE_ROW) {
+      bool typed = sqlite3_column_type(extra.st, 0) == SQLITE_INTEGER && HasTypes(extra.st, {SQLITE_TEXT, SQLITE_TEXT, SQLITE_INTEGER});
       int64_t rseq = sqlite3_column_int64(extra.st, 0);
-      bool backed = sqlite3_column_type(extra.st, 4) != SQLITE_NULL && ColText(extra.st, 4) == kKindRecord &&
+      bool backed = typed && sqlite3_column_type(extra.st, 4) != SQLITE_NULL && ColText(extra.st, 4) == kKindRecord &&
                     ParseFlatObject(ColBlob(extra.st, 5), members, count_m, err);
       if (backed) {
         std::string_view v, i;

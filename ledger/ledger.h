@@ -196,6 +196,13 @@ class Ledger {
   Status Prepare(sqlite3_stmt** st, const char* sql);
   Status SqlError(std::string_view what);
   Status OpenError(std::string not_a_ledger);
+  // Refuses (kIntegrity, naming the first difference) a ledger whose
+  // sqlite_schema is not exactly what a new ledger gets: every table, index,
+  // trigger and view with its SQL text.
+  Status CheckSchema();
+  // A derived row that settlement would misread (a BLOB where TEXT belongs,
+  // ...): kIntegrity.
+  Status WrongType(const char* table, int64_t seq);
 
   std::string path_;
   sqlite3* db_ = nullptr;

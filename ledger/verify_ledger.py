@@ -4,10 +4,12 @@
     python3 verify_ledger.py [--expect-head SEQ:HASH] [--json] LEDGER.db
 
 Opens the file read-only and checks what `reckon verify` checks, in the same order, so both name
-the same first bad entry: seq 1, 2, 3, ... without gaps; each entry's prev_hash is the previous
-entry's hash (32 zero bytes for entry 1); each hash is SHA-256 of the length-prefixed encoding
-below; every derived row (records, contracts, statements, adjustments) matches its entry and no
-derived row lacks an entry. With --expect-head, entry SEQ must exist and have HASH.
+the same first bad entry: the schema is exactly the one reckon creates (SCHEMA below); seq 1, 2,
+3, ... without gaps; each entry's prev_hash is the previous entry's hash (32 zero bytes for entry
+1); each hash is SHA-256 of the length-prefixed encoding below; every derived row (records,
+contracts, statements, adjustments) matches its entry, with every column of the right storage
+class, and no derived row lacks an entry. With --expect-head, entry SEQ (1 or more) must exist
+and have HASH.
 Exit 0: ok; 3: integrity failure; 2: usage; 1: the file cannot be read as a ledger.
 """
 import argparse, datetime, decimal, hashlib, json, os, re, sqlite3, struct, sys, urllib.parse
@@ -132,9 +134,10 @@ def int64(obj, key):  # a JSON integer member as a signed 64-bit value (wrapping
 class Derived:
     """One derived table read in seq order, one row at a time, like a cursor."""
 
-    def __init__(self, db, table, columns):
+    def __init__(self, db, table, columns, members):
         self.table = table
-        self.rows = db.execute(f"SELECT seq, {columns} FROM {table} ORDER BY seq")
+        # the values, then their storage classes (typeof), read in the same query
+        self.rows = db.execute(f"SELECT seq, {columns}, {', '.join(f'typeof({m})' for m in members)} FROM {table} ORDER BY seq")
         self.next()
 
     def next(self):
@@ -144,7 +147,63 @@ class Derived:
 
 
 TABLES = ("entries", "contracts", "records", "statements", "adjustments")
-DERIVED = {  # kind: (table, row columns as reckon reads them, payload members to compare)
+
+# The schema reckon creates, exactly as SQLite keeps it in sqlite_schema: (type, name, tbl_name, sql) in
+# creation order. Settlement reads through it (collations, keys, triggers) and the hash chain does not
+# cover it, so any difference -- a collation, a dropped trigger, an added column, index or view -- fails.
+TABLE_SQL = {
+    "entries": "CREATE TABLE entries(\n  seq INTEGER PRIMARY KEY,\n  kind TEXT NOT NULL,\n  payload BLOB NOT NULL,\n"
+               "  prev_hash BLOB NOT NULL,\n  hash BLOB NOT NULL)",
+    "contracts": "CREATE TABLE contracts(\n  seq INTEGER PRIMARY KEY,\n  contract TEXT NOT NULL,\n  version INTEGER NOT NULL,\n"
+                 "  vendor TEXT NOT NULL,\n  sha256 TEXT NOT NULL,\n  UNIQUE(contract, version))",
+    "records": "CREATE TABLE records(\n  vendor TEXT NOT NULL,\n  id TEXT NOT NULL,\n  revision INTEGER NOT NULL,\n"
+               "  seq INTEGER NOT NULL,\n  occurred_ns INTEGER NOT NULL,\n  PRIMARY KEY(vendor, id, revision)) WITHOUT ROWID",
+    "statements": "CREATE TABLE statements(\n  seq INTEGER PRIMARY KEY,\n  contract TEXT NOT NULL,\n  period TEXT NOT NULL,\n"
+                  "  version INTEGER NOT NULL,\n  UNIQUE(contract, period))",
+    "adjustments": "CREATE TABLE adjustments(\n  seq INTEGER PRIMARY KEY,\n  contract TEXT NOT NULL,\n  period TEXT NOT NULL,\n"
+                   "  posted_in TEXT NOT NULL,\n  version INTEGER NOT NULL,\n  UNIQUE(contract, period, posted_in))",
+}
+TRIGGER_SQL = "CREATE TRIGGER {0}_no_{1} BEFORE {2} ON {0} BEGIN SELECT RAISE(ABORT, 'reckon ledger is append-only: {2} refused'); END"
+SCHEMA = [o for t in TABLES for o in [("table", t, t, TABLE_SQL[t])]
+          + ([("index", f"sqlite_autoindex_{t}_1", t, None)] if "UNIQUE(" in TABLE_SQL[t] else [])]  # automatic index: sql NULL
+SCHEMA += [("trigger", f"{t}_no_{op.lower()}", t, TRIGGER_SQL.format(t, op.lower(), op)) for t in TABLES for op in ("UPDATE", "DELETE")]
+
+
+def printable(b):
+    """Schema text in a message: printable ASCII as is, other bytes escaped."""
+    return "".join("\\n" if c == 10 else f"\\x{c:02x}" if c < 0x20 or c >= 0x7F or c == 0x5C else chr(c) for c in b)
+
+
+def schema_difference(db):
+    """The first difference of the file's sqlite_schema from SCHEMA, or None (same order as reckon)."""
+    have = [tuple(r) for r in db.execute("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY rowid")]
+    by_name = {}
+    for h in have:
+        by_name.setdefault(h[1], h)
+    for typ, name, tbl, sql in SCHEMA:
+        want = (typ.encode(), name.encode(), tbl.encode(), sql.encode() if sql is not None else None)
+        h = by_name.get(want[1])
+        if h is None:
+            return f"lacks {typ} '{name}'"
+        if h[0] != want[0]:
+            return f"{typ} '{name}' is a {printable(h[0])} instead"
+        if h[2:] == want[2:]:
+            continue
+        why = f"{typ} '{name}' is defined differently"
+        if h[3] is not None and want[3] is not None:
+            i = 0
+            while i < len(h[3]) and i < len(want[3]) and h[3][i] == want[3][i]:
+                i += 1
+            at = max(0, i - 20)
+            why += (f" (at byte {i + 1} of its SQL: found \"{printable(h[3][at:at + 50])}\""
+                    f" where reckon creates \"{printable(want[3][at:at + 50])}\")")
+        return why
+    names = {o[1].encode() for o in SCHEMA}
+    for h in have:
+        if h[1] not in names:
+            return f"has an extra {printable(h[0])} '{printable(h[1])}'"
+    return None
+DERIVED = {  # kind: (table, row columns as reckon reads them, payload members to compare = the columns' names)
     b"contract": ("contracts", "CAST(contract AS TEXT), CAST(version AS INTEGER), CAST(vendor AS TEXT), CAST(sha256 AS TEXT)",
                   ("contract", "version", "vendor", "sha256")),
     b"statement": ("statements", "CAST(contract AS TEXT), CAST(period AS TEXT), CAST(version AS INTEGER)",
@@ -164,7 +223,7 @@ def verify(db, expect=None):
         rep.update(ok=False, first_bad=seq, reason=why)
         return rep
 
-    derived = {k: Derived(db, t, c) for k, (t, c, _) in DERIVED.items()}
+    derived = {k: Derived(db, t, c, m) for k, (t, c, m) in DERIVED.items()}
     entries = db.execute("SELECT seq, typeof(kind), kind, typeof(payload), payload, typeof(prev_hash), prev_hash,"
                          " typeof(hash), hash FROM entries ORDER BY seq")
     prev, expected, records = bytes(32), 1, 0
@@ -196,11 +255,14 @@ def verify(db, expect=None):
             ns = timestamp_ns(m.get(b"occurred_at", ("", b""))[1])
             if not vendor or not ident or revision < 0 or ns is None:
                 return bad(seq, "record payload lacks vendor, id, revision or occurred_at")
-            row = db.execute("SELECT CAST(seq AS INTEGER), CAST(occurred_ns AS INTEGER) FROM records WHERE vendor = CAST(? AS TEXT)"
-                             " AND id = CAST(? AS TEXT) AND revision = ?", (vendor, ident, revision)).fetchone()
+            row = db.execute("SELECT CAST(seq AS INTEGER), CAST(occurred_ns AS INTEGER), typeof(seq), typeof(occurred_ns),"
+                             " typeof(vendor), typeof(id), typeof(revision) FROM records WHERE vendor = CAST(? AS TEXT) COLLATE BINARY"
+                             " AND id = CAST(? AS TEXT) COLLATE BINARY AND revision = ?", (vendor, ident, revision)).fetchone()
             if row is None:
                 return bad(seq, "the records table has no row for this record entry")
-            if row != (seq, ns):
+            if row[2:] != (b"integer", b"integer", b"text", b"text", b"integer"):
+                return bad(seq, "the records table row has a value of the wrong storage type")
+            if row[:2] != (seq, ns):
                 return bad(seq, "the records table row differs from the record entry")
             records += 1
         elif kind in derived:
@@ -213,6 +275,9 @@ def verify(db, expect=None):
                     return bad(seq, "contract sha256 does not match its text")
                 if table.row is None or table.seq != seq:
                     return bad(seq, f"the {table.table} table has no row for this {name} entry")
+                members = DERIVED[kind][2]
+                if table.row[1 + len(members):] != tuple(b"integer" if m == "version" else b"text" for m in members):
+                    return bad(seq, f"the {table.table} table row has a value of the wrong storage type")
                 for column, member in zip(table.row[1:], DERIVED[kind][2]):
                     if column != (int64(obj, member) if member == "version" else text(obj, member)):
                         return bad(seq, f"the {table.table} table row differs from the {name} entry")
@@ -229,10 +294,12 @@ def verify(db, expect=None):
     count = db.execute("SELECT count(*) FROM records").fetchone()[0]
     if count != records:  # find the lowest records row that no record entry backs
         at = 0
-        for rseq, vendor, ident, revision, kind, payload in db.execute(
+        for rseq, vendor, ident, revision, kind, payload, types in ((*r[:6], r[6:]) for r in db.execute(
                 "SELECT CAST(r.seq AS INTEGER), CAST(r.vendor AS TEXT), CAST(r.id AS TEXT), CAST(r.revision AS INTEGER),"
-                " CAST(e.kind AS TEXT), CAST(e.payload AS BLOB) FROM records r LEFT JOIN entries e ON e.seq = r.seq ORDER BY r.seq"):
-            m = flat_object(payload) if kind == b"record" else None
+                " CAST(e.kind AS TEXT), CAST(e.payload AS BLOB), typeof(r.seq), typeof(r.vendor), typeof(r.id), typeof(r.revision)"
+                " FROM records r LEFT JOIN entries e ON e.seq = r.seq ORDER BY r.seq")):
+            typed = types == (b"integer", b"text", b"text", b"integer")
+            m = flat_object(payload) if kind == b"record" and typed else None
             if m is None or [m.get(k, ("", b""))[1] for k in (b"vendor", b"id", b"revision")] != [vendor, ident, b"%d" % revision]:
                 at = rseq
                 break
@@ -245,7 +312,7 @@ def verify(db, expect=None):
         if seq > rep["entries"]:
             return bad(rep["entries"] + 1, f"the ledger ends at entry {rep['entries']} but the anchor is entry {seq}:"
                                            " entries were removed (truncation)")
-        got = db.execute("SELECT hash FROM entries WHERE seq = ?", (seq,)).fetchone() if seq >= 1 else None
+        got = db.execute("SELECT hash FROM entries WHERE seq = ?", (seq,)).fetchone()
         if got and got[0] != want:
             return bad(seq, f"entry {seq} does not have the anchored hash: the ledger was rewritten")
     return rep
@@ -263,6 +330,9 @@ def main():
         if not m:
             ap.error(f"--expect-head '{args.expect_head}' is not SEQ:HASH (a number, a colon, 64 hex digits)")
         expect = (int(m[1]), bytes.fromhex(m[2]))
+        if expect[0] < 1:
+            ap.error(f"--expect-head {args.expect_head}: entry 0 is not an anchor; pass the SEQ:HASH (SEQ 1 or more) that a"
+                     " statement, `reckon status` or an export printed")
     if not os.path.isfile(args.ledger):
         print(f"ledger '{args.ledger}' does not exist", file=sys.stderr)
         return 1
@@ -279,10 +349,10 @@ def main():
         if app_id != APPLICATION_ID or version != FORMAT:
             print(f"'{args.ledger}' is not a Reckon ledger of format {FORMAT}", file=sys.stderr)
             return 3
-        tables = {r[0].decode() for r in db.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
-        missing = [t for t in TABLES if t not in tables]
-        if missing:
-            print(f"ledger '{args.ledger}' lacks table '{missing[0]}': it was dropped or the file is damaged", file=sys.stderr)
+        diff = schema_difference(db)
+        if diff:
+            print(f"ledger '{args.ledger}': the ledger's schema differs from what reckon creates: {diff}; the file was changed"
+                  " outside reckon", file=sys.stderr)
             return 3
         rep = verify(db, expect)
     except sqlite3.DatabaseError as e:

@@ -84,10 +84,13 @@ def copy_ledger(src, dst):
             shutil.copyfile(src + suffix, dst + suffix)
 
 
-def tamper(path, *sqls, fn=None):
-    """Drops the append-only triggers (as anyone with write access can) and runs SQL / fn(db)."""
+def tamper(path, *sqls, fn=None, restore=True):
+    """Drops the append-only triggers (as anyone with write access can), runs SQL / fn(db), then
+    recreates the triggers with their exact SQL (of the tables still there), so that the schema is
+    the one reckon creates again and only the rows differ -- unless restore is False."""
     db = sqlite3.connect(path, isolation_level=None)
-    for (name,) in db.execute("SELECT name FROM sqlite_schema WHERE type = 'trigger'").fetchall():
+    triggers = db.execute("SELECT name, tbl_name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY rowid").fetchall()
+    for name, _, _ in triggers:
         db.execute(f"DROP TRIGGER {name}")
     db.execute("BEGIN")
     for sql in sqls:
@@ -97,5 +100,11 @@ def tamper(path, *sqls, fn=None):
             db.execute(sql)
     if fn:
         fn(db)
+    if restore:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
+        now = {r[0] for r in db.execute("SELECT name FROM sqlite_schema WHERE type = 'trigger'")}
+        for name, table, sql in triggers:
+            if table in tables and name not in now:  # (a trigger the SQL created anew stays as it is)
+                db.execute(sql)
     db.execute("COMMIT")
     db.close()

