@@ -110,12 +110,19 @@ int CmdIngest(Io& io, const Common& c, IngestOptions& opt, const std::string& fo
   for (auto& f : opt.files) {
     if (f == "-" && !opt.format) return Fail(io, Status::Usage("reading stdin ('-') needs --format csv or --format jsonl"));
   }
+  IngestSummary sum;
+  // Options, contract, mapping and inputs are checked before the ledger is opened
+  // (or created): a refusal there leaves no file behind.
+  auto inputs = PrepareIngest(opt, sum);
+  if (!inputs.ok()) {
+    for (auto& e : sum.errors) io.Err(e + "\n");
+    return Fail(io, inputs.status());
+  }
   NewLedgerGuard guard(LedgerPath(c));
   auto ledger = OpenLedger(c, Ledger::Mode::kReadWrite);
   if (!ledger.ok()) return Fail(io, ledger.status());
-  IngestSummary sum;
   bool tty = StderrIsTty(io);
-  Status s = Ingest(**ledger, opt, sum, [&](int64_t rows) {
+  Status s = Ingest(**ledger, **inputs, sum, [&](int64_t rows) {
     if (tty) io.Err(fmt::format("\r{} rows read...", rows));
   });
   if (tty && sum.rows >= 0x10000) io.Err("\n");
