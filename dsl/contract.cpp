@@ -11,6 +11,9 @@
 #include "dsl/contract.h"
 
 #include "dsl/checker.h"
+#include "dsl/identifier.h"
+#include "dsl/printable.h"
+#include "dsl/yaml_budget.h"
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -139,6 +142,16 @@ class Loader {
         parsed = true;
       } catch (const YAML::Exception& e) {
         Error({path_, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
+      }
+      if (parsed) {
+        if (auto mk = YamlExpansionOverLimit(root)) {
+          // Aliases (*name) would be copied at every use: bound the text they stand for.
+          Error({path_, mk->line + 1, mk->column + 1},
+                fmt::format("with its YAML aliases (*name) resolved, the contract holds more than {} bytes of text (this value is repeated through aliases); "
+                            "write the values out instead of repeating large aliases",
+                            kMaxYamlExpandedBytes));
+          parsed = false;
+        }
       }
       if (parsed) {
         try {
@@ -390,6 +403,7 @@ class Loader {
     if (f.count("vendor")) {
       if (auto v = Scalar(f["vendor"].second, "vendor")) {
         if (v->empty() || v->size() > kMaxNameLength) Error(f["vendor"].second, "vendor must be a non-empty name");
+        else if (auto why = IdentifierProblem(*v)) Error(f["vendor"].second, fmt::format("vendor {} {}", Printable(*v), *why));
         k_->vendor = *v;
       }
     }
@@ -528,6 +542,7 @@ class Loader {
           d.type = *t;
           if (*t == FieldType::kEnum) {
             if (!kv.second.IsSequence() || kv.second.size() == 0) { Error(kv.second, "enum needs a non-empty list of values: {enum: [a, b]}"); continue; }
+            if (kv.second.size() > kMaxEnumValues) { Error(kv.second, fmt::format("enum has more than {} values", kMaxEnumValues)); continue; }
             for (auto v : kv.second) if (auto s = Scalar(v, "an enum value")) d.enum_values.push_back(*s);
           } else if (*t == FieldType::kDecimal || *t == FieldType::kInteger) {
             if (kv.second.IsNull()) continue;

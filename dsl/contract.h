@@ -27,6 +27,7 @@ namespace reckon {
 inline constexpr size_t kMaxContractBytes = 1 << 20;   // one contract file
 inline constexpr size_t kMaxContractItems = 1000;      // metrics, fees, rules, fields each
 inline constexpr size_t kMaxNameLength = 128;          // contract ids, metric and line names
+inline constexpr size_t kMaxEnumValues = 1000;         // values of one enum field
 
 // One problem in a contract file.
 struct Diagnostic {

@@ -38,6 +38,10 @@ constexpr int64_t kSecondsPerDay = 86400;
 constexpr int kMinYear = 1678;
 constexpr int kMaxYear = 2261;
 constexpr size_t kMaxTimestampTextLength = 64;
+// A local time inside the years whose UTC instant is not (2261-12-31T23:59-05:00).
+constexpr const char* kOutsideUtcRange =
+    "is outside the supported range: in UTC it falls outside 1678-01-01T00:00:00Z to "
+    "2261-12-31T23:59:59.999999999Z";
 
 constexpr std::array<const char*, 12> kMonthNames = {
     "January", "February", "March",     "April",   "May",      "June",
@@ -583,7 +587,7 @@ Result<Timestamp> Zone::FromLocal(const CivilDate& d, int hour, int minute, int6
   const int64_t whole = second_ns / kNanosPerSecond;
   const int64_t nanos = second_ns - whole * kNanosPerSecond;
   const int64_t local = DaysOf(d) * kSecondsPerDay + hour * 3600 + minute * 60 + whole;
-  if (tz_ == nullptr) return Timestamp{local * kNanosPerSecond + nanos};
+  if (tz_ == nullptr) return Timestamp{local * kNanosPerSecond + nanos};  // years checked above
   const date::local_info info = LocalInfo(tz_, LocalSeconds{Seconds{local}});
   if (info.result == date::local_info::nonexistent) {
     std::string text;
@@ -591,7 +595,13 @@ Result<Timestamp> Zone::FromLocal(const CivilDate& d, int hour, int minute, int6
     return Status::Invalid("local time " + text + " " + GapMessage(name_, info));
   }
   // unique, or ambiguous: the earlier instant (the offset before the change).
-  return Timestamp{(local - info.first.offset.count()) * kNanosPerSecond + nanos};
+  const Timestamp t{(local - info.first.offset.count()) * kNanosPerSecond + nanos};
+  if (!InSupportedRange(t)) {
+    std::string text;
+    AppendDateTime(text, local, nanos);
+    return Status::Invalid("local time " + text + " in " + name_ + " " + kOutsideUtcRange);
+  }
+  return t;
 }
 
 // ---- Timestamps --------------------------------------------------------------
@@ -678,7 +688,9 @@ Result<Timestamp> ParseTimestamp(std::string_view text, const Zone* default_zone
     const int64_t local = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) *
                               kSecondsPerDay +
                           hour * 3600 + minute * 60 + second;
-    return Timestamp{(local - offset) * kNanosPerSecond + nanos};
+    const Timestamp t{(local - offset) * kNanosPerSecond + nanos};
+    if (!InSupportedRange(t)) return fail(kOutsideUtcRange);
+    return t;
   }
   if (default_zone == nullptr) {
     return fail("has no time zone; add Z or an offset such as -04:00, or pass --timezone");
@@ -689,8 +701,10 @@ Result<Timestamp> ParseTimestamp(std::string_view text, const Zone* default_zone
     const std::string& m = r.status().message();
     const size_t at = m.find(" does not exist");
     if (at != std::string::npos) return fail(m.substr(at + 1));
+    if (m.find(kOutsideUtcRange) != std::string::npos) return fail(kOutsideUtcRange);
     return fail("is not a valid local time in " + default_zone->name());
   }
+  if (!InSupportedRange(*r)) return fail(kOutsideUtcRange);
   return r;
 }
 

@@ -27,6 +27,11 @@ namespace date { class time_zone; }
 namespace reckon {
 
 inline constexpr int64_t kNanosPerSecond = 1000000000;
+// The supported instants, in UTC: 1678-01-01T00:00:00Z to 2261-12-31T23:59:59.999999999Z.
+// Both the local text and the UTC instant of a timestamp must lie in these years, so
+// that the UTC text stored in the ledger parses again (verify re-reads it).
+inline constexpr int64_t kMinTimestampNs = -9214560000000000000LL;
+inline constexpr int64_t kMaxTimestampNs = 9214646399999999999LL;
 
 struct CivilDate {
   int year = 1970;
@@ -45,6 +50,10 @@ struct Timestamp {
   int64_t ns = 0;  // since the Unix epoch, UTC
   auto operator<=>(const Timestamp&) const = default;
 };
+
+// True when t is within [kMinTimestampNs, kMaxTimestampNs]: the one range check that
+// ParseTimestamp applies to every instant, at ingest and when verify re-reads a record.
+inline bool InSupportedRange(Timestamp t) { return t.ns >= kMinTimestampNs && t.ns <= kMaxTimestampNs; }
 
 class Zone {
  public:

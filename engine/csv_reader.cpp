@@ -35,6 +35,7 @@
 //   the end of the record when fields are missing.
 #include "engine/csv_reader.h"
 
+#include "dsl/printable.h"
 #include "engine/input_buffer.h"
 
 #include <array>
@@ -398,7 +399,7 @@ Status CsvReader::HeaderStatus() {
     }
     auto [it, fresh] = seen.emplace(*cell, i);
     if (!fresh) {
-      return At(line, col, "duplicate column name '" + *cell + "' in the header (also column " +
+      return At(line, col, "duplicate column name " + Printable(*cell) + " in the header (also column " +
                                std::to_string(it->second + 1) + ")");
     }
   }

@@ -10,6 +10,9 @@
 #include "engine/record_pipeline.h"
 #include "engine/rejects.h"
 
+#include "dsl/identifier.h"
+#include "dsl/printable.h"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -63,15 +66,22 @@ std::optional<RowFormat> FormatOf(const std::string& path) {
 
 }  // namespace
 
-Status Ingest(Ledger& ledger, const IngestOptions& opt, IngestSummary& sum, const std::function<void(int64_t)>& progress) {
+IngestInputs::~IngestInputs() = default;
+
+Result<std::unique_ptr<IngestInputs>> PrepareIngest(const IngestOptions& opt, IngestSummary& sum) {
   sum = IngestSummary();
-  std::optional<Zone> zone;
+  auto in = std::make_unique<IngestInputs>();
+  in->opt = opt;
+  if (opt.vendor) {
+    if (opt.vendor->size() > kMaxIdLength)
+      return Status::Usage(fmt::format("--vendor: must be at most {} bytes", kMaxIdLength));
+    if (auto why = IdentifierProblem(*opt.vendor)) return Status::Usage(fmt::format("--vendor {} {}", Printable(*opt.vendor), *why));
+  }
   if (opt.timezone) {
     auto z = Zone::Find(*opt.timezone);
-    if (!z.ok()) return Status::Invalid(fmt::format("--timezone: unknown time zone '{}'; use an IANA name such as America/New_York", *opt.timezone));
-    zone = *z;
+    if (!z.ok()) return Status::Invalid(fmt::format("--timezone: unknown time zone {}; use an IANA name such as America/New_York", Printable(*opt.timezone)));
+    in->zone = *z;
   }
-  std::unique_ptr<Contract> contract;
   if (opt.contract_path) {
     auto loaded = LoadContractFile(*opt.contract_path);
     if (!loaded.contract) {
@@ -79,9 +89,8 @@ Status Ingest(Ledger& ledger, const IngestOptions& opt, IngestSummary& sum, cons
       sum.error_count = int64_t(loaded.diagnostics.size());
       return Status::Invalid(fmt::format("contract '{}' has errors; run reckon check", *opt.contract_path));
     }
-    contract = std::move(loaded.contract);
+    in->contract = std::move(loaded.contract);
   }
-  std::optional<Mapping> mapping;
   if (opt.map_path) {
     std::vector<Status> problems;
     auto loaded = LoadMapping(*opt.map_path, &problems);
@@ -90,17 +99,42 @@ Status Ingest(Ledger& ledger, const IngestOptions& opt, IngestSummary& sum, cons
       sum.error_count = int64_t(problems.size());
       return loaded.status();
     }
-    mapping = std::move(*loaded);
+    in->mapping = std::move(*loaded);
   }
-  // Open every input first: a missing file refuses the whole run.
-  std::vector<std::unique_ptr<RowReader>> readers;
   for (auto& f : opt.files) {
     auto fmt_ = opt.format ? opt.format : FormatOf(f);
     if (!fmt_) return Status::Invalid(fmt::format("{}: cannot tell the format from the name; use --format csv or --format jsonl", f));
-    auto r = OpenRowReader(f, *fmt_);
-    if (!r.ok()) return r.status();
-    readers.push_back(std::move(r.value()));
+    in->formats.push_back(*fmt_);
   }
+  // Each input's rejects go to a file of its own: two inputs that would share
+  // one (the same file twice, x.csv and x.CSV) are refused before anything is read.
+  if (opt.skip_invalid) {
+    std::vector<std::string> paths;
+    for (size_t i = 0; i < opt.files.size(); ++i) paths.push_back(RejectsPath(opt.files[i], in->formats[i]));
+    if (auto clash = RejectsPathCollision(opt.files, paths)) return *clash;
+  }
+  // Open every input first: a missing file refuses the whole run.
+  for (size_t i = 0; i < opt.files.size(); ++i) {
+    auto r = OpenRowReader(opt.files[i], in->formats[i]);
+    if (!r.ok()) return r.status();
+    in->readers.push_back(std::move(r.value()));
+  }
+  return in;
+}
+
+Status Ingest(Ledger& ledger, const IngestOptions& opt, IngestSummary& sum, const std::function<void(int64_t)>& progress) {
+  auto in = PrepareIngest(opt, sum);
+  if (!in.ok()) return in.status();
+  return Ingest(ledger, **in, sum, progress);
+}
+
+Status Ingest(Ledger& ledger, IngestInputs& in, IngestSummary& sum, const std::function<void(int64_t)>& progress) {
+  sum = IngestSummary();
+  const IngestOptions& opt = in.opt;
+  auto& readers = in.readers;
+  std::optional<Zone>& zone = in.zone;
+  std::unique_ptr<Contract>& contract = in.contract;
+  std::optional<Mapping>& mapping = in.mapping;
   RecordOptions ropt;
   ropt.vendor = opt.vendor;
   ropt.default_zone = zone ? &*zone : nullptr;
@@ -112,7 +146,7 @@ Status Ingest(Ledger& ledger, const IngestOptions& opt, IngestSummary& sum, cons
   std::map<std::string, std::vector<SettledRange>> settled;
   std::vector<std::unique_ptr<RejectsWriter>> rejects;
   for (size_t fi = 0; fi < readers.size(); ++fi) {
-    if (opt.skip_invalid) rejects.push_back(std::make_unique<RejectsWriter>(readers[fi]->name(), opt.format ? *opt.format : *FormatOf(opt.files[fi])));
+    if (opt.skip_invalid) rejects.push_back(std::make_unique<RejectsWriter>(opt.files[fi], in.formats[fi]));
   }
 
   auto fail_row = [&](const std::string& msg) {
@@ -212,14 +246,24 @@ Status Ingest(Ledger& ledger, const IngestOptions& opt, IngestSummary& sum, cons
     sum.head = ledger.head();
     return Status::Invalid(fmt::format("{} invalid row(s); nothing was written", sum.error_count));
   }
+  // Rejects files go in place before the commit, so that nothing can fail
+  // after it: a file that cannot be written refuses the whole run.
+  for (auto& r : rejects) {
+    if (auto s = r->Place(); !s.ok()) {
+      ledger.Rollback();
+      for (auto& o : rejects) {
+        o->Discard();
+        o->Unplace();
+      }
+      return s;
+    }
+  }
   if (auto s = ledger.Commit(); !s.ok()) {
-    for (auto& r : rejects) r->Discard();
+    for (auto& r : rejects) r->Unplace();
     return s;
   }
   for (auto& r : rejects) {
-    auto path = r->Finish();
-    if (!path.ok()) return path.status();
-    if (!path->empty()) sum.rejects_files.push_back(*path);
+    if (std::string path = r->placed(); !path.empty()) sum.rejects_files.push_back(path);
   }
   sum.head = ledger.head();
   return Status::Ok();

@@ -13,14 +13,20 @@
 //    naming both places).
 //  * A record whose period is already settled for a registered contract of
 //    its vendor is counted as late.
+//  * Never a failure after the commit: rejects files are written, synced and
+//    put in place before it (and removed again if the commit fails).
 #pragma once
 
+#include "dsl/contract.h"
 #include "dsl/status.h"
+#include "dsl/timestamp.h"
+#include "engine/mapping.h"
 #include "engine/row_reader.h"
 #include "ledger/ledger.h"
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,8 +57,29 @@ struct IngestSummary {
   std::vector<std::string> rejects_files;  // written with --skip-invalid
 };
 
+// The inputs of one ingest, loaded and checked before the ledger is opened:
+// a bad option, contract, mapping or input file (or two inputs sharing one
+// rejects file) refuses the run before any ledger file is created.
+struct IngestInputs {
+  IngestOptions opt;
+  std::optional<Zone> zone;
+  std::unique_ptr<Contract> contract;
+  std::optional<Mapping> mapping;
+  std::vector<std::unique_ptr<RowReader>> readers;
+  std::vector<RowFormat> formats;  // of each input
+  ~IngestInputs();
+};
+
+// Loads and checks everything but the ledger. On failure summary.errors lists
+// the problems of a contract or mapping file.
+Result<std::unique_ptr<IngestInputs>> PrepareIngest(const IngestOptions& opt, IngestSummary& summary);
+
 // Runs the ingest. On invalid input without skip_invalid the Status is
 // kInvalidInput and summary.errors lists the problems; nothing is written.
+// The inputs are consumed (their readers are read to the end).
+Status Ingest(Ledger& ledger, IngestInputs& inputs, IngestSummary& summary,
+              const std::function<void(int64_t rows)>& progress = nullptr);
+// PrepareIngest and Ingest together.
 Status Ingest(Ledger& ledger, const IngestOptions& opt, IngestSummary& summary,
               const std::function<void(int64_t rows)>& progress = nullptr);
 

@@ -30,6 +30,7 @@
 //   byte offsets within the line.
 #include "engine/jsonl_reader.h"
 
+#include "dsl/printable.h"
 #include "engine/input_buffer.h"
 
 #include <nlohmann/json.hpp>
@@ -123,7 +124,7 @@ class RowSax {
       return Fail(col, "key is longer than " + std::to_string(kMaxFieldBytes) + " bytes");
     }
     for (size_t i = 0; i < n_; ++i) {
-      if (row_.fields[i].first == k) return Fail(col, "duplicate key '" + k + "'");
+      if (row_.fields[i].first == k) return Fail(col, "duplicate key " + Printable(k));
     }
     if (n_ < row_.fields.size()) {
       row_.fields[n_].first.assign(k);
@@ -158,7 +159,7 @@ class RowSax {
   }
 
   bool Nested(const char* what) {
-    return Fail(Col(), "field '" + row_.fields[n_].first + "' is " + what +
+    return Fail(Col(), "field " + Printable(row_.fields[n_].first) + " is " + what +
                            "; only strings, numbers, booleans and null are allowed");
   }
 
@@ -172,7 +173,7 @@ class RowSax {
 
   bool Value(std::optional<std::string_view> v) {
     if (v && v->size() > kMaxFieldBytes) {
-      return Fail(key_col_, "value of '" + row_.fields[n_].first + "' is longer than " +
+      return Fail(key_col_, "value of " + Printable(row_.fields[n_].first) + " is longer than " +
                                 std::to_string(kMaxFieldBytes) + " bytes");
     }
     auto& cell = row_.fields[n_].second;

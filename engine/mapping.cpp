@@ -8,6 +8,8 @@
 #include "engine/mapping.h"
 
 #include "dsl/checker.h"
+#include "dsl/printable.h"
+#include "dsl/yaml_budget.h"
 #include "engine/record.h"
 
 #include <fmt/format.h>
@@ -46,7 +48,14 @@ class Loader {
     } else {
       try {
         YAML::Node root = YAML::Load(text_);
-        Top(root);
+        if (auto mk = YamlExpansionOverLimit(root)) {
+          Error({path_, mk->line + 1, mk->column + 1},
+                fmt::format("with its YAML aliases (*name) resolved, the mapping holds more than {} bytes of text (this value is repeated through aliases); "
+                            "write the values out instead of repeating large aliases",
+                            kMaxYamlExpandedBytes));
+        } else {
+          Top(root);
+        }
       } catch (const YAML::Exception& e) {
         Error({path_, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
       }
@@ -208,15 +217,24 @@ class Loader {
         Error(*mp, fmt::format("{}: map has more than {} entries", what, kMaxValueMapEntries));
         ok = false;
       } else {
+        std::vector<YAML::Node> key_nodes;
         for (auto it = mp->begin(); it != mp->end(); ++it) {
           YAML::Node k = it->first, v = it->second;
           auto ks = Scalar(k, fmt::format("{}: a map key", what));
           auto vs = Scalar(v, fmt::format("{}: a map value", what));
           if (!ks || !vs) { ok = false; continue; }
-          for (auto& [a, b] : s.map) {
-            if (a == *ks) { Error(k, fmt::format("{}: map key '{}' appears twice", what, *ks)); ok = false; }
-          }
           s.map.emplace_back(*ks, *vs);
+          key_nodes.push_back(k);
+        }
+        // Repeated keys: sorted by key, then by position (no quadratic scan).
+        std::vector<size_t> order(s.map.size());
+        for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return s.map[a].first < s.map[b].first; });
+        for (size_t i = 1; i < order.size(); ++i) {
+          if (s.map[order[i]].first == s.map[order[i - 1]].first) {
+            Error(key_nodes[order[i]], fmt::format("{}: map key {} appears twice", what, Printable(s.map[order[i]].first)));
+            ok = false;
+          }
         }
         std::sort(s.map.begin(), s.map.end());
       }
@@ -331,7 +349,7 @@ Status SpecValue(const Mapping& m, const MappingSpec& s, const RawRow& in, const
   }
   if (!s.format.empty()) {
     auto t = ParseWithFormat(s.format, *s.zone, *v);
-    if (!t.ok()) return fail(fmt::format("'{}' does not match format {}: {}", *v, s.format_text, t.status().message()));
+    if (!t.ok()) return fail(fmt::format("{} does not match format {}: {}", Printable(*v), s.format_text, t.status().message()));
     buf = FormatUtc(*t);
     result = &buf;
     return Status::Ok();
@@ -422,7 +440,7 @@ Result<Timestamp> ParseWithFormat(const std::vector<DateFormatPart>& format, con
         return Status::Invalid(fmt::format("unsupported directive %{}", p.directive));
     }
   }
-  if (i != text.size()) return Status::Invalid(fmt::format("unexpected '{}' at position {}", text.substr(i), i + 1));
+  if (i != text.size()) return Status::Invalid(fmt::format("unexpected {} at position {}", Printable(text.substr(i)), i + 1));
   if (pm >= 0) hour = hour % 12 + (pm ? 12 : 0);
   if (month < 1 || month > 12) return Status::Invalid(fmt::format("month {} is not 1-12", month));
   if (day < 1 || day > DaysIn(year, month)) {
@@ -476,9 +494,9 @@ Status ApplyMapping(const Mapping& m, const RawRow& in, RawRow& out, const std::
     auto it = m.columns.find(name);
     if (it != m.columns.end()) {
       if (it->second != Mapping::Use::kProduced) continue;  // consumed or dropped
-      return Status::Invalid(fmt::format("column '{}' would pass through under its own name, which the mapping also sets "
+      return Status::Invalid(fmt::format("column {} would pass through under its own name, which the mapping also sets "
                                          "(mapping {}:{}); add it to drop, or map it under fields with another name",
-                                         name, m.file, m.produced.at(name)),
+                                         Printable(name), m.file, m.produced.at(name)),
                              {data_file, int(in.line), 0});
     }
     auto& f = slot();

@@ -1,6 +1,10 @@
 // Record validation, canonical payloads and typed decoding (see record.h).
 #include "engine/record.h"
 
+#include "dsl/identifier.h"
+#include "dsl/printable.h"
+#include "ledger/record_payload.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -61,11 +65,13 @@ Status BuildRecord(const RawRow& row, const std::string& file, const RecordOptio
   if (!id || id->empty()) return FieldError(file, row.line, "id", "missing; every record needs a non-empty id");
   if (id->size() > kMaxIdLength || HasControl(*id))
     return FieldError(file, row.line, "id", fmt::format("must be at most {} bytes without control characters", kMaxIdLength));
+  if (auto why = IdentifierProblem(*id)) return FieldError(file, row.line, "id", fmt::format("{} {}", Printable(*id), *why));
   if (vendor) {
     if (vendor->size() > kMaxIdLength || HasControl(*vendor))
       return FieldError(file, row.line, "vendor", fmt::format("must be at most {} bytes without control characters", kMaxIdLength));
+    if (auto why = IdentifierProblem(*vendor)) return FieldError(file, row.line, "vendor", fmt::format("{} {}", Printable(*vendor), *why));
     if (opt.vendor && *vendor != *opt.vendor)
-      return FieldError(file, row.line, "vendor", fmt::format("the row says '{}' but --vendor says '{}'", *vendor, *opt.vendor));
+      return FieldError(file, row.line, "vendor", fmt::format("the row says {} but --vendor says {}", Printable(*vendor), Printable(*opt.vendor)));
     out.vendor = *vendor;
   } else if (opt.vendor) {
     out.vendor = *opt.vendor;
@@ -81,23 +87,23 @@ Status BuildRecord(const RawRow& row, const std::string& file, const RecordOptio
   if (revision) {
     const std::string& r = *revision;
     bool digits = !r.empty() && std::all_of(r.begin(), r.end(), [](char c) { return c >= '0' && c <= '9'; });
-    if (!digits) return FieldError(file, row.line, "revision", fmt::format("'{}' is not a whole number >= 0", r));
+    if (!digits) return FieldError(file, row.line, "revision", fmt::format("{} is not a whole number >= 0", Printable(r)));
     // More than 13 digits (after leading zeros) is above kMaxRevision; such a
     // number is whole, so say it is too large rather than "not a number".
     size_t lead = std::min(r.find_first_not_of('0'), r.size());
     out.revision = r.size() - lead <= 13 ? std::stoll(r) : kMaxRevision + 1;
-    if (out.revision > kMaxRevision) return FieldError(file, row.line, "revision", fmt::format("'{}' is larger than {}", r, kMaxRevision));
+    if (out.revision > kMaxRevision) return FieldError(file, row.line, "revision", fmt::format("{} is larger than {}", Printable(r), kMaxRevision));
   }
   out.verified = false;
   if (verified) {
     auto b = ParseBoolText(*verified);
-    if (!b) return FieldError(file, row.line, "verified", fmt::format("'{}' is not true or false", *verified));
+    if (!b) return FieldError(file, row.line, "verified", fmt::format("{} is not true or false", Printable(*verified)));
     out.verified = *b;
   }
   out.voided = false;
   if (voided) {
     auto b = ParseBoolText(*voided);
-    if (!b) return FieldError(file, row.line, "void", fmt::format("'{}' is not true or false", *voided));
+    if (!b) return FieldError(file, row.line, "void", fmt::format("{} is not true or false", Printable(*voided)));
     out.voided = *b;
   }
   std::string occurred_utc = FormatUtc(out.occurred_at);
@@ -110,6 +116,11 @@ Status BuildRecord(const RawRow& row, const std::string& file, const RecordOptio
   scratch.emplace_back("vendor", out.vendor);
   scratch.emplace_back("verified", out.verified ? "true" : "false");
   scratch.emplace_back("void", out.voided ? "true" : "false");
+  if (scratch.size() > kMaxRecordMembers)
+    return FieldError(file, row.line, "record",
+                      fmt::format("has {} fields (core fields and attributes, after any mapping); at most {} are allowed; "
+                                  "leave columns out (a mapping's drop) or map fewer fields",
+                                  scratch.size(), kMaxRecordMembers));
   std::sort(scratch.begin(), scratch.end(), [](auto& a, auto& b) { return a.first < b.first; });
   for (size_t i = 1; i < scratch.size(); ++i) {
     if (scratch[i].first == scratch[i - 1].first)
@@ -130,6 +141,14 @@ Status BuildRecord(const RawRow& row, const std::string& file, const RecordOptio
     else AppendJsonString(p, v);
   }
   p += '}';
+  // The payload as verify and settlement will read it (the shared rule): ingest never
+  // writes what they would refuse.
+  thread_local std::vector<FlatMember> members;
+  size_t count = 0;
+  RecordCore core;
+  std::string why;
+  if (!ReadRecordPayload(p, members, count, core, why))
+    return FieldError(file, row.line, "record", fmt::format("would not verify once stored: {}", why));
   return Status::Ok();
 }
 
@@ -177,13 +196,13 @@ Status TypedField(const FieldDecl& d, const std::string_view* text, Value* out) 
       break;
     case FieldType::kEnum:
       if (std::find(d.enum_values.begin(), d.enum_values.end(), s) == d.enum_values.end())
-        return Status::Invalid(fmt::format("field '{}' is '{}', not one of: {}", d.name, s, fmt::join(d.enum_values, ", ")));
+        return Status::Invalid(fmt::format("field '{}' is {}, not one of: {}", d.name, Printable(s), fmt::join(d.enum_values, ", ")));
       v = Value::Str(std::string(s));
       break;
     case FieldType::kDecimal: case FieldType::kInteger: {
       auto n = Number::Parse(s);
-      if (!n) return Status::Invalid(fmt::format("field '{}' is '{}', not a decimal number", d.name, s));
-      if (d.type == FieldType::kInteger && !n->is_integer()) return Status::Invalid(fmt::format("field '{}' is '{}', not a whole number", d.name, s));
+      if (!n) return Status::Invalid(fmt::format("field '{}' is {}, not a decimal number", d.name, Printable(s)));
+      if (d.type == FieldType::kInteger && !n->is_integer()) return Status::Invalid(fmt::format("field '{}' is {}, not a whole number", d.name, Printable(s)));
       if (d.min && *n < *d.min) return Status::Invalid(fmt::format("field '{}' is {}, below its minimum {}", d.name, s, d.min->ToString()));
       if (d.max && *n > *d.max) return Status::Invalid(fmt::format("field '{}' is {}, above its maximum {}", d.name, s, d.max->ToString()));
       v = Value::Num(*n);
@@ -191,7 +210,7 @@ Status TypedField(const FieldDecl& d, const std::string_view* text, Value* out) 
     }
     case FieldType::kBoolean: {
       auto b = s == "true" ? std::optional<bool>(true) : s == "false" ? std::optional<bool>(false) : ParseBoolText(s);
-      if (!b) return Status::Invalid(fmt::format("field '{}' is '{}', not true or false", d.name, s));
+      if (!b) return Status::Invalid(fmt::format("field '{}' is {}, not true or false", d.name, Printable(s)));
       v = Value::Bool(*b);
       break;
     }

@@ -5,6 +5,7 @@
 #include "dsl/timestamp.h"
 #include "ledger/batch_queue.h"
 #include "ledger/canonical.h"
+#include "ledger/record_payload.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -934,30 +935,17 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
     if (statements.has_row && statements.seq < seq) return bad(statements.seq, "the statements table has a row with no statement entry");
     if (adjustments.has_row && adjustments.seq < seq) return bad(adjustments.seq, "the adjustments table has a row with no adjustment entry");
     if (kind == kKindRecord) {
-      if (!ParseFlatObject(payload, members, count_m, err)) return bad(seq, "record payload is not a flat JSON object: " + err);
-      std::string_view vendor, id, occurred;
-      int64_t revision = -1;
-      for (size_t i = 0; i < count_m; ++i) {
-        const auto& m = members[i];
-        if (m.key == "vendor") vendor = m.text;
-        else if (m.key == "id") id = m.text;
-        else if (m.key == "occurred_at") occurred = m.text;
-        else if (m.key == "revision" && m.kind == FlatMember::Kind::kInt) {
-          // Not std::stoll: a rewritten payload may hold a revision beyond int64
-          // (stoll would throw); it stays -1 and the entry is reported.
-          auto [end, ec] = std::from_chars(m.text.data(), m.text.data() + m.text.size(), revision);
-          if (ec != std::errc() || end != m.text.data() + m.text.size()) revision = -1;
-        }
-      }
-      auto ts = ParseTimestamp(occurred);
-      if (vendor.empty() || id.empty() || revision < 0 || !ts.ok()) return bad(seq, "record payload lacks vendor, id, revision or occurred_at");
+      // The shared record payload rule (ledger/record_payload.h): ingest checks every
+      // payload with the same function before writing it.
+      RecordCore core;
+      if (!ReadRecordPayload(payload, members, count_m, core, err)) return bad(seq, err);
       // Its records row is looked up by the worker.
       RowJob& j = batch->items[batch->size++];
       j.seq = seq;
-      j.vendor.assign(vendor);
-      j.id.assign(id);
-      j.revision = revision;
-      j.occurred_ns = ts->ns;
+      j.vendor.assign(core.vendor);
+      j.id.assign(core.id);
+      j.revision = core.revision;
+      j.occurred_ns = core.occurred_ns;
       if (batch->size == batch->items.size()) {
         jobs.Publish(batch);
         batch = jobs.AcquireFree();

@@ -58,6 +58,9 @@ def unescape(s):
     return bytes(out + s[i:])
 
 
+MAX_RECORD_MEMBERS = 600  # kMaxRecordMembers (ledger/record_payload.h)
+
+
 def flat_object(payload):
     """{key: (kind, value bytes)} of a record payload, or None if it is not a flat object."""
     if payload == b"{}":
@@ -67,7 +70,7 @@ def flat_object(payload):
     members, at, last = {}, 1, None
     while True:
         m = FLAT_MEMBER.match(payload, at)
-        if not m or len(members) == 600:
+        if not m or len(members) == MAX_RECORD_MEMBERS:
             return None
         try:
             key = unescape(m[1])
@@ -255,6 +258,12 @@ def verify(db, expect=None):
             ns = timestamp_ns(m.get(b"occurred_at", ("", b""))[1])
             if not vendor or not ident or revision < 0 or ns is None:
                 return bad(seq, "record payload lacks vendor, id, revision or occurred_at")
+            # The shared record payload rule (ledger/record_payload.h): core fields have their types.
+            want = {b"vendor": "string", b"id": "string", b"occurred_at": "string", b"revision": "int",
+                    b"verified": "bool", b"void": "bool"}
+            if any(k in m and m[k][0] != kind_ for k, kind_ in want.items()):
+                return bad(seq, "record payload has a core field of the wrong type (vendor, id and occurred_at"
+                                " are strings, revision an integer, verified and void booleans)")
             row = db.execute("SELECT CAST(seq AS INTEGER), CAST(occurred_ns AS INTEGER), typeof(seq), typeof(occurred_ns),"
                              " typeof(vendor), typeof(id), typeof(revision) FROM records WHERE vendor = CAST(? AS TEXT) COLLATE BINARY"
                              " AND id = CAST(? AS TEXT) COLLATE BINARY AND revision = ?", (vendor, ident, revision)).fetchone()

@@ -91,12 +91,16 @@ int CmdCheck(Io& io, const std::vector<std::string>& files) {
 }
 
 int CmdIngest(Io& io, const Common& c, IngestOptions& opt) {
+  IngestSummary sum;
+  // Options, contract, mapping and inputs are checked before the ledger is opened
+  // (or created): a refusal there leaves no file behind.
+  auto inputs = PrepareIngest(opt, sum);
+  if (!inputs.ok()) return io.Fail(inputs.status(), sum.errors);
   NewLedgerGuard guard(LedgerPath(c));
   auto ledger = OpenLedger(c, Ledger::Mode::kReadWrite);
   if (!ledger.ok()) return io.Fail(ledger.status());
-  IngestSummary sum;
   bool tty = io.StderrIsTty();
-  Status s = Ingest(**ledger, opt, sum, [&](int64_t rows) {
+  Status s = Ingest(**ledger, **inputs, sum, [&](int64_t rows) {
     if (tty) io.Err(fmt::format("\r{} rows read...", rows));
   });
   if (tty && sum.rows >= 0x10000) io.Err("\n");
@@ -179,6 +183,10 @@ int CmdVerify(Io& io, const Common& c, const std::string& expect_head) {
     expect = ParseHead(expect_head);
     if (!expect)
       return io.Fail(Status::Usage(fmt::format("--expect-head '{}' is not SEQ:HASH (a number, a colon, 64 hex digits)", expect_head)));
+    if (expect->seq < 1)
+      return io.Fail(Status::Usage(fmt::format("--expect-head {}: entry 0 is not an anchor; pass the SEQ:HASH (SEQ 1 or more) that a statement, "
+                                               "`reckon status` or an export printed",
+                                               expect_head)));
   }
   auto ledger = OpenLedger(c, Ledger::Mode::kReadOnly);
   if (!ledger.ok()) return io.Fail(ledger.status());
