@@ -36,7 +36,7 @@ metrics:
 fees:
   - {name: Fee, per: tickets, price: 1}
 penalties:
-  - {name: Always, amount: 10% * fees}
+  - {name: Always, when: fees >= 0, amount: 10% * fees}
 rewards:
   - {name: Streak, when: tickets >= 0, for_periods: 2, amount: 1}
 caps:
