@@ -66,6 +66,16 @@ const Value& Ref(const Expr& e, const EvalScope& s, Value& tmp) {
   return tmp;
 }
 
+// An arithmetic result: undefined (and noted in the scope) when its exact
+// value is larger than kMaxNumberBits allows.
+Value Sized(Value v, const Expr& e, const EvalScope& s) {
+  if ((v.tag == Value::Tag::kNumber || v.tag == Value::Tag::kDuration) && v.num.Oversized()) {
+    if (s.oversized && !*s.oversized) *s.oversized = &e;
+    return Value::Undefined();
+  }
+  return v;
+}
+
 Value EvalBinary(const Expr& e, const EvalScope& s) {
   Value out;
   if (e.op == Op::kAnd || e.op == Op::kOr) {
@@ -97,22 +107,22 @@ Value EvalBinary(const Expr& e, const EvalScope& s) {
       if (r.tag == Value::Tag::kTimestamp) return Shift(r.ts, l.num, 1);
       out = l;
       out.num = l.num + r.num;
-      return out;
+      return Sized(std::move(out), e, s);
     case Op::kSub:
       if (l.tag == Value::Tag::kTimestamp && r.tag == Value::Tag::kTimestamp) return Between(r.ts, l.ts);
       if (l.tag == Value::Tag::kTimestamp) return Shift(l.ts, r.num, -1);
       out = l;
       out.num = l.num - r.num;
-      return out;
+      return Sized(std::move(out), e, s);
     case Op::kMul:
       out = l.tag == Value::Tag::kDuration ? l : r;
       out.num = l.num * r.num;
-      return out;
+      return Sized(std::move(out), e, s);
     case Op::kDiv: {
       auto q = l.num.Div(r.num);
       if (!q) return Value::Undefined();
-      if (l.tag == Value::Tag::kDuration && r.tag == Value::Tag::kNumber) return Value::Dur(*q);
-      return Value::Num(*q);
+      if (l.tag == Value::Tag::kDuration && r.tag == Value::Tag::kNumber) return Sized(Value::Dur(*q), e, s);
+      return Sized(Value::Num(*q), e, s);
     }
     default: break;
   }
