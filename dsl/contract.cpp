@@ -274,7 +274,7 @@ class Loader {
   std::optional<std::string> Scalar(const YAML::Node& n, std::string_view what) {
     if (!n.IsScalar()) { Error(n, fmt::format("{} must be a single value", what)); return std::nullopt; }
     if (InvalidUtf8At(n.Scalar()) != std::string_view::npos) {
-      Error(n, fmt::format("{} is not valid UTF-8 once its escapes are decoded (a \\u escape of a lone surrogate?); write the character itself", what));
+      Error(n, fmt::format("{} is not valid UTF-8 once its escapes are decoded; write the characters themselves", what));
       return std::nullopt;
     }
     return n.Scalar();
