@@ -73,6 +73,8 @@ class Evaluator {
     std::vector<const Expr*> where_names;
     CollectNames(*k_.where.expr, where_names);
     for (auto* n : where_names) if (n->name_kind == NameKind::kField) where_fields_.insert(n->slot);
+    for (size_t slot = 0; slot < k_.fields.size(); ++slot)
+      if (!k_.fields[slot].core && !k_.used_fields.count(int(slot))) unused_fields_.push_back(slot);
     if (auto s = Pass(); !s.ok()) return s;
     Aggregates();
     if (oversized_) return TooLarge(nullptr, false);
@@ -350,9 +352,8 @@ class Evaluator {
   // A counted record must satisfy every declared field, also those no
   // expression reads (the used ones were checked while decoding).
   Status CheckUnusedFields() const {
-    for (size_t slot = 0; slot < k_.fields.size(); ++slot) {
+    for (size_t slot : unused_fields_) {
       const FieldDecl& d = k_.fields[slot];
-      if (d.core || k_.used_fields.count(int(slot))) continue;
       if (Status s = TypedField(d, view_.Find(d.name), nullptr); !s.ok()) return s;
     }
     return Status::Ok();
@@ -770,6 +771,7 @@ class Evaluator {
   int64_t late_ids_ = 0;              // ids whose change affects a watched period
   std::vector<Value> fields_;
   std::set<int> where_fields_;        // field slots records.where reads
+  std::vector<size_t> unused_fields_; // declared field slots no expression reads
   const Expr* oversized_ = nullptr;   // first node whose exact value exceeded kMaxNumberBits
   int64_t current_seq_ = 0;           // ledger entry of the record being evaluated
   const StatementInput& in_;

@@ -609,6 +609,32 @@ TEST_CASE("expr: exact decimal arithmetic", "[expr][eval]") {
   CHECK(third.num == Number(Number::Rational(1, 3)));
 }
 
+TEST_CASE("expr: a result beyond kMaxNumberBits is undefined, and the node is noted", "[expr][eval]") {
+  const std::string big = "10000000000000000000000000000000000000000000000000000000000";  // 10^58: 193 bits
+  const reckon::Expr* over = nullptr;
+  {
+    Harness h("true", big + " * " + big);  // 386 bits: within the bound
+    h.scope.oversized = &over;
+    CHECK(h.Amount().tag == Value::Tag::kNumber);
+    CHECK(over == nullptr);
+  }
+  {
+    Harness h("true", "1 + " + big + " * " + big + " * " + big);  // 579 bits
+    h.scope.oversized = &over;
+    CHECK(h.Amount().is_undefined());
+    REQUIRE(over != nullptr);
+    CHECK(ExprText(*over) == big + " * " + big + " * " + big);  // the first result too large
+  }
+  for (const std::string& e : {"1 / " + big + " / " + big + " / " + big, big + " * " + big + " * " + big + " - 1"}) {
+    INFO(e);
+    over = nullptr;
+    Harness h("true", e);
+    h.scope.oversized = &over;
+    CHECK(h.Amount().is_undefined());
+    CHECK(over != nullptr);
+  }
+}
+
 TEST_CASE("expr: metrics evaluate in dependency order", "[expr][eval]") {
   Harness h("rate < 67%", "1", 50000, 33500);
   REQUIRE(h.k->metrics.size() == 4);
