@@ -59,7 +59,10 @@ Value Shift(Timestamp t, const Number& seconds, int sign) {
 const Value& Ref(const Expr& e, const EvalScope& s, Value& tmp) {
   if (e.kind == Expr::Kind::kLiteral) return e.literal;
   if (e.kind == Expr::Kind::kName) {
-    if (e.name_kind == NameKind::kField && s.fields) return (*s.fields)[e.slot];
+    if (e.name_kind == NameKind::kField && s.fields) {
+      if (s.invalid_fields && (*s.invalid_fields)[e.slot] && *s.read_invalid < 0) *s.read_invalid = e.slot;
+      return (*s.fields)[e.slot];
+    }
     if (e.name_kind == NameKind::kMetric && s.metrics) return (*s.metrics)[e.slot];
   }
   tmp = Eval(e, s);
@@ -182,7 +185,9 @@ Value Eval(const Expr& e, const EvalScope& s) {
       return e.literal;
     case Expr::Kind::kName:
       switch (e.name_kind) {
-        case NameKind::kField: return s.fields ? (*s.fields)[e.slot] : Value::Null();
+        case NameKind::kField:
+          if (s.invalid_fields && (*s.invalid_fields)[e.slot] && *s.read_invalid < 0) *s.read_invalid = e.slot;
+          return s.fields ? (*s.fields)[e.slot] : Value::Null();
         case NameKind::kMetric: return s.metrics ? (*s.metrics)[e.slot] : Value::Undefined();
         case NameKind::kBaseline: return Value::Num((*s.baselines)[e.slot]);
         case NameKind::kPeriod: {

@@ -34,6 +34,11 @@ struct EvalScope {
   // Where to note the first node whose exact result is Oversized (see
   // number.h); that result is undefined. The caller turns it into an error.
   const Expr** oversized = nullptr;
+  // Record fields that failed their declaration (by slot; evaluated as
+  // null): the first one read is noted in *read_invalid (its slot; the
+  // caller sets -1). Both null when no field failed.
+  const std::vector<char>* invalid_fields = nullptr;
+  int* read_invalid = nullptr;
 };
 
 Value Eval(const Expr& e, const EvalScope& scope);

@@ -275,7 +275,8 @@ class Evaluator {
     if (view_.voided()) { ++voided_; Decide(f.seq, false, "voided"); return Status::Ok(); }
     if (!view_.verified()) ++unverified_;
     std::vector<Value>& fields = fields_;
-    Status bad;
+    Status bad;                  // the first used field that violates its declaration
+    bool where_invalid = false;  // some field records.where reads violates it
     for (int slot : k_.used_fields) {
       const FieldDecl& d = k_.fields[slot];
       if (d.core && d.type == FieldType::kBoolean) { fields[slot] = Value::Bool(d.name == "verified" ? view_.verified() : view_.voided()); continue; }
@@ -283,21 +284,36 @@ class Evaluator {
       if (d.core && d.name == "revision") { fields[slot] = Value::Num(*Number::Parse(text ? *text : std::string_view("0"))); continue; }
       Status s = TypedField(d, text, &fields[slot]);
       if (!s.ok()) {
-        // A field that records.where reads decides whether the record
-        // counts: never guess it (a null would silently exclude the record).
-        if (where_fields_.count(slot))
-          return Status::Invalid(fmt::format("record '{}' (ledger entry {}) violates its declaration, and records.where reads the field: {}; "
-                                             "correct it with a higher revision or change records.fields",
-                                             view_.id(), f.seq, s.message()),
-                                 k_.where.pos);
         fields[slot] = Value::Null();
         if (bad.ok()) bad = s;
+        if (where_fields_.count(slot)) {
+          if (!where_invalid) invalid_.assign(k_.fields.size(), 0);
+          where_invalid = true;
+          invalid_[size_t(slot)] = 1;
+        }
       }
     }
     EvalScope& rs = scope_;
     rs.fields = &fields;
+    int read_invalid = -1;
+    if (where_invalid) {
+      rs.invalid_fields = &invalid_;
+      rs.read_invalid = &read_invalid;
+    }
     bool counted = Eval(*k_.where.expr, rs).is_true();
+    rs.invalid_fields = nullptr;
+    rs.read_invalid = nullptr;
     if (oversized_) return TooLarge(&view_, false);
+    // An invalid field that records.where read decided whether the record
+    // counts: never guess it (as null it would silently exclude the record).
+    // (`verified and priority <= 3` does not read priority of an unverified record.)
+    if (read_invalid >= 0) {
+      const FieldDecl& d = k_.fields[size_t(read_invalid)];
+      return Status::Invalid(fmt::format("record '{}' (ledger entry {}) violates its declaration, and records.where reads the field: {}; "
+                                         "correct it with a higher revision or change records.fields",
+                                         view_.id(), f.seq, TypedField(d, view_.Find(d.name), nullptr).message()),
+                             k_.where.pos);
+    }
     if (counted && bad.ok()) bad = CheckUnusedFields();
     if (!counted) {
       ++excluded_;
@@ -772,6 +788,7 @@ class Evaluator {
   std::vector<Value> fields_;
   std::set<int> where_fields_;        // field slots records.where reads
   std::vector<size_t> unused_fields_; // declared field slots no expression reads
+  std::vector<char> invalid_;         // per slot: violates its declaration (set when where_invalid)
   const Expr* oversized_ = nullptr;   // first node whose exact value exceeded kMaxNumberBits
   int64_t current_seq_ = 0;           // ledger entry of the record being evaluated
   const StatementInput& in_;
