@@ -11,6 +11,7 @@
 #include "dsl/contract.h"
 
 #include "dsl/checker.h"
+#include "dsl/eval.h"
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -668,6 +669,46 @@ class Loader {
       ms[i].type = Type::kNumber;
       if (!cyclic) metric_types_.push_back(Type::kNumber);
     }
+    if (!cyclic && diags_.empty()) ConstantMetrics();
+  }
+
+  // Metrics that depend on neither the records nor the period (literals,
+  // baselines, other such metrics) are computed once here: one whose exact
+  // value exceeds kMaxNumberBits could never settle (`m1: m0 * m0 * ...`).
+  void ConstantMetrics() {
+    const auto& ms = k_->metrics;
+    std::vector<Value> values(ms.size(), Value::Undefined());
+    std::vector<char> constant(ms.size(), 0);
+    std::vector<Number> baselines;
+    for (auto& b : k_->baselines) baselines.push_back(b.value);
+    const Expr* over = nullptr;
+    EvalScope scope;
+    scope.metrics = &values;
+    scope.baselines = &baselines;
+    scope.rounding = k_->rounding;
+    scope.oversized = &over;
+    for (size_t i = 0; i < ms.size(); ++i) {
+      if (!IsConstant(*ms[i].src.expr, constant)) continue;
+      constant[i] = 1;
+      values[i] = Eval(*ms[i].src.expr, scope);
+      if (over) {
+        std::string node = ExprText(*over);
+        if (node.size() > 80) node = node.substr(0, 77) + "...";
+        Error(ms[i].src.pos, fmt::format("metric '{}' does not depend on the records, and `{}` needs an exact value larger than the limit of {} bits "
+                                         "(numerator or denominator): it could never settle; round with round(x, digits) or compute a smaller value",
+                                         ms[i].name, node, kMaxNumberBits));
+        return;
+      }
+    }
+  }
+  static bool IsConstant(const Expr& e, const std::vector<char>& constant) {
+    if (e.is_aggregate) return false;
+    if (e.kind == Expr::Kind::kName) {
+      if (e.name_kind == NameKind::kBaseline) return true;
+      return e.name_kind == NameKind::kMetric && e.slot >= 0 && size_t(e.slot) < constant.size() && constant[size_t(e.slot)];
+    }
+    for (auto& a : e.args) if (!IsConstant(*a, constant)) return false;
+    return true;
   }
 
   std::string LineName(const Fields& m, const YAML::Node& item, std::string_view what) {

@@ -959,3 +959,17 @@ TEST_CASE("contract: an amendment keeps the period kind and its period boundary"
   CHECK(quarterly.message().find("an amendment cannot change `period`") != std::string::npos);
   CHECK(quarterly.pos().line == 6);
 }
+
+TEST_CASE("contract: a metric that depends on no record and exceeds the exact value bound is refused", "[contract]") {
+  // 10^58 is 193 bits; its cube (579 bits) is over kMaxNumberBits (512), its square is not.
+  const std::string big = "10000000000000000000000000000000000000000000000000000000000";
+  const std::string base = kHeader + "baselines:\n  b: " + big + "\nmetrics:\n  m0: baselines.b\n  m1: m0 * m0\n";
+  auto ok = Load(base);
+  INFO(Dump(ok));
+  CHECK(ok.contract != nullptr);
+  ExpectOne(base + "  m2: m1 * m0\n", 13, 7, "metric 'm2' does not depend on the records, and `m1 * m0` needs an exact value larger than the limit of 512 bits");
+  // A metric that depends on the records or the period is evaluated at settlement only.
+  auto later = Load(base + "  n: count()\n  m2: m1 * m0 * n\n  m3: m1 * m0 * period.days\n");
+  INFO(Dump(later));
+  CHECK(later.contract != nullptr);
+}
