@@ -11,6 +11,7 @@
 #include "dsl/contract.h"
 
 #include "dsl/checker.h"
+#include "dsl/eval.h"
 #include "dsl/identifier.h"
 #include "dsl/printable.h"
 #include "dsl/yaml_budget.h"
@@ -116,6 +117,32 @@ const std::set<std::string> kReservedNames = {
     "seconds", "minutes", "hours", "days", "count", "sum", "mean", "median", "percentile",
     "lowest", "highest", "distinct"};
 
+// The offset of the first byte of `s` that is not part of well-formed UTF-8
+// (no overlong forms, no surrogates, nothing above U+10FFFF), or npos.
+size_t InvalidUtf8At(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  size_t i = 0;
+  while (i < n) {
+    const unsigned char c = p[i];
+    if (c < 0x80) { ++i; continue; }
+    size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c == 0xE0) { len = 3; lo = 0xA0; }
+    else if (c == 0xED) { len = 3; hi = 0x9F; }
+    else if (c >= 0xE1 && c <= 0xEF) len = 3;
+    else if (c == 0xF0) { len = 4; lo = 0x90; }
+    else if (c >= 0xF1 && c <= 0xF3) len = 4;
+    else if (c == 0xF4) { len = 4; hi = 0x8F; }
+    else return i;
+    if (i + len > n || p[i + 1] < lo || p[i + 1] > hi) return i;
+    for (size_t k = 2; k < len; ++k) if (p[i + k] < 0x80 || p[i + k] > 0xBF) return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
 bool IsIdentifier(const std::string& s) {
   static const std::regex kIdent("[A-Za-z_][A-Za-z0-9_]*");
   return s.size() <= kMaxNameLength && std::regex_match(s, kIdent);
@@ -134,6 +161,10 @@ class Loader {
     if (text_.size() > kMaxContractBytes) {
       // (LoadContractFile stops reading just past the limit: no exact size.)
       Error({path_, 1, 1}, fmt::format("contract file is larger than the limit of {} bytes", kMaxContractBytes));
+    } else if (size_t bad = InvalidUtf8At(text_); bad != std::string_view::npos) {
+      // The contract text is stored in the ledger as JSON text: it must be
+      // UTF-8. One message, at the first bad byte.
+      Error(PosOfByte(bad), fmt::format("contract is not valid UTF-8 (byte 0x{:02X}); save the file as UTF-8", static_cast<unsigned char>(text_[bad])));
     } else {
       YAML::Node root;
       bool parsed = false;
@@ -256,6 +287,10 @@ class Loader {
 
   std::optional<std::string> Scalar(const YAML::Node& n, std::string_view what) {
     if (!n.IsScalar()) { Error(n, fmt::format("{} must be a single value", what)); return std::nullopt; }
+    if (InvalidUtf8At(n.Scalar()) != std::string_view::npos) {
+      Error(n, fmt::format("{} is not valid UTF-8 once its escapes are decoded; write the characters themselves", what));
+      return std::nullopt;
+    }
     return n.Scalar();
   }
   std::optional<Number> Num(const YAML::Node& n, std::string_view what) {
@@ -420,6 +455,7 @@ class Loader {
     }
     if (f.count("timezone")) {
       auto& n = f["timezone"].second;
+      k_->zone_pos = Pos(n);
       if (auto v = Scalar(n, "timezone")) {
         auto z = Zone::Find(*v);
         if (!z.ok()) Error(n, fmt::format("unknown time zone '{}'; use an IANA name such as America/New_York or UTC", *v));
@@ -429,13 +465,17 @@ class Loader {
     bool period_ok = false;
     if (f.count("period")) {
       auto& n = f["period"].second;
+      k_->period_pos = Pos(n);
       if (auto v = Scalar(n, "period")) {
         auto p = ParsePeriodKind(*v);
         if (!p) Error(n, fmt::format("period must be monthly, quarterly or yearly, not '{}'", *v));
         else { k_->period = *p; period_ok = true; }
       }
     }
-    if (f.count("effective")) Effective(f["effective"].second, period_ok);
+    if (f.count("effective")) {
+      k_->effective_pos = Pos(f["effective"].second);
+      Effective(f["effective"].second, period_ok);
+    }
     if (f.count("rounding")) {
       auto& n = f["rounding"].second;
       if (auto v = Scalar(n, "rounding")) {
@@ -644,6 +684,46 @@ class Loader {
       ms[i].type = Type::kNumber;
       if (!cyclic) metric_types_.push_back(Type::kNumber);
     }
+    if (!cyclic && diags_.empty()) ConstantMetrics();
+  }
+
+  // Metrics that depend on neither the records nor the period (literals,
+  // baselines, other such metrics) are computed once here: one whose exact
+  // value exceeds kMaxNumberBits could never settle (`m1: m0 * m0 * ...`).
+  void ConstantMetrics() {
+    const auto& ms = k_->metrics;
+    std::vector<Value> values(ms.size(), Value::Undefined());
+    std::vector<char> constant(ms.size(), 0);
+    std::vector<Number> baselines;
+    for (auto& b : k_->baselines) baselines.push_back(b.value);
+    const Expr* over = nullptr;
+    EvalScope scope;
+    scope.metrics = &values;
+    scope.baselines = &baselines;
+    scope.rounding = k_->rounding;
+    scope.oversized = &over;
+    for (size_t i = 0; i < ms.size(); ++i) {
+      if (!IsConstant(*ms[i].src.expr, constant)) continue;
+      constant[i] = 1;
+      values[i] = Eval(*ms[i].src.expr, scope);
+      if (over) {
+        std::string node = ExprText(*over);
+        if (node.size() > 80) node = node.substr(0, 77) + "...";
+        Error(ms[i].src.pos, fmt::format("metric '{}' does not depend on the records, and `{}` needs an exact value larger than the limit of {} bits "
+                                         "(numerator or denominator): it could never settle; round with round(x, digits) or compute a smaller value",
+                                         ms[i].name, node, kMaxNumberBits));
+        return;
+      }
+    }
+  }
+  static bool IsConstant(const Expr& e, const std::vector<char>& constant) {
+    if (e.is_aggregate) return false;
+    if (e.kind == Expr::Kind::kName) {
+      if (e.name_kind == NameKind::kBaseline) return true;
+      return e.name_kind == NameKind::kMetric && e.slot >= 0 && size_t(e.slot) < constant.size() && constant[size_t(e.slot)];
+    }
+    for (auto& a : e.args) if (!IsConstant(*a, constant)) return false;
+    return true;
   }
 
   std::string LineName(const Fields& m, const YAML::Node& item, std::string_view what) {
@@ -855,6 +935,31 @@ class Loader {
 };
 
 }  // namespace
+
+Status CheckAmendment(const Contract& earlier, const Contract& later) {
+  if (earlier.period != later.period) {
+    return Status::Invalid(fmt::format("contract '{}' version {} has period {}, but version {} has period {}; an amendment cannot change "
+                                       "`period` (its periods would not line up with the settled ones): register a new contract id",
+                                       later.id, later.version, PeriodKindName(later.period), earlier.version, PeriodKindName(earlier.period)),
+                           later.period_pos.line > 0 ? later.period_pos : SourcePos{later.path, 1, 1});
+  }
+  // The seam: version `earlier` governs the periods before later's first
+  // one; the last of them ends (in earlier's zone) where later's first
+  // period starts (in later's zone) -- or records are billed twice or never.
+  const Period first = later.FirstPeriod();
+  const Timestamp ends = BoundsOf(first, earlier.zone).start;
+  const Timestamp starts = BoundsOf(first, later.zone).start;
+  if (ends.ns != starts.ns) {
+    SourcePos pos = later.zone_pos.line > 0 ? later.zone_pos : later.effective_pos.line > 0 ? later.effective_pos : SourcePos{later.path, 1, 1};
+    return Status::Invalid(fmt::format("contract '{}' version {} starts its first period {} at {} ({} in {}), but version {}'s last period "
+                                       "ends at {} ({} in {}); an amendment may not move a period boundary (records would be billed "
+                                       "twice or never): keep timezone {} or register a new contract id",
+                                       later.id, later.version, first.Id(), FormatUtc(starts), later.zone.FormatLocal(starts), later.zone.name(),
+                                       earlier.version, FormatUtc(ends), earlier.zone.FormatLocal(ends), earlier.zone.name(), earlier.zone.name()),
+                           pos);
+  }
+  return Status::Ok();
+}
 
 LoadedContract LoadContractText(const std::string& path, std::string text) {
   return Loader(path, std::move(text)).Run();

@@ -152,6 +152,7 @@ struct Contract {
   CivilDate effective_from;
   std::optional<CivilDate> effective_to;  // inclusive
   RoundingMode rounding = RoundingMode::kHalfEven;
+  SourcePos period_pos, zone_pos, effective_pos;  // of the values; line 0 when absent
 
   ExprSrc where;                       // default: verified
   std::vector<FieldDecl> fields;       // core fields first
@@ -180,6 +181,12 @@ struct LoadedContract {
 
 // Loads from text (path is used in diagnostics only).
 LoadedContract LoadContractText(const std::string& path, std::string text);
+// An amendment: `later`, a higher version of the same contract id, takes
+// over from `earlier` at later's first period. Refused (kInvalidInput, at
+// `later`'s period or timezone) when the period kinds differ, or when that
+// period does not start at the same instant in both versions' zones.
+Status CheckAmendment(const Contract& earlier, const Contract& later);
+
 // Reads the file (kMaxContractBytes) and loads it. A missing file is one
 // diagnostic at line 0.
 LoadedContract LoadContractFile(const std::string& path);

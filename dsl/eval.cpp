@@ -59,11 +59,24 @@ Value Shift(Timestamp t, const Number& seconds, int sign) {
 const Value& Ref(const Expr& e, const EvalScope& s, Value& tmp) {
   if (e.kind == Expr::Kind::kLiteral) return e.literal;
   if (e.kind == Expr::Kind::kName) {
-    if (e.name_kind == NameKind::kField && s.fields) return (*s.fields)[e.slot];
+    if (e.name_kind == NameKind::kField && s.fields) {
+      if (s.invalid_fields && (*s.invalid_fields)[e.slot] && *s.read_invalid < 0) *s.read_invalid = e.slot;
+      return (*s.fields)[e.slot];
+    }
     if (e.name_kind == NameKind::kMetric && s.metrics) return (*s.metrics)[e.slot];
   }
   tmp = Eval(e, s);
   return tmp;
+}
+
+// An arithmetic result: undefined (and noted in the scope) when its exact
+// value is larger than kMaxNumberBits allows.
+Value Sized(Value v, const Expr& e, const EvalScope& s) {
+  if ((v.tag == Value::Tag::kNumber || v.tag == Value::Tag::kDuration) && v.num.Oversized()) {
+    if (s.oversized && !*s.oversized) *s.oversized = &e;
+    return Value::Undefined();
+  }
+  return v;
 }
 
 Value EvalBinary(const Expr& e, const EvalScope& s) {
@@ -97,22 +110,22 @@ Value EvalBinary(const Expr& e, const EvalScope& s) {
       if (r.tag == Value::Tag::kTimestamp) return Shift(r.ts, l.num, 1);
       out = l;
       out.num = l.num + r.num;
-      return out;
+      return Sized(std::move(out), e, s);
     case Op::kSub:
       if (l.tag == Value::Tag::kTimestamp && r.tag == Value::Tag::kTimestamp) return Between(r.ts, l.ts);
       if (l.tag == Value::Tag::kTimestamp) return Shift(l.ts, r.num, -1);
       out = l;
       out.num = l.num - r.num;
-      return out;
+      return Sized(std::move(out), e, s);
     case Op::kMul:
       out = l.tag == Value::Tag::kDuration ? l : r;
       out.num = l.num * r.num;
-      return out;
+      return Sized(std::move(out), e, s);
     case Op::kDiv: {
       auto q = l.num.Div(r.num);
       if (!q) return Value::Undefined();
-      if (l.tag == Value::Tag::kDuration && r.tag == Value::Tag::kNumber) return Value::Dur(*q);
-      return Value::Num(*q);
+      if (l.tag == Value::Tag::kDuration && r.tag == Value::Tag::kNumber) return Sized(Value::Dur(*q), e, s);
+      return Sized(Value::Num(*q), e, s);
     }
     default: break;
   }
@@ -172,7 +185,9 @@ Value Eval(const Expr& e, const EvalScope& s) {
       return e.literal;
     case Expr::Kind::kName:
       switch (e.name_kind) {
-        case NameKind::kField: return s.fields ? (*s.fields)[e.slot] : Value::Null();
+        case NameKind::kField:
+          if (s.invalid_fields && (*s.invalid_fields)[e.slot] && *s.read_invalid < 0) *s.read_invalid = e.slot;
+          return s.fields ? (*s.fields)[e.slot] : Value::Null();
         case NameKind::kMetric: return s.metrics ? (*s.metrics)[e.slot] : Value::Undefined();
         case NameKind::kBaseline: return Value::Num((*s.baselines)[e.slot]);
         case NameKind::kPeriod: {

@@ -7,6 +7,8 @@
 // even when X is null or undefined; otherwise a null/undefined operand makes
 // the result null/undefined. The caller decides what a non-boolean
 // condition means (false in `where` and filters, "not assessed" in rules).
+// Arithmetic whose exact result exceeds kMaxNumberBits gives undefined and
+// records the node in EvalScope::oversized.
 #pragma once
 
 #include "dsl/expr.h"
@@ -29,6 +31,14 @@ struct EvalScope {
   std::array<Number, 3> window{};                  // fees, penalties, rewards
   RoundingMode rounding = RoundingMode::kHalfEven;
   int money_digits = -1;   // explain: print `fees` / `window.*` with these minor digits
+  // Where to note the first node whose exact result is Oversized (see
+  // number.h); that result is undefined. The caller turns it into an error.
+  const Expr** oversized = nullptr;
+  // Record fields that failed their declaration (by slot; evaluated as
+  // null): the first one read is noted in *read_invalid (its slot; the
+  // caller sets -1). Both null when no field failed.
+  const std::vector<char>* invalid_fields = nullptr;
+  int* read_invalid = nullptr;
 };
 
 Value Eval(const Expr& e, const EvalScope& scope);

@@ -167,6 +167,14 @@ std::strong_ordering Number::operator<=>(const Number& o) const {
 
 bool Number::is_zero() const { return r_.is_zero(); }
 bool Number::is_negative() const { return r_.sign() < 0; }
+bool Number::Oversized() const {
+  constexpr size_t kLimbBits = sizeof(boost::multiprecision::limb_type) * 8;
+  constexpr size_t kMaxLimbs = (kMaxNumberBits + kLimbBits - 1) / kLimbBits;
+  static_assert(kMaxNumberBits % kLimbBits == 0, "the bound is checked by limb count");
+  const auto& q = r_.backend().data();
+  return q.numerator().backend().size() > kMaxLimbs || q.denominator().backend().size() > kMaxLimbs;
+}
+
 bool Number::is_integer() const { return boost::multiprecision::denominator(r_) == 1; }
 Number Number::Abs() const { return is_negative() ? Number(-r_) : *this; }
 

@@ -25,6 +25,11 @@ namespace reckon {
 inline constexpr size_t kMaxNumberTextLength = 64;
 // Metrics print exactly when they terminate within this many decimals.
 inline constexpr int kMetricDigits = 18;
+// The largest exact value settlement computes with: a numerator or a
+// denominator of more than this many bits is "too large" (Oversized). Exact
+// sums of values near the bound stay fast enough for a month of records;
+// decimal inputs (kMaxNumberTextLength) and their sums stay far below it.
+inline constexpr size_t kMaxNumberBits = 512;
 
 enum class RoundingMode { kHalfEven, kHalfUp, kDown, kUp };
 
@@ -57,6 +62,9 @@ class Number {
   bool is_zero() const;
   bool is_negative() const;
   bool is_integer() const;
+  // True when the numerator or the denominator has more than kMaxNumberBits
+  // bits. Cheap: compares limb counts, nothing is computed.
+  bool Oversized() const;
   Number Abs() const;
   Number Floor() const;
   Number Ceil() const;

@@ -33,19 +33,47 @@ Result<std::unique_ptr<Contract>> LoadRegisteredContract(Ledger& ledger, int64_t
   return std::move(loaded.contract);
 }
 
+namespace {
+
+// Amendments meet without moving a period boundary: k against the
+// registered versions just below and just above it (CheckAmendment).
+Status CheckSeams(Ledger& ledger, const Contract& k, const std::vector<ContractRow>& all) {
+  const ContractRow* below = nullptr;
+  const ContractRow* above = nullptr;
+  for (auto& c : all) {
+    if (c.contract != k.id || c.version == k.version) continue;
+    if (c.version < k.version && (!below || below->version < c.version)) below = &c;
+    if (c.version > k.version && (!above || c.version < above->version)) above = &c;
+  }
+  if (below) {
+    auto earlier = LoadRegisteredContract(ledger, below->seq);
+    if (!earlier.ok()) return earlier.status();
+    if (auto s = CheckAmendment(**earlier, k); !s.ok()) return s;
+  }
+  if (above) {
+    auto later = LoadRegisteredContract(ledger, above->seq);
+    if (!later.ok()) return later.status();
+    if (auto s = CheckAmendment(k, **later); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<int64_t> RegisterContract(Ledger& ledger, const Contract& k, bool write) {
   std::string sha = ToHex(Sha256(k.text));
   auto found = ledger.FindContract(k.id, k.version);
   if (!found.ok()) return found.status();
-  if (*found) {
-    if ((*found)->sha256 != sha)
-      return Status::State(fmt::format("{}: contract '{}' version {} is already registered with different text (sha256 {}); "
-                                       "a changed contract needs a new version",
-                                       k.path, k.id, k.version, (*found)->sha256));
-    return (*found)->seq;
-  }
+  if (*found && (*found)->sha256 != sha)
+    return Status::State(fmt::format("{}: contract '{}' version {} is already registered with different text (sha256 {}); "
+                                     "a changed contract needs a new version",
+                                     k.path, k.id, k.version, (*found)->sha256));
   auto all = ledger.Contracts();
   if (!all.ok()) return all.status();
+  // Also for a registered version: a ledger written before this check
+  // may hold versions that do not meet; they must not settle.
+  if (auto s = CheckSeams(ledger, k, *all); !s.ok()) return s;
+  if (*found) return (*found)->seq;
   for (auto& c : *all) {
     if (c.contract == k.id && c.vendor != k.vendor)
       return Status::State(fmt::format("{}: contract '{}' is registered for vendor '{}', not '{}'", k.path, k.id, c.vendor, k.vendor));

@@ -29,8 +29,22 @@ struct Accum {
   Number sum;
   std::vector<Number> values;
   std::optional<Value> best;
-  std::set<std::string> distinct;
+  std::set<std::string> distinct;  // DistinctKey of each value
 };
+
+// The exact identity of a value for distinct(): its type and, for numbers
+// and durations, the exact rational ("n/d"), never a rounded display text.
+std::string DistinctKey(const Value& v) {
+  std::string key = std::to_string(int(v.tag)) + ":";
+  switch (v.tag) {
+    case Value::Tag::kNumber: case Value::Tag::kDuration: key += v.num.rational().str(); break;
+    case Value::Tag::kTimestamp: key += std::to_string(v.ts.ns); break;
+    case Value::Tag::kString: key += v.str; break;
+    case Value::Tag::kBool: key += v.b ? "true" : "false"; break;
+    default: key += ValueText(v); break;
+  }
+  return key;
+}
 
 struct Line {
   Line(std::string k, std::string n, Number a, std::string e, std::optional<bool> c = std::nullopt, bool pc = false)
@@ -55,19 +69,79 @@ class Evaluator {
     scope_.period_seconds = Number::FromInt(bounds_.seconds);
     scope_.rounding = k_.rounding;
     scope_.money_digits = Minor();
+    scope_.oversized = &oversized_;
+    std::vector<const Expr*> where_names;
+    CollectNames(*k_.where.expr, where_names);
+    for (auto* n : where_names) if (n->name_kind == NameKind::kField) where_fields_.insert(n->slot);
+    for (size_t slot = 0; slot < k_.fields.size(); ++slot)
+      if (!k_.fields[slot].core && !k_.used_fields.count(int(slot))) unused_fields_.push_back(slot);
     if (auto s = Pass(); !s.ok()) return s;
     Aggregates();
+    if (oversized_) return TooLarge(nullptr, false);
     Metrics();
+    if (oversized_) return TooLarge(nullptr, false);
     Fees();
     Penalties();
     Rewards();
+    if (oversized_) return TooLarge(nullptr, false);
     if (auto s = Adjustments(); !s.ok()) return s;
     NetCaps();
+    if (oversized_) return TooLarge(nullptr, false);
     return Build();
   }
 
  private:
   int Minor() const { return k_.currency.minor_units; }
+
+  // The error for an exact value beyond kMaxNumberBits (noted in oversized_):
+  // names the contract expression that holds the node, and the fix.
+  // `record` names the record being evaluated; `sum` says that the running
+  // sum of an aggregate over the records grew too large.
+  Status TooLarge(const RecordView* record, bool sum) const {
+    std::vector<std::pair<std::string, const ExprSrc*>> owners;
+    owners.push_back({"records.where", &k_.where});
+    for (auto& m : k_.metrics) owners.push_back({fmt::format("metric '{}'", m.name), &m.src});
+    for (auto& f : k_.fees) owners.push_back({fmt::format("fee '{}'", f.name), &f.amount});
+    for (auto* rules : {&k_.penalties, &k_.rewards}) {
+      for (auto& r : *rules) {
+        std::string what = fmt::format("{} '{}'", rules == &k_.penalties ? "penalty" : "reward", r.name);
+        for (auto* src : {&r.when, &r.amount, &r.cap}) owners.push_back({what, src});
+        for (auto& b : r.schedule) {
+          owners.push_back({what, &b.threshold});
+          owners.push_back({what, &b.credit});
+        }
+      }
+    }
+    owners.push_back({"caps.penalties.per_period", &k_.caps.penalties_per_period});
+    if (k_.caps.penalties_window) owners.push_back({"caps.penalties.window", &k_.caps.penalties_window->limit});
+    owners.push_back({"caps.rewards.per_period", &k_.caps.rewards_per_period});
+    owners.push_back({"caps.net.min", &k_.caps.net_min});
+    owners.push_back({"caps.net.max", &k_.caps.net_max});
+    std::string what = "an expression";
+    SourcePos pos{k_.path, 0, 0};
+    for (auto& [name, src] : owners) {
+      if (src->expr && Holds(*src->expr, oversized_)) {
+        what = name;
+        pos = src->pos;
+        break;
+      }
+    }
+    std::string node = ExprText(*oversized_);
+    if (node.size() > 80) node = node.substr(0, 77) + "...";
+    std::string where = sum ? fmt::format("the exact sum of `{}` over the period's records", node) : fmt::format("`{}`", node);
+    std::string at = record ? fmt::format(" at record '{}' (ledger entry {})", record->id(), current_seq_) : std::string();
+    std::string fix = sum ? "round per record to a fixed number of decimals, e.g. mean(round(1 / handle_minutes, 6)) instead of mean(1 / handle_minutes)"
+                          : "round intermediate results with round(x, digits), or compute a smaller value";
+    return Status::Invalid(fmt::format("{}: {} needs an exact value larger than the limit of {} bits (numerator or denominator){}; {}",
+                                       what, where, kMaxNumberBits, at, fix),
+                           pos);
+  }
+  static bool Holds(const Expr& root, const Expr* node) {
+    if (&root == node) return true;
+    for (auto& a : root.args) if (Holds(*a, node)) return true;
+    return false;
+  }
+
   Number Round(const Number& n) const { return n.Round(Minor(), k_.rounding); }
   std::string MoneyText(const Number& n) const { return n.ToFixed(Minor(), k_.rounding); }
 
@@ -196,11 +270,13 @@ class Evaluator {
 
   // Decodes one effective record of the period and feeds the aggregates.
   Status Count(const Fetched& f) {
+    current_seq_ = f.seq;
     if (!view_.Decode(f.payload, err_)) return Status::Integrity(fmt::format("record entry {} is malformed: {}", f.seq, err_));
     if (view_.voided()) { ++voided_; Decide(f.seq, false, "voided"); return Status::Ok(); }
     if (!view_.verified()) ++unverified_;
     std::vector<Value>& fields = fields_;
-    Status bad;
+    Status bad;                  // the first used field that violates its declaration
+    bool where_invalid = false;  // some field records.where reads violates it
     for (int slot : k_.used_fields) {
       const FieldDecl& d = k_.fields[slot];
       if (d.core && d.type == FieldType::kBoolean) { fields[slot] = Value::Bool(d.name == "verified" ? view_.verified() : view_.voided()); continue; }
@@ -210,11 +286,35 @@ class Evaluator {
       if (!s.ok()) {
         fields[slot] = Value::Null();
         if (bad.ok()) bad = s;
+        if (where_fields_.count(slot)) {
+          if (!where_invalid) invalid_.assign(k_.fields.size(), 0);
+          where_invalid = true;
+          invalid_[size_t(slot)] = 1;
+        }
       }
     }
     EvalScope& rs = scope_;
     rs.fields = &fields;
+    int read_invalid = -1;
+    if (where_invalid) {
+      rs.invalid_fields = &invalid_;
+      rs.read_invalid = &read_invalid;
+    }
     bool counted = Eval(*k_.where.expr, rs).is_true();
+    rs.invalid_fields = nullptr;
+    rs.read_invalid = nullptr;
+    if (oversized_) return TooLarge(&view_, false);
+    // An invalid field that records.where read decided whether the record
+    // counts: never guess it (as null it would silently exclude the record).
+    // (`verified and priority <= 3` does not read priority of an unverified record.)
+    if (read_invalid >= 0) {
+      const FieldDecl& d = k_.fields[size_t(read_invalid)];
+      return Status::Invalid(fmt::format("record '{}' (ledger entry {}) violates its declaration, and records.where reads the field: {}; "
+                                         "correct it with a higher revision or change records.fields",
+                                         view_.id(), f.seq, TypedField(d, view_.Find(d.name), nullptr).message()),
+                             k_.where.pos);
+    }
+    if (counted && bad.ok()) bad = CheckUnusedFields();
     if (!counted) {
       ++excluded_;
       Decide(f.seq, false, view_.verified() ? "records.where is false" : "unverified");
@@ -229,14 +329,24 @@ class Evaluator {
     Decide(f.seq, true, "");
     for (size_t i = 0; i < k_.aggregates.size(); ++i) {
       const AggregateSpec& a = k_.aggregates[i];
-      if (a.filter && !Eval(*a.filter, rs).is_true()) continue;
+      if (a.filter && !Eval(*a.filter, rs).is_true()) {
+        if (oversized_) return TooLarge(&view_, false);
+        continue;
+      }
       Accum& acc = accums_[i];
       if (a.func == AggregateFunc::kCount) { ++acc.count; continue; }
       Value v = Eval(*a.value, rs);
+      if (oversized_) return TooLarge(&view_, false);
       if (!v.is_defined_value()) continue;
       ++acc.count;
       switch (a.func) {
-        case AggregateFunc::kSum: case AggregateFunc::kMean: acc.sum += v.num; break;
+        case AggregateFunc::kSum: case AggregateFunc::kMean:
+          acc.sum += v.num;
+          if (acc.sum.Oversized()) {
+            oversized_ = a.value;
+            return TooLarge(&view_, true);
+          }
+          break;
         case AggregateFunc::kMedian: case AggregateFunc::kPercentile: acc.values.push_back(v.num); break;
         case AggregateFunc::kLowest: case AggregateFunc::kHighest: {
           bool better = !acc.best;
@@ -248,9 +358,19 @@ class Evaluator {
           if (better) acc.best = v;
           break;
         }
-        case AggregateFunc::kDistinct: acc.distinct.insert(std::to_string(int(v.tag)) + ":" + ValueText(v)); break;
+        case AggregateFunc::kDistinct: acc.distinct.insert(DistinctKey(v)); break;
         default: break;
       }
+    }
+    return Status::Ok();
+  }
+
+  // A counted record must satisfy every declared field, also those no
+  // expression reads (the used ones were checked while decoding).
+  Status CheckUnusedFields() const {
+    for (size_t slot : unused_fields_) {
+      const FieldDecl& d = k_.fields[slot];
+      if (Status s = TypedField(d, view_.Find(d.name), nullptr); !s.ok()) return s;
     }
     return Status::Ok();
   }
@@ -661,6 +781,11 @@ class Evaluator {
   std::vector<LateChanges> changes_;  // per watched period; written by the fetching thread
   int64_t late_ids_ = 0;              // ids whose change affects a watched period
   std::vector<Value> fields_;
+  std::set<int> where_fields_;        // field slots records.where reads
+  std::vector<size_t> unused_fields_; // declared field slots no expression reads
+  std::vector<char> invalid_;         // per slot: violates its declaration (set when where_invalid)
+  const Expr* oversized_ = nullptr;   // first node whose exact value exceeded kMaxNumberBits
+  int64_t current_seq_ = 0;           // ledger entry of the record being evaluated
   const StatementInput& in_;
   const Contract& k_;
   PeriodBounds bounds_;

@@ -911,3 +911,65 @@ TEST_CASE("contract: LoadContractFile", "[contract]") {
   CHECK(l.diagnostics[0].pos.line == 0);
   CHECK(l.diagnostics[0].message.find("cannot open contract '/nonexistent/dir/c.yaml'") == 0);
 }
+
+TEST_CASE("contract: text must be valid UTF-8, reported at the first bad byte", "[contract]") {
+  // Latin-1 "é" (0xE9) in a value and "ü" (0xFC) in a comment; a BOM does not count as a column.
+  ExpectOne(Edit({{5, "customer: Soci\xE9t\xE9"}}), 5, 15, "contract is not valid UTF-8 (byte 0xE9); save the file as UTF-8");
+  ExpectOne("# Vertrag f\xFCr\n" + Join(kGood), 1, 12, "contract is not valid UTF-8 (byte 0xFC)");
+  ExpectOne("\xEF\xBB\xBF# f\xFC\n" + Join(kGood), 1, 4, "(byte 0xFC)");
+  // Overlong forms, surrogates, code points above U+10FFFF and truncated sequences.
+  for (const char* bad : {"\xC0\xAF", "\xE0\x80\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xF8\x88\x80\x80\x80", "\xE2\x82", "\x80"}) {
+    INFO(bad);
+    ExpectOne(Edit({{5, std::string("customer: x") + bad}}), 5, 12, "contract is not valid UTF-8");
+  }
+  // Well-formed UTF-8 of every length loads.
+  auto l = Load(Edit({{5, "customer: \"Soci\xC3\xA9t\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\""}}));
+  INFO(Dump(l));
+  REQUIRE(l.contract != nullptr);
+  CHECK(l.contract->customer == "Soci\xC3\xA9t\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80");
+}
+
+TEST_CASE("contract: an amendment keeps the period kind and its period boundary", "[contract]") {
+  auto version = [](int v, const std::string& zone, const std::string& period, const std::string& from) {
+    std::string text = "reckon: 1\ncontract: small\nversion: " + std::to_string(v) + "\nvendor: v\ncurrency: USD\n" +
+                       (zone.empty() ? "" : "timezone: " + zone + "\n") + "period: " + period + "\neffective: {from: " + from + "}\n";
+    auto l = LoadContractText("v" + std::to_string(v) + ".yaml", text);
+    INFO(Dump(l));
+    REQUIRE(l.contract != nullptr);
+    return std::move(l.contract);
+  };
+  auto v1 = version(1, "", "monthly", "2026-01-01");
+  // Same zone, or a zone with the same offset at the seam (London is UTC+0 on 2026-11-01): accepted.
+  CHECK(reckon::CheckAmendment(*v1, *version(2, "UTC", "monthly", "2026-11-01")).ok());
+  CHECK(reckon::CheckAmendment(*v1, *version(2, "Europe/London", "monthly", "2026-11-01")).ok());
+  // London is UTC+1 on 2026-07-01: the boundary moves by an hour.
+  auto london_summer = reckon::CheckAmendment(*v1, *version(2, "Europe/London", "monthly", "2026-07-01"));
+  CHECK_FALSE(london_summer.ok());
+  CHECK(london_summer.kind() == reckon::ErrorKind::kInvalidInput);
+  // Tokyo: November starts 9 hours earlier (overlap). Both instants are named, at the timezone line.
+  auto tokyo = reckon::CheckAmendment(*v1, *version(2, "Asia/Tokyo", "monthly", "2026-11-01"));
+  REQUIRE_FALSE(tokyo.ok());
+  CHECK(tokyo.message().find("starts its first period 2026-11 at 2026-10-31T15:00:00Z") != std::string::npos);
+  CHECK(tokyo.message().find("version 1's last period ends at 2026-11-01T00:00:00Z") != std::string::npos);
+  CHECK(tokyo.pos().file == "v2.yaml");
+  CHECK(tokyo.pos().line == 6);
+  // The period kind cannot change, even where the boundaries agree.
+  auto quarterly = reckon::CheckAmendment(*v1, *version(2, "", "quarterly", "2026-10-01"));
+  REQUIRE_FALSE(quarterly.ok());
+  CHECK(quarterly.message().find("an amendment cannot change `period`") != std::string::npos);
+  CHECK(quarterly.pos().line == 6);
+}
+
+TEST_CASE("contract: a metric that depends on no record and exceeds the exact value bound is refused", "[contract]") {
+  // 10^58 is 193 bits; its cube (579 bits) is over kMaxNumberBits (512), its square is not.
+  const std::string big = "10000000000000000000000000000000000000000000000000000000000";
+  const std::string base = kHeader + "baselines:\n  b: " + big + "\nmetrics:\n  m0: baselines.b\n  m1: m0 * m0\n";
+  auto ok = Load(base);
+  INFO(Dump(ok));
+  CHECK(ok.contract != nullptr);
+  ExpectOne(base + "  m2: m1 * m0\n", 13, 7, "metric 'm2' does not depend on the records, and `m1 * m0` needs an exact value larger than the limit of 512 bits");
+  // A metric that depends on the records or the period is evaluated at settlement only.
+  auto later = Load(base + "  n: count()\n  m2: m1 * m0 * n\n  m3: m1 * m0 * period.days\n");
+  INFO(Dump(later));
+  CHECK(later.contract != nullptr);
+}

@@ -518,6 +518,65 @@ TEST_CASE("expr: ExprText renders canonical text that parses back to the same tr
   }
 }
 
+TEST_CASE("expr: a source within the length limit may render longer than it (fuzz_expr regression)", "[expr]") {
+  // Found by fuzz_expr (also in tests/fuzz/corpus/expr/minus-chain): 3518
+  // bytes of binary and unary minus without spaces. ExprText puts spaces
+  // around binary operators, so the rendering is longer than the limit; the
+  // limit is on source text, and the fuzz invariant re-parses only
+  // renderings within it.
+  const std::string text =
+      "-n-------2m-----n----------------n--------n-----dn------1m--------n----------------n--------n-----dn"
+      "------1m-----------an---2m---n------2m-----2m-----n------------n--------------n----------------n----"
+      "--2m-----n-----------------------n------1m---2m-----n------2m---n--n----------------n-------------an"
+      "---1m---n------2-----dn------1m-----------an---2m---n------2m-----2m-----n------n----------------n--"
+      "----1m---2m-----n------2m---n--n----------------n-------------an---1m---n------2m----n------2m-----n"
+      "----------------n--------n-----dn------1m--------n----------------n--------n------n-----dn------1m--"
+      "------n----------------n--------n-----dn------1m-----------an---2m---n------2m-----2m-----n---------"
+      "---n------------dn------1m-----------an---2m---n------2m-----2m-----n------------n--------------n---"
+      "-------------n------2m-----n----------------n-------------an---1m---n------2m-----n----------------n"
+      "--------n-----dn------1m-----m----n------2m-----n----------------n--------n-----dn------1m--------n-"
+      "---------------n--------n-----dn------1m-----------an---2m---n------2m-----2m-----n------n----------"
+      "------n------1m---2m-----n------2m---n--n----------------n-------------an---1m---n------2m----n-----"
+      "-2m-----n----------------n--------n-----dn------1m--------n----------------n--------n------n-----dn-"
+      "-----1m--------n----------------n--------n-----dn------1m-----------an---2m---n------2m-----2m-----n"
+      "------------n------------dn------1m-----------an---2m---n------2m-----2m-----n------------n---------"
+      "-----n----------------n------2m-----n----------------n-------------an---1m---n------2m-----n--------"
+      "--------n--------n-----dn------1m--------n---1m---n------2m-----n----------------n--------n-----dn--"
+      "----1m-----------an---2m---n------2m-----n--------2m-----n----------------n--------n-----dn------1m-"
+      "-------n----------------n--------n-----dn------1m-----------an---2m---n------2m-----2m-----n--------"
+      "----n--------------n----------------n------2m-----n-----------------------n------1m---2m-----n------"
+      "2m---n--n----------------n-------------an---1m---n------2-----dn------1m-----------an---2m---n------"
+      "2m-----2m-----n------n----------------n------1m---2m-----n------2m---n--n----------------n----------"
+      "---an---1m---n------2m----n------2m-----n----------------n--------n-----dn------1m--------n---------"
+      "-------n--------n------n-----dn------1m--------n----------------n--------n-----dn------1m-----------"
+      "an---2m---n------2m-----2m-----n------------n------------dn------1m-----------an---2m---n------2m---"
+      "--2m-----n------------n--------------n----------------n------2m-----n----------------n-------------a"
+      "n---1m---n------2m-----n----------------n--------n-----dn------1m-----m----n------2m-----n----------"
+      "------n--------n-----dn------1m--------n----------------n--------n-----dn------1m-----------an---2m-"
+      "--n------2m-----2m-----n------n----------------n------1m---2m-----n------2m---n--n----------------n-"
+      "------------an---1m---n------2m----n------2m-----n----------------n--------n-----dn------1m--------n"
+      "----------------n--------n------n-----dn------1m--------n----------------n--------n-----dn------1m--"
+      "---------an---2m---n------2m-----2m-----n------------n------------dn------1m-----------an---2m---n--"
+      "----2m-----2m-----n------------n--------------n----------------n------2m-----n----------------n-----"
+      "--------an---1m---n------2m-----n----------------n--------n-----dn------1m--------n---1m---n------2m"
+      "-----n----------------n--------n-----dn------1m-----------an---2m---n------2m-----n------------n----"
+      "--n-----dn------1m";
+  REQUIRE(text.size() == 3518);
+  auto parsed = ParseExpr(text);
+  REQUIRE(parsed.root);
+  const std::string once = ExprText(*parsed.root);
+  CHECK(once.size() > kMaxExprLength);
+  CHECK(once.find("(") == std::string::npos);  // no redundant parentheses: only spaces were added
+  // A rendering within the limit round-trips.
+  auto half = ParseExpr(text.substr(0, 1500) + "n");
+  REQUIRE(half.root);
+  const std::string short_once = ExprText(*half.root);
+  REQUIRE(short_once.size() <= kMaxExprLength);
+  auto again = ParseExpr(short_once);
+  REQUIRE(again.root);
+  CHECK(ExprText(*again.root) == short_once);
+}
+
 // ===========================================================================
 // Evaluation
 
@@ -548,6 +607,32 @@ TEST_CASE("expr: exact decimal arithmetic", "[expr][eval]") {
   Value third = Num("1 / 3");
   REQUIRE(third.tag == Value::Tag::kNumber);
   CHECK(third.num == Number(Number::Rational(1, 3)));
+}
+
+TEST_CASE("expr: a result beyond kMaxNumberBits is undefined, and the node is noted", "[expr][eval]") {
+  const std::string big = "10000000000000000000000000000000000000000000000000000000000";  // 10^58: 193 bits
+  const reckon::Expr* over = nullptr;
+  {
+    Harness h("true", big + " * " + big);  // 386 bits: within the bound
+    h.scope.oversized = &over;
+    CHECK(h.Amount().tag == Value::Tag::kNumber);
+    CHECK(over == nullptr);
+  }
+  {
+    Harness h("true", "1 + " + big + " * " + big + " * " + big);  // 579 bits
+    h.scope.oversized = &over;
+    CHECK(h.Amount().is_undefined());
+    REQUIRE(over != nullptr);
+    CHECK(ExprText(*over) == big + " * " + big + " * " + big);  // the first result too large
+  }
+  for (const std::string& e : {"1 / " + big + " / " + big + " / " + big, big + " * " + big + " * " + big + " - 1"}) {
+    INFO(e);
+    over = nullptr;
+    Harness h("true", e);
+    h.scope.oversized = &over;
+    CHECK(h.Amount().is_undefined());
+    CHECK(over != nullptr);
+  }
 }
 
 TEST_CASE("expr: metrics evaluate in dependency order", "[expr][eval]") {

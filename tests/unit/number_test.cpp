@@ -224,3 +224,22 @@ TEST_CASE("number: ToString exact or rounded to 18 places", "[number]") {
   CHECK(N("2.5").ToString(0) == "2");
   CHECK(Number(Number::Rational(1, 1024)).ToString() == "0.0009765625");
 }
+
+TEST_CASE("number: Oversized marks values beyond kMaxNumberBits bits", "[number]") {
+  using Int = boost::multiprecision::cpp_int;
+  const Int two = 2;
+  const Int at_limit = boost::multiprecision::pow(two, unsigned(reckon::kMaxNumberBits)) - 1;  // kMaxNumberBits bits
+  const Int above = at_limit + 1;                                                               // one bit more
+  CHECK_FALSE(Number().Oversized());
+  CHECK_FALSE(N("-1234567890123456789012345678901234567890123456789012345678.0001").Oversized());
+  CHECK_FALSE(Number(Number::Rational(at_limit)).Oversized());
+  CHECK_FALSE(Number(Number::Rational(Int(1), at_limit)).Oversized());
+  CHECK_FALSE(Number(Number::Rational(-at_limit)).Oversized());
+  CHECK(Number(Number::Rational(above)).Oversized());
+  CHECK(Number(Number::Rational(-above)).Oversized());
+  CHECK(Number(Number::Rational(Int(1), above)).Oversized());
+  // The largest decimal text and its square stay far below the bound.
+  Number big = N("9999999999999999999999999999999.99999999999999999999999999999999");
+  CHECK_FALSE((big * big).Oversized());
+  CHECK_FALSE((Number::FromInt(1).Div(big)->Div(big))->Oversized());
+}
