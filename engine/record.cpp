@@ -3,7 +3,7 @@
 
 #include "dsl/identifier.h"
 #include "dsl/printable.h"
-#include "ledger/record_payload.h"
+#include "ledger/payload/record.h"
 
 #include <fmt/format.h>
 

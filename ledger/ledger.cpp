@@ -5,10 +5,12 @@
 #include "dsl/timestamp.h"
 #include "ledger/batch_queue.h"
 #include "ledger/canonical.h"
-#include "ledger/record_payload.h"
+#include "ledger/payload/adjustment.h"
+#include "ledger/payload/contract_entry.h"
+#include "ledger/payload/statement.h"
+#include "ledger/payload/record.h"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <sqlite3.h>
 #include <sys/stat.h>
 
@@ -736,6 +738,21 @@ struct DerivedCursor {
 
 }  // namespace
 
+namespace {
+
+// The reason a typed payload reader gave, without the "KIND entry N: " it
+// starts with and the "; run reckon verify" it ends with (verify names the
+// entry itself).
+std::string PayloadProblem(const Status& s) {
+  std::string m = s.message();
+  if (size_t colon = m.find(": "); colon != std::string::npos && m.find(" entry ") < colon) m = m.substr(colon + 2);
+  constexpr std::string_view kHint = "; run reckon verify";
+  if (m.size() >= kHint.size() && m.compare(m.size() - kHint.size(), kHint.size(), kHint) == 0) m.resize(m.size() - kHint.size());
+  return m;
+}
+
+}  // namespace
+
 Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
                                     const std::function<void(int64_t, int64_t)>& progress) {
   bool own_tx = !in_tx_;
@@ -935,7 +952,7 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
     if (statements.has_row && statements.seq < seq) return bad(statements.seq, "the statements table has a row with no statement entry");
     if (adjustments.has_row && adjustments.seq < seq) return bad(adjustments.seq, "the adjustments table has a row with no adjustment entry");
     if (kind == kKindRecord) {
-      // The shared record payload rule (ledger/record_payload.h): ingest checks every
+      // The shared record payload rule (ledger/payload/record.h): ingest checks every
       // payload with the same function before writing it.
       RecordCore core;
       if (!ReadRecordPayload(payload, members, count_m, core, err)) return bad(seq, err);
@@ -950,45 +967,38 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect,
         jobs.Publish(batch);
         batch = jobs.AcquireFree();
       }
-    } else if (kind == kKindContract || kind == kKindStatement || kind == kKindAdjustment) {
-      nlohmann::json j = nlohmann::json::parse(payload.begin(), payload.end(), nullptr, false);
-      if (j.is_discarded() || !j.is_object()) return bad(seq, fmt::format("{} payload is not JSON", kind));
-      try {
-        // A version is a JSON integer; anything else (e.g. 1.5) is a damaged payload.
-        if (!j.contains("version") || !j["version"].is_number_integer())
-          return bad(seq, fmt::format("{} payload lacks a field: version is not an integer", kind));
-        if (kind == kKindContract) {
-          std::string text = j.at("text").get<std::string>();
-          std::string sha = j.at("sha256").get<std::string>();
-          if (ToHex(Sha256(text)) != sha) return bad(seq, "contract sha256 does not match its text");
-          if (!contracts.has_row || contracts.seq != seq) return bad(seq, "the contracts table has no row for this contract entry");
-          if (!HasTypes(contracts.st.st, {SQLITE_TEXT, SQLITE_INTEGER, SQLITE_TEXT, SQLITE_TEXT}))
-            return bad(seq, "the contracts table row has a value of the wrong storage type");
-          if (ColText(contracts.st.st, 1) != j.at("contract").get<std::string>() || sqlite3_column_int64(contracts.st.st, 2) != j.at("version").get<int64_t>() ||
-              ColText(contracts.st.st, 3) != j.at("vendor").get<std::string>() || ColText(contracts.st.st, 4) != sha)
-            return bad(seq, "the contracts table row differs from the contract entry");
-          contracts.Next();
-        } else if (kind == kKindAdjustment) {
-          if (!adjustments.has_row || adjustments.seq != seq) return bad(seq, "the adjustments table has no row for this adjustment entry");
-          if (!HasTypes(adjustments.st.st, {SQLITE_TEXT, SQLITE_TEXT, SQLITE_TEXT, SQLITE_INTEGER}))
-            return bad(seq, "the adjustments table row has a value of the wrong storage type");
-          if (ColText(adjustments.st.st, 1) != j.at("contract").get<std::string>() || ColText(adjustments.st.st, 2) != j.at("period").get<std::string>() ||
-              ColText(adjustments.st.st, 3) != j.at("posted_in").get<std::string>() ||
-              sqlite3_column_int64(adjustments.st.st, 4) != j.at("version").get<int64_t>())
-            return bad(seq, "the adjustments table row differs from the adjustment entry");
-          adjustments.Next();
-        } else {
-          if (!statements.has_row || statements.seq != seq) return bad(seq, "the statements table has no row for this statement entry");
-          if (!HasTypes(statements.st.st, {SQLITE_TEXT, SQLITE_TEXT, SQLITE_INTEGER}))
-            return bad(seq, "the statements table row has a value of the wrong storage type");
-          if (ColText(statements.st.st, 1) != j.at("contract").get<std::string>() || ColText(statements.st.st, 2) != j.at("period").get<std::string>() ||
-              sqlite3_column_int64(statements.st.st, 3) != j.at("version").get<int64_t>())
-            return bad(seq, "the statements table row differs from the statement entry");
-          statements.Next();
-        }
-      } catch (const nlohmann::json::exception& e) {
-        return bad(seq, fmt::format("{} payload lacks a field: {}", kind, e.what()));
-      }
+    } else if (kind == kKindContract) {
+      // Stored payloads are read with the same typed readers every command uses
+      // (ledger/payload/): what show, settle or export would refuse, verify reports.
+      auto c = ReadContractPayload(payload, seq);
+      if (!c.ok()) return bad(seq, PayloadProblem(c.status()));
+      if (!contracts.has_row || contracts.seq != seq) return bad(seq, "the contracts table has no row for this contract entry");
+      if (!HasTypes(contracts.st.st, {SQLITE_TEXT, SQLITE_INTEGER, SQLITE_TEXT, SQLITE_TEXT}))
+        return bad(seq, "the contracts table row has a value of the wrong storage type");
+      if (ColText(contracts.st.st, 1) != c->contract || sqlite3_column_int64(contracts.st.st, 2) != c->version ||
+          ColText(contracts.st.st, 3) != c->vendor || ColText(contracts.st.st, 4) != c->sha256)
+        return bad(seq, "the contracts table row differs from the contract entry");
+      contracts.Next();
+    } else if (kind == kKindAdjustment) {
+      auto a = ReadAdjustmentPayload(payload, seq);
+      if (!a.ok()) return bad(seq, PayloadProblem(a.status()));
+      if (!adjustments.has_row || adjustments.seq != seq) return bad(seq, "the adjustments table has no row for this adjustment entry");
+      if (!HasTypes(adjustments.st.st, {SQLITE_TEXT, SQLITE_TEXT, SQLITE_TEXT, SQLITE_INTEGER}))
+        return bad(seq, "the adjustments table row has a value of the wrong storage type");
+      if (ColText(adjustments.st.st, 1) != a->contract || ColText(adjustments.st.st, 2) != a->period ||
+          ColText(adjustments.st.st, 3) != a->posted_in || sqlite3_column_int64(adjustments.st.st, 4) != a->version)
+        return bad(seq, "the adjustments table row differs from the adjustment entry");
+      adjustments.Next();
+    } else if (kind == kKindStatement) {
+      auto st = ReadStatementPayload(payload, seq);
+      if (!st.ok()) return bad(seq, PayloadProblem(st.status()));
+      if (!statements.has_row || statements.seq != seq) return bad(seq, "the statements table has no row for this statement entry");
+      if (!HasTypes(statements.st.st, {SQLITE_TEXT, SQLITE_TEXT, SQLITE_INTEGER}))
+        return bad(seq, "the statements table row has a value of the wrong storage type");
+      if (ColText(statements.st.st, 1) != st->contract || ColText(statements.st.st, 2) != st->period ||
+          sqlite3_column_int64(statements.st.st, 3) != st->version)
+        return bad(seq, "the statements table row differs from the statement entry");
+      statements.Next();
     } else {
       return bad(seq, fmt::format("unknown entry kind '{}'", kind));
     }

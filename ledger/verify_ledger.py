@@ -58,7 +58,7 @@ def unescape(s):
     return bytes(out + s[i:])
 
 
-MAX_RECORD_MEMBERS = 600  # kMaxRecordMembers (ledger/record_payload.h)
+MAX_RECORD_MEMBERS = 600  # kMaxRecordMembers (ledger/payload/record.h)
 
 
 def flat_object(payload):
@@ -132,6 +132,174 @@ def int64(obj, key):  # a JSON integer member as a signed 64-bit value (wrapping
         raise TypeError(f"{key} is not an integer")
     v = int(v) % 2**64
     return v - 2**64 if v >= 2**63 else v
+
+
+# Stored statement, adjustment and contract payloads, checked as reckon's typed readers check them
+# (ledger/payload/): every member present with its type, no unknown member, money with exactly the
+# currency's minor digits, totals that are the sums of the lines. ISO 4217 minor units, as in
+# dsl/currency.cpp (a test keeps the two tables equal):
+CURRENCY_MINOR = {"AED": 2, "AFN": 2, "ALL": 2, "AMD": 2, "ANG": 2, "AOA": 2, "ARS": 2, "AUD": 2, "AWG": 2, "AZN": 2,
+    "BAM": 2, "BBD": 2, "BDT": 2, "BGN": 2, "BHD": 3, "BIF": 0, "BMD": 2, "BND": 2, "BOB": 2, "BOV": 2, "BRL": 2,
+    "BSD": 2, "BTN": 2, "BWP": 2, "BYN": 2, "BZD": 2, "CAD": 2, "CDF": 2, "CHE": 2, "CHF": 2, "CHW": 2, "CLF": 4,
+    "CLP": 0, "CNY": 2, "COP": 2, "COU": 2, "CRC": 2, "CUC": 2, "CUP": 2, "CVE": 2, "CZK": 2, "DJF": 0, "DKK": 2,
+    "DOP": 2, "DZD": 2, "EGP": 2, "ERN": 2, "ETB": 2, "EUR": 2, "FJD": 2, "FKP": 2, "GBP": 2, "GEL": 2, "GHS": 2,
+    "GIP": 2, "GMD": 2, "GNF": 0, "GTQ": 2, "GYD": 2, "HKD": 2, "HNL": 2, "HTG": 2, "HUF": 2, "IDR": 2, "ILS": 2,
+    "INR": 2, "IQD": 3, "IRR": 2, "ISK": 0, "JMD": 2, "JOD": 3, "JPY": 0, "KES": 2, "KGS": 2, "KHR": 2, "KMF": 0,
+    "KPW": 2, "KRW": 0, "KWD": 3, "KYD": 2, "KZT": 2, "LAK": 2, "LBP": 2, "LKR": 2, "LRD": 2, "LSL": 2, "LYD": 3,
+    "MAD": 2, "MDL": 2, "MGA": 2, "MKD": 2, "MMK": 2, "MNT": 2, "MOP": 2, "MRU": 2, "MUR": 2, "MVR": 2, "MWK": 2,
+    "MXN": 2, "MXV": 2, "MYR": 2, "MZN": 2, "NAD": 2, "NGN": 2, "NIO": 2, "NOK": 2, "NPR": 2, "NZD": 2, "OMR": 3,
+    "PAB": 2, "PEN": 2, "PGK": 2, "PHP": 2, "PKR": 2, "PLN": 2, "PYG": 0, "QAR": 2, "RON": 2, "RSD": 2, "RUB": 2,
+    "RWF": 0, "SAR": 2, "SBD": 2, "SCR": 2, "SDG": 2, "SEK": 2, "SGD": 2, "SHP": 2, "SLE": 2, "SLL": 2, "SOS": 2,
+    "SRD": 2, "SSP": 2, "STN": 2, "SVC": 2, "SYP": 2, "SZL": 2, "THB": 2, "TJS": 2, "TMT": 2, "TND": 3, "TOP": 2,
+    "TRY": 2, "TTD": 2, "TWD": 2, "TZS": 2, "UAH": 2, "UGX": 0, "USD": 2, "USN": 2, "UYI": 0, "UYU": 2, "UYW": 4,
+    "UZS": 2, "VED": 2, "VES": 2, "VND": 0, "VUV": 0, "WST": 2, "XAF": 0, "XCD": 2, "XCG": 2, "XOF": 0, "XPF": 0,
+    "YER": 2, "ZAR": 2, "ZMW": 2, "ZWG": 2, "ZWL": 2}
+NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+LINE_KINDS = ("fee", "commitment", "penalty", "reward", "cap", "adjustment", "minimum", "maximum")
+
+
+class PayloadError(Exception):
+    pass
+
+
+class Fields:
+    """The members of one JSON object, read with their types; unknown members are an error at finish()."""
+
+    def __init__(self, obj, path):
+        if not isinstance(obj, dict):
+            raise PayloadError(f"{path or 'the payload'} must be a JSON object")
+        self.obj, self.path, self.read = obj, path, set()
+
+    def name(self, key):
+        return f"{self.path}.{key}" if self.path else key
+
+    def get(self, key, kinds, what, required=True):
+        self.read.add(key)
+        if key not in self.obj:
+            if required:
+                raise PayloadError(f"{self.name(key)} is missing")
+            return None
+        v = self.obj[key]
+        if isinstance(v, bool) != (kinds == bool) or not isinstance(v, kinds):
+            raise PayloadError(f"{self.name(key)} must be {what}")
+        return v
+
+    def str(self, key, required=True):
+        return self.get(key, str, "a string", required)
+
+    def int(self, key, low=0):
+        v = self.get(key, int, "an integer")
+        if not -2**63 <= v < 2**63:
+            raise PayloadError(f"{self.name(key)} is out of range")
+        if v < low:
+            raise PayloadError(f"{self.name(key)} must be at least {low}")
+        return v
+
+    def obj_(self, key, kind=dict, what="an object"):
+        return self.get(key, kind, what)
+
+    def finish(self):
+        for key in self.obj:
+            if key not in self.read:
+                raise PayloadError(f"{self.path or 'the payload'} has an unknown member '{key[:40]}'")
+
+
+def money(text, minor, what):
+    if not (NUMBER.fullmatch(text) and len(text) <= 64):
+        raise PayloadError(f"{what} is not a money amount")
+    frac = len(text) - text.index(".") - 1 if "." in text else 0
+    value = decimal.Decimal(text)
+    if frac != minor or (text.startswith("-0") and value == 0):
+        raise PayloadError(f"{what} is not an amount with exactly {minor} decimal(s)")
+    return value
+
+
+def check_statement(obj):
+    """The statement's (contract, period, version, currency minor units, net); PayloadError if damaged."""
+    f = Fields(obj, "")
+    contract, version = f.str("contract"), f.int("version", 1)
+    if not re.fullmatch(r"[0-9a-f]{64}", f.str("contract_sha256")):
+        raise PayloadError("member 'contract_sha256' is not 64 lower-case hex digits")
+    f.str("vendor")
+    code = f.str("currency")
+    if code not in CURRENCY_MINOR:
+        raise PayloadError(f"member 'currency' is '{code[:16]}', not an ISO 4217 code")
+    minor = CURRENCY_MINOR[code]
+    period = f.str("period")
+    for key in ("period_start", "period_end", "timezone"):
+        f.str(key)
+    r = Fields(f.obj_("records"), "records")
+    for key in ("counted", "excluded", "unverified", "voided", "late"):
+        r.int(key)
+    r.finish()
+    for key, v in f.obj_("metrics").items():
+        if v is not None and not (isinstance(v, str) and NUMBER.fullmatch(v) and len(v) <= 64):
+            raise PayloadError(f"metrics.{key[:40]} must be a decimal string or null")
+    sums = dict.fromkeys(("fees", "penalties", "rewards", "adjustments", "net"), decimal.Decimal(0))
+    for i, line in enumerate(f.obj_("lines", list, "an array")):
+        lf = Fields(line, f"lines[{i}]")
+        kind = lf.str("kind")
+        if kind not in LINE_KINDS:
+            raise PayloadError(f"lines[{i}] has unknown kind '{kind[:20]}'")
+        lf.str("name")
+        amount = money(lf.str("amount"), minor, f"lines[{i}].amount")
+        lf.str("explain")
+        lf.get("condition", bool, "true or false", required=False)
+        period_ = lf.str("period", required=False)
+        if kind == "adjustment" and not period_:
+            raise PayloadError(f"lines[{i}] is an adjustment without 'period'")
+        lf.finish()
+        sums["net"] += amount
+        total = {"fee": "fees", "penalty": "penalties", "reward": "rewards", "adjustment": "adjustments",
+                 "cap": "penalties" if amount >= 0 else "rewards"}.get(kind)
+        if total:
+            sums[total] += amount
+    t = Fields(f.obj_("totals"), "totals")
+    totals = {key: money(t.str(key), minor, f"totals.{key}") for key in sums}
+    t.finish()
+    for i, n in enumerate(f.obj_("not_assessed", list, "an array")):
+        nf = Fields(n, f"not_assessed[{i}]")
+        for key in ("kind", "name", "reason"):
+            nf.str(key)
+        nf.finish()
+    f.int("as_of_seq")
+    f.finish()
+    for key, value in sums.items():
+        if totals[key] != value:
+            raise PayloadError(f"totals.{key} is not the sum of its lines")
+    return contract, period, version, minor, totals["net"]
+
+
+def check_payload(kind, obj):
+    """Raises PayloadError when a stored contract, statement or adjustment payload is damaged."""
+    if kind == b"contract":
+        f = Fields(obj, "")
+        f.str("contract"), f.int("version", 1), f.str("vendor")
+        sha, text_ = f.str("sha256"), f.str("text")
+        f.finish()
+        if hashlib.sha256(text_.encode("utf-8")).hexdigest() != sha:
+            raise PayloadError("contract sha256 does not match its text")
+    elif kind == b"statement":
+        check_statement(obj)
+    else:
+        f = Fields(obj, "")
+        contract, version, period = f.str("contract"), f.int("version", 1), f.str("period")
+        f.str("posted_in"), f.int("as_of_seq")
+        c = Fields(f.obj_("changes"), "changes")
+        for key in ("late", "corrected", "voided"):
+            c.int(key)
+        c.finish()
+        settled_before, amount = f.str("settled_before"), f.str("amount")
+        f.str("explain")
+        f.read.add("statement")
+        if "statement" not in obj:
+            raise PayloadError("statement is missing")
+        f.finish()
+        s_contract, s_period, s_version, minor, net = check_statement(obj["statement"])
+        if (s_contract, s_period, s_version) != (contract, period, version):
+            raise PayloadError("its statement is not of the adjusted period")
+        if net - money(settled_before, minor, "settled_before") != money(amount, minor, "amount"):
+            raise PayloadError("amount is not the re-evaluated net less what was settled before")
 
 
 class Derived:
@@ -258,7 +426,7 @@ def verify(db, expect=None):
             ns = timestamp_ns(m.get(b"occurred_at", ("", b""))[1])
             if not vendor or not ident or revision < 0 or ns is None:
                 return bad(seq, "record payload lacks vendor, id, revision or occurred_at")
-            # The shared record payload rule (ledger/record_payload.h): core fields have their types.
+            # The shared record payload rule (ledger/payload/record.h): core fields have their types.
             want = {b"vendor": "string", b"id": "string", b"occurred_at": "string", b"revision": "int",
                     b"verified": "bool", b"void": "bool"}
             if any(k in m and m[k][0] != kind_ for k, kind_ in want.items()):
@@ -280,8 +448,10 @@ def verify(db, expect=None):
             if obj is None:
                 return bad(seq, f"{name} payload is not JSON")
             try:
-                if kind == b"contract" and hashlib.sha256(text(obj, "text")).hexdigest().encode() != text(obj, "sha256"):
-                    return bad(seq, "contract sha256 does not match its text")
+                check_payload(kind, obj)
+            except PayloadError as e:
+                return bad(seq, str(e))
+            try:
                 if table.row is None or table.seq != seq:
                     return bad(seq, f"the {table.table} table has no row for this {name} entry")
                 members = DERIVED[kind][2]

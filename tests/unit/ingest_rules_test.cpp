@@ -1,6 +1,6 @@
 // Tests for the ingest-side rules of the findings round: the UTC range of
 // timestamps (dsl/timestamp.h), the shared record payload rule
-// (ledger/record_payload.h) and the member limit in BuildRecord, look-alike ids
+// (ledger/payload/record.h) and the member limit in BuildRecord, look-alike ids
 // and vendors (dsl/identifier.h), escaped values in messages (dsl/printable.h),
 // the YAML alias budget (dsl/yaml_budget.h) and the rejects writer
 // (engine/rejects.h).
@@ -10,7 +10,7 @@
 #include "dsl/yaml_budget.h"
 #include "engine/record.h"
 #include "engine/rejects.h"
-#include "ledger/record_payload.h"
+#include "ledger/payload/record.h"
 
 #include <catch2/catch.hpp>
 

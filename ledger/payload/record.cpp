@@ -1,5 +1,5 @@
-// The shared record payload rule (see record_payload.h).
-#include "ledger/record_payload.h"
+// The shared record payload rule (see record.h).
+#include "ledger/payload/record.h"
 
 #include "dsl/timestamp.h"
 
