@@ -9,6 +9,8 @@
 // and slot, and aggregate calls are registered in env.aggregates.
 #pragma once
 
+#include "dsl/suggest.h"
+
 #include "dsl/contract.h"
 #include "dsl/expr.h"
 
@@ -38,8 +40,5 @@ std::optional<Type> Check(Expr& e, const CheckEnv& env, std::vector<ExprError>& 
 // (those see record fields only): the candidates for metric dependencies.
 void CollectNames(const Expr& e, std::vector<const Expr*>& names);
 
-// Edit distance based suggestion: the closest candidate within distance 2
-// (or a third of the word's length), or empty.
-std::string Suggest(std::string_view word, const std::vector<std::string>& candidates);
 
 }  // namespace reckon

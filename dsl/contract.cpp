@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -966,9 +967,14 @@ LoadedContract LoadContractText(const std::string& path, std::string text) {
 }
 
 LoadedContract LoadContractFile(const std::string& path) {
+  LoadedContract out;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    out.diagnostics.push_back({{path, 0, 0}, fmt::format("'{}' is a directory, not a contract file; name the contract's YAML file", path)});
+    return out;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    LoadedContract out;
     out.diagnostics.push_back({{path, 0, 0}, fmt::format("cannot open contract '{}': {}", path, std::strerror(errno))});
     return out;
   }

@@ -1,7 +1,7 @@
 // Argument parsing and dispatch (see app.h).
 #include "engine/cli/app.h"
 
-#include "dsl/checker.h"
+#include "dsl/suggest.h"
 #include "engine/cli/commands.h"
 #include "ledger/ledger.h"
 

@@ -134,7 +134,8 @@ raw.close()
 (crc, cj, _), (prc, pj, _) = env.verify(T)
 cases += 1
 print(f"INSERT OR REPLACE on statement {st}, triggers intact: reckon {cj.get('first_bad')} python {pj.get('first_bad')}")
-check(cj == pj and crc == prc == 3 and cj["first_bad"] == st, f"INSERT OR REPLACE: {cj} / {pj}")
+same = lambda j: {k: v for k, v in j.items() if k not in ("reason", "exit", "errors")}
+check(same(cj) == same(pj) and crc == prc == 3 and cj["first_bad"] == st, f"INSERT OR REPLACE: {cj} / {pj}")
 
 # --- truncation: a shorter valid chain; only the anchor catches it
 for keep in (N - 1, first["statement"], 1):
@@ -166,7 +167,10 @@ case(f"chain rewritten from {resolved_rec}, anchor before it", 0, fn=rewrite(res
 # a statement whose version is rewritten from 1 to 1.0 (hashes recomputed): not an integer
 case(f"statement {st} version 1.0", st, fn=rewrite(st, lambda p: p.replace(b'"version":1', b'"version":1.0')))
 # a rewrite that also rewrites a statement amount
-case(f"statement {st} rewritten consistently", N, fn=rewrite(st, lambda p: p[:-1] + b',"zz":"forged"}'), expect=HEAD)
+# A member the statement reader does not know: both verifiers read every stored statement with
+# the checked reader, so this is found at the statement itself, anchor or not.
+case(f"statement {st} rewritten consistently", st, fn=rewrite(st, lambda p: p[:-1] + b',"zz":"forged"}'))
+case(f"statement {st} rewritten consistently", st, fn=rewrite(st, lambda p: p[:-1] + b',"zz":"forged"}'), expect=HEAD)
 
 # --- derived tables
 case("records.occurred_ns changed", mid_record, f"UPDATE records SET occurred_ns = occurred_ns + 1 WHERE seq = {mid_record}")
@@ -193,7 +197,9 @@ case("adjustment entry deleted with its row", adj, f"DELETE FROM entries WHERE s
 case("extra adjustments row at a record's seq", mid_record,
      f"INSERT INTO adjustments VALUES({mid_record}, 'acme-support', '2026-10', '2026-12', 1)")
 case("extra adjustments row past the end", N + 3, f"INSERT INTO adjustments VALUES({N + 3}, 'x', 'y', 'z', 1)")
-case("adjustment amount rewritten consistently", N, fn=rewrite(adj, lambda p: p.replace(b'"amount":"', b'"amount":"1')), expect=HEAD)
+# The amount no longer equals the re-evaluated net less what was settled before: found at the entry.
+case("adjustment amount rewritten consistently", adj, fn=rewrite(adj, lambda p: p.replace(b'"amount":"', b'"amount":"1')))
+case("adjustment amount rewritten consistently", adj, fn=rewrite(adj, lambda p: p.replace(b'"amount":"', b'"amount":"1')), expect=HEAD)
 
 # --- storage classes of the derived tables: a value re-stored as another class (same bytes or
 # same number) by INSERT OR REPLACE, which the triggers do not stop. Settlement looks rows up by
