@@ -1,6 +1,6 @@
 // Checker: resolves the names of an expression and computes its static type.
 //
-// Which names an expression may use depends on where it stands (SPEC §3.2):
+// Which names an expression may use depends on where it stands (docs/contract-language.md, "Expressions"):
 //   kRecord  -- `records.where` and aggregate arguments: record fields only;
 //   kMetric  -- a metric: aggregates, metrics, baselines.*, period.*;
 //   kRule    -- fees, penalties, rewards, caps: metrics, baselines.*,

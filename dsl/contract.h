@@ -1,4 +1,4 @@
-// Contract: the typed model of one contract file (SPEC §3), and its loader.
+// Contract: the typed model of one contract file (docs/contract-language.md), and its loader.
 //
 // A Contract is produced only by LoadContract, which parses the YAML, rejects
 // unknown keys (with a "did you mean"), parses every expression, resolves and

@@ -1,6 +1,6 @@
 // Eval: evaluates a checked expression to a Value, exactly.
 //
-// Semantics (SPEC §3.2): null (an absent field) and undefined (division by
+// Semantics (docs/contract-language.md, "Expressions"): null (an absent field) and undefined (division by
 // zero, an aggregate of an empty set) propagate through arithmetic,
 // comparisons and functions; `coalesce(x, y)` replaces either with y.
 // `and`/`or` short-circuit: `false and X` is false and `true or X` is true

@@ -1,4 +1,4 @@
-// Mapping: column mappings for `reckon ingest --map M.yaml` (SPEC §2).
+// Mapping: column mappings for `reckon ingest --map M.yaml` (docs/records.md).
 //
 // A mapping turns the rows of a real export (ServiceNow, Jira, ...) into the
 // rows BuildRecord expects: core fields and attributes are renamed from

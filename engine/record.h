@@ -1,4 +1,4 @@
-// Record: one outcome record, validated and in canonical form (SPEC §2).
+// Record: one outcome record, validated and in canonical form (docs/records.md).
 //
 // BuildRecord turns a RawRow into a Record whose `payload` is the canonical
 // JSON stored in the ledger: one flat object with the core fields normalised

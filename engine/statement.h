@@ -1,4 +1,4 @@
-// Statement: evaluation of one contract over one billing period (SPEC §3.9, §4).
+// Statement: evaluation of one contract over one billing period (docs/contract-language.md, docs/ledger-format.md "Payloads").
 //
 // ComputeStatement makes one pass over the vendor's records in the ledger
 // (as of a given entry), decides for each record's effective revision
@@ -41,7 +41,7 @@ struct RecordDecision {
   std::string_view reason;       // why it is excluded: "voided", "unverified", "records.where is false"
 };
 
-// A settled period that a settlement watches for late changes (SPEC §5).
+// A settled period that a settlement watches for late changes (docs/records.md, "Late records and corrections").
 struct WatchedPeriod {
   std::string period;
   PeriodBounds bounds;     // in the zone of the contract version governing it

@@ -80,7 +80,7 @@ struct StatementRow {
 };
 
 // The re-evaluation of a settled period (`period`) posted as an adjustment
-// line in the statement of `posted_in` (SPEC §5).
+// line in the statement of `posted_in` (docs/records.md, "Late records and corrections").
 struct AdjustmentRow {
   int64_t seq = 0;
   std::string contract;

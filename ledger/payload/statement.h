@@ -93,7 +93,7 @@ struct Statement {
   const MetricValue* Metric(std::string_view name) const;
 };
 
-// The totals of `lines` (SPEC order of kinds): fees = fee lines, penalties =
+// The totals of `lines` (docs/ledger-format.md, "Payloads"): fees = fee lines, penalties =
 // penalty lines and penalty caps, rewards = reward lines and reward caps,
 // adjustments = adjustment lines, net = all lines.
 StatementTotals TotalsOf(const std::vector<StatementLine>& lines, Currency currency);

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Concurrent writers (SPEC section 6): 2 and 4 `reckon ingest` processes into one ledger (also
+"""Concurrent writers (docs/ledger-format.md): 2 and 4 `reckon ingest` processes into one ledger (also
 into a ledger none of them finds existing), and ingests mixed with `reckon settle`, all exit 0,
 nothing is lost, one chain verifies (reckon and verify_ledger.py), no "database is locked".
 Then the bounded wait: with the write lock held by another connection (Python sqlite3,

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Durability (SPEC section 6): `kill -9` at random points of `reckon ingest` (mode `ingest`) or
+"""Durability (docs/ledger-format.md): `kill -9` at random points of `reckon ingest` (mode `ingest`) or
 of a sequence of `reckon settle` runs (mode `settle`) leaves a ledger that verifies, with each
 command wholly present or wholly absent; re-running completes the work exactly once, ending at
 the same head (same entries, same hashes) and the same statements as an uninterrupted run.

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Break tests for the ledger (SPEC section 6): `reckon verify` and the stand-alone
+"""Break tests for the ledger (docs/ledger-format.md): `reckon verify` and the stand-alone
 ledger/verify_ledger.py must agree on every ledger -- honest or tampered -- on ok, first_bad,
 entries and head, exit 0 for a good ledger and 3 for a bad one, and first_bad must be the
 entry the tampering touched.

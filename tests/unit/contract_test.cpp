@@ -1,5 +1,5 @@
 // Unit tests for dsl/contract (the YAML loader) and the checker behind it: a
-// full SPEC §3 contract loads into the expected model; every mistake is a
+// full contract (docs/contract-language.md) loads into the expected model; every mistake is a
 // Diagnostic at the exact file:line:col of the offending text, with "did
 // you mean" hints; one load reports every problem; FormatDiagnostics prints
 // the source line with a caret.
@@ -22,7 +22,7 @@ using reckon::Number;
 
 namespace {
 
-// A full contract using every feature of SPEC §3. Line numbers matter: the
+// A full contract using every feature of the contract language. Line numbers matter: the
 // tests below replace lines by number (1-based).
 const std::vector<std::string> kGood = {
     /*  1 */ "reckon: 1",
@@ -175,7 +175,7 @@ const std::string kHeader =
 // ===========================================================================
 // A valid contract
 
-TEST_CASE("contract: the full SPEC example loads", "[contract]") {
+TEST_CASE("contract: the full example loads", "[contract]") {
   auto l = Load(Join(kGood));
   INFO(Dump(l));
   REQUIRE(l.diagnostics.empty());

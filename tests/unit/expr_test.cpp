@@ -601,7 +601,7 @@ TEST_CASE("expr: exact decimal arithmetic", "[expr][eval]") {
   CheckNum("(2 - 3) * 4", "-4");
   CheckNum("100 / 10 / 5", "2");
   CheckNum("8 - 4 - 2", "2");
-  // SPEC §9 E1: 2 points short at 0.652 -> 1% x 32274.00 x 2.
+  // Worked example E1: 2 points short at 0.652 -> 1% x 32274.00 x 2.
   CheckNum("1% * fees * ceil((67% - baselines.rate) * 100)", "645.48");
   CheckNum("min(1% * fees * ceil((67% - baselines.rate) * 100), 15% * fees)", "645.48");
   Value third = Num("1 / 3");
@@ -745,7 +745,7 @@ TEST_CASE("expr: round uses the contract's rounding mode", "[expr][eval]") {
     REQUIRE(v.tag == Value::Tag::kNumber);
     return v.num;
   };
-  // SPEC §9: 10 units at 0.0125 = 0.125.
+  // Worked example: 10 units at 0.0125 = 0.125.
   CHECK(round("round(10 * 0.0125, 2)", "half-even") == N("0.12"));
   CHECK(round("round(10 * 0.0125, 2)", "half-up") == N("0.13"));
   CHECK(round("round(0.135, 2)", "half-even") == N("0.14"));

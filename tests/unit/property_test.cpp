@@ -1,6 +1,6 @@
 // Property test: random contracts and record sets, settled through the
 // library (Ingest + Settle on a fresh ledger each), compared line by line
-// with an independent oracle written here (SPEC §3.5–3.9, §4 and
+// with an independent oracle written here (docs/contract-language.md and
 // docs/decisions.md).
 //
 // Invariants of the test itself:

@@ -70,7 +70,7 @@ inline nlohmann::json SettleOk(Ledger& l, const std::string& contract, const std
   return StatementOutputJson(r->statement);
 }
 
-// SPEC §9 contract E1 (USD, UTC, monthly, effective through 2026 unless
+// Worked example E1 (USD, UTC, monthly, effective through 2026 unless
 // `open_ended`): 0.99 per resolved ticket, a 67% guaranteed rate, an 80% bonus.
 inline std::string E1Contract(bool open_ended = false) {
   return std::string(R"(reckon: 1
