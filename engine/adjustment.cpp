@@ -1,7 +1,6 @@
 // Adjustments for late records and corrections (see adjustment.h).
 #include "engine/adjustment.h"
 
-#include "engine/settle.h"
 #include "ledger/canonical.h"
 
 #include <fmt/format.h>
@@ -26,7 +25,7 @@ Result<std::vector<PostedAdjustment>> AdjustmentsFor(Ledger& ledger, const std::
   return out;
 }
 
-Result<AdjustmentPlan> AdjustmentPlan::Load(Ledger& ledger, const Contract& current) {
+Result<AdjustmentPlan> AdjustmentPlan::Load(Ledger& ledger, ContractRegistry& registry, const Contract& current) {
   AdjustmentPlan plan;
   auto stmts = ledger.Statements(current.id);
   if (!stmts.ok()) return stmts.status();
@@ -40,13 +39,13 @@ Result<AdjustmentPlan> AdjustmentPlan::Load(Ledger& ledger, const Contract& curr
     } else {
       auto& slot = plan.versions_[s.version];
       if (!slot) {
-        auto row = ledger.FindContract(current.id, s.version);
+        auto row = registry.Find(current.id, s.version);
         if (!row.ok()) return row.status();
         if (!*row) return Status::Integrity(fmt::format("statement entry {} names contract '{}' version {}, which is not registered; run reckon verify",
                                                         s.seq, current.id, s.version));
-        auto k = LoadRegisteredContract(ledger, (*row)->seq);
+        auto k = registry.Load(**row);
         if (!k.ok()) return k.status();
-        slot = std::move(*k);
+        slot = *k;
       }
       st.contract = slot.get();
     }

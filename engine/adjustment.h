@@ -20,6 +20,7 @@
 
 #include "dsl/contract.h"
 #include "dsl/period.h"
+#include "engine/registry.h"
 #include "engine/statement.h"
 #include "ledger/ledger.h"
 #include "ledger/payload/adjustment.h"
@@ -47,8 +48,8 @@ Result<std::vector<PostedAdjustment>> AdjustmentsFor(Ledger& ledger, const std::
 class AdjustmentPlan {
  public:
   // Reads every settled period of `current`'s contract id: the version that
-  // governs it, its statement, the adjustments posted for it.
-  static Result<AdjustmentPlan> Load(Ledger& ledger, const Contract& current);
+  // governs it (from `registry`), its statement, the adjustments posted for it.
+  static Result<AdjustmentPlan> Load(Ledger& ledger, ContractRegistry& registry, const Contract& current);
 
   // The statements of earlier periods (oldest first), as settlement needs
   // them for windows and streaks.
@@ -80,7 +81,7 @@ class AdjustmentPlan {
                                                  const Period& posted_in);
 
   std::vector<Settled> settled_;                           // in period order
-  std::map<int64_t, std::unique_ptr<Contract>> versions_;  // loaded from contract entries
+  std::map<int64_t, std::shared_ptr<const Contract>> versions_;  // from the registry
   std::vector<Pending> pending_;
 };
 

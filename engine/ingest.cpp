@@ -2,7 +2,7 @@
 // BuildRecord into Ledger::PutRecord (see ingest.h for the invariants).
 #include "engine/ingest.h"
 
-#include "engine/settle.h"
+#include "engine/registry.h"
 
 #include "dsl/contract.h"
 #include "engine/mapping.h"
@@ -28,21 +28,23 @@ struct SettledRange {
   Timestamp start, end;
 };
 
-Result<std::vector<SettledRange>> SettledRangesFor(Ledger& ledger, const std::string& vendor) {
+Result<std::vector<SettledRange>> SettledRangesFor(Ledger& ledger, ContractRegistry& registry, const std::string& vendor) {
   std::vector<SettledRange> out;
-  auto contracts = ledger.Contracts();
-  if (!contracts.ok()) return contracts.status();
+  auto ids = registry.Ids();
+  if (!ids.ok()) return ids.status();
   std::map<std::string, ContractRow> latest;
-  for (auto& c : *contracts) {
-    if (c.vendor != vendor) continue;
-    auto& slot = latest[c.contract];
-    if (c.version >= slot.version) slot = c;
+  for (auto& id : *ids) {
+    auto versions = registry.Versions(id);
+    if (!versions.ok()) return versions.status();
+    for (auto& c : *versions) {
+      if (c.vendor == vendor) latest[id] = c;  // by version ascending: the newest stays
+    }
   }
   for (auto& [id, row] : latest) {
     auto stmts = ledger.Statements(id);
     if (!stmts.ok()) return stmts.status();
     if (stmts->empty()) continue;
-    auto loaded = LoadRegisteredContract(ledger, row.seq);
+    auto loaded = registry.Load(row);
     if (!loaded.ok()) return loaded.status();
     const Contract& k = **loaded;
     std::optional<Period> first, last;
@@ -144,6 +146,7 @@ Status Ingest(Ledger& ledger, IngestInputs& in, IngestSummary& sum, const std::f
   std::vector<uint32_t> lines;          // line of each entry appended by this run
   std::vector<std::pair<int64_t, size_t>> file_starts;  // (first seq, file index)
   std::map<std::string, std::vector<SettledRange>> settled;
+  ContractRegistry registry(ledger);
   std::vector<std::unique_ptr<RejectsWriter>> rejects;
   for (size_t fi = 0; fi < readers.size(); ++fi) {
     if (opt.skip_invalid) rejects.push_back(std::make_unique<RejectsWriter>(opt.files[fi], in.formats[fi]));
@@ -216,7 +219,7 @@ Status Ingest(Ledger& ledger, IngestInputs& in, IngestSummary& sum, const std::f
     lines.push_back(uint32_t(std::min<int64_t>(item->row.line, UINT32_MAX)));
     auto it = settled.find(rec.vendor);
     if (it == settled.end()) {
-      auto ranges = SettledRangesFor(ledger, rec.vendor);
+      auto ranges = SettledRangesFor(ledger, registry, rec.vendor);
       if (!ranges.ok()) { io_failure = ranges.status(); break; }
       it = settled.emplace(rec.vendor, std::move(*ranges)).first;
     }

@@ -1,107 +1,30 @@
-// Settlement orchestration: contract registration, period order, statement
-// recording (see settle.h).
+// Settlement orchestration: contract registration (registry.h), period
+// order, statement recording (see settle.h).
 #include "engine/settle.h"
 
 #include "engine/adjustment.h"
+#include "engine/registry.h"
 #include "engine/statement.h"
 #include "ledger/canonical.h"
 #include "ledger/chain.h"
-#include "ledger/payload/contract_entry.h"
 
 #include <fmt/format.h>
 
 namespace reckon {
 
-Result<std::unique_ptr<Contract>> LoadCheckedContract(const std::string& path) {
-  auto loaded = LoadContractFile(path);
-  if (!loaded.contract) {
-    std::string text = FormatDiagnostics(loaded.diagnostics, loaded.text);
-    if (!text.empty() && text.back() == '\n') text.pop_back();
-    return Status::Invalid(text);
-  }
-  return std::move(loaded.contract);
-}
-
-Result<std::unique_ptr<Contract>> LoadRegisteredContract(Ledger& ledger, int64_t seq) {
-  auto e = ledger.GetEntry(seq);
-  if (!e.ok()) return e.status();
-  auto entry = ReadContractPayload(e->payload, seq);
-  if (!entry.ok()) return entry.status();
-  auto loaded = LoadContractText(entry->contract + ".yaml (ledger entry " + std::to_string(seq) + ")", entry->text);
-  if (!loaded.contract)
-    return Status::Integrity(fmt::format("contract entry {} no longer loads:\n{}", seq, FormatDiagnostics(loaded.diagnostics, loaded.text)));
-  return std::move(loaded.contract);
-}
-
-namespace {
-
-// Amendments meet without moving a period boundary: k against the
-// registered versions just below and just above it (CheckAmendment).
-Status CheckSeams(Ledger& ledger, const Contract& k, const std::vector<ContractRow>& all) {
-  const ContractRow* below = nullptr;
-  const ContractRow* above = nullptr;
-  for (auto& c : all) {
-    if (c.contract != k.id || c.version == k.version) continue;
-    if (c.version < k.version && (!below || below->version < c.version)) below = &c;
-    if (c.version > k.version && (!above || c.version < above->version)) above = &c;
-  }
-  if (below) {
-    auto earlier = LoadRegisteredContract(ledger, below->seq);
-    if (!earlier.ok()) return earlier.status();
-    if (auto s = CheckAmendment(**earlier, k); !s.ok()) return s;
-  }
-  if (above) {
-    auto later = LoadRegisteredContract(ledger, above->seq);
-    if (!later.ok()) return later.status();
-    if (auto s = CheckAmendment(k, **later); !s.ok()) return s;
-  }
-  return Status::Ok();
-}
-
-}  // namespace
-
-Result<int64_t> RegisterContract(Ledger& ledger, const Contract& k, bool write) {
-  std::string sha = ToHex(Sha256(k.text));
-  auto found = ledger.FindContract(k.id, k.version);
-  if (!found.ok()) return found.status();
-  if (*found && (*found)->sha256 != sha)
-    return Status::State(fmt::format("{}: contract '{}' version {} is already registered with different text (sha256 {}); "
-                                     "a changed contract needs a new version",
-                                     k.path, k.id, k.version, (*found)->sha256));
-  auto all = ledger.Contracts();
-  if (!all.ok()) return all.status();
-  // Also for a registered version: a ledger written before this check
-  // may hold versions that do not meet; they must not settle.
-  if (auto s = CheckSeams(ledger, k, *all); !s.ok()) return s;
-  if (*found) return (*found)->seq;
-  for (auto& c : *all) {
-    if (c.contract == k.id && c.vendor != k.vendor)
-      return Status::State(fmt::format("{}: contract '{}' is registered for vendor '{}', not '{}'", k.path, k.id, c.vendor, k.vendor));
-  }
-  if (!write) return int64_t(0);
-  ContractRow row{0, k.id, k.version, k.vendor, sha};
-  auto h = ledger.PutContract(row, CanonicalJson(ContractEntryJson({k.id, k.version, k.vendor, sha, k.text})));
-  if (!h.ok()) return h.status();
-  return h->seq;
-}
-
 namespace {
 
 // Amendments: a newer registered version of the contract governs every
 // period from its effective.from on; an older version may not settle them.
-Status CheckNoNewerVersion(Ledger& ledger, const Contract& k, const Period& period) {
-  auto all = ledger.Contracts();
-  if (!all.ok()) return all.status();
-  for (auto& row : *all) {
-    if (row.contract != k.id || row.version <= k.version) continue;
-    auto newer = LoadRegisteredContract(ledger, row.seq);
-    if (!newer.ok()) return newer.status();
-    if (!(period < (*newer)->FirstPeriod()))
-      return Status::State(fmt::format("version {} of contract '{}' takes effect at {} and governs {}; settle it with that version "
-                                       "(version {} keeps only the periods before it)",
-                                       row.version, k.id, FormatCivilDate((*newer)->effective_from), period.Id(), k.version));
-  }
-  return Status::Ok();
+Status CheckNoNewerVersion(ContractRegistry& registry, const Contract& k, const Period& period) {
+  auto governing = registry.Governing(k.id, period);
+  if (!governing.ok()) return governing.status();
+  if (!*governing || (*governing)->version <= k.version) return Status::Ok();
+  auto newer = registry.Load(**governing);
+  if (!newer.ok()) return newer.status();
+  return Status::State(fmt::format("version {} of contract '{}' takes effect at {} and governs {}; settle it with that version "
+                                   "(version {} keeps only the periods before it)",
+                                   (*governing)->version, k.id, FormatCivilDate((*newer)->effective_from), period.Id(), k.version));
 }
 
 Result<Statement> StatementAt(Ledger& ledger, int64_t seq) {
@@ -129,7 +52,8 @@ Result<SettleOutcome> Settle(Ledger& ledger, const SettleOptions& opt) {
   if (auto s = write ? ledger.BeginWrite() : ledger.BeginRead(); !s.ok()) return s;
   auto fail = [&](Status s) -> Result<SettleOutcome> { ledger.Rollback(); return s; };
 
-  auto reg = RegisterContract(ledger, k, write);
+  ContractRegistry registry(ledger);
+  auto reg = registry.Register(k, write);
   if (!reg.ok()) return fail(reg.status());
   auto stmts = ledger.Statements(k.id);
   if (!stmts.ok()) return fail(stmts.status());
@@ -156,8 +80,8 @@ Result<SettleOutcome> Settle(Ledger& ledger, const SettleOptions& opt) {
     if (!(*period == last->Next()))
       return fail(Status::State(fmt::format("periods of '{}' are settled in order: the next one is {}, not {}", k.id, last->Next().Id(), opt.period)));
   }
-  if (auto s = CheckNoNewerVersion(ledger, k, *period); !s.ok()) return fail(s);
-  auto plan = AdjustmentPlan::Load(ledger, k);
+  if (auto s = CheckNoNewerVersion(registry, k, *period); !s.ok()) return fail(s);
+  auto plan = AdjustmentPlan::Load(ledger, registry, k);
   if (!plan.ok()) return fail(plan.status());
   StatementInput in;
   in.contract = &k;
@@ -189,11 +113,10 @@ Result<Statement> ShowStatement(Ledger& ledger, const std::string& contract, con
   for (auto& s : *stmts) {
     if (s.period == period) return StatementAt(ledger, s.seq);
   }
-  auto contracts = ledger.Contracts();
-  if (!contracts.ok()) return contracts.status();
-  bool known = false;
-  for (auto& c : *contracts) known = known || c.contract == contract;
-  if (!known) return Status::Invalid(fmt::format("no contract '{}' in ledger '{}'", contract, ledger.path()));
+  ContractRegistry registry(ledger);
+  auto versions = registry.Versions(contract);
+  if (!versions.ok()) return versions.status();
+  if (versions->empty()) return Status::Invalid(fmt::format("no contract '{}' in ledger '{}'", contract, ledger.path()));
   return Status::Invalid(fmt::format("period {} of contract '{}' is not settled; run reckon settle", period, contract));
 }
 

@@ -33,17 +33,6 @@ struct SettleOutcome {
   bool written = false;
 };
 
-// Loads and checks the contract file; kInvalidInput with the rendered
-// diagnostics as the message when it has errors.
-Result<std::unique_ptr<Contract>> LoadCheckedContract(const std::string& path);
-
-// Loads the contract registered by entry `seq` (its exact text).
-Result<std::unique_ptr<Contract>> LoadRegisteredContract(Ledger& ledger, int64_t seq);
-
-// Registers `k` (inside a write transaction) unless the same text is there.
-// Returns the contract entry's seq (0 when !write and not yet registered).
-Result<int64_t> RegisterContract(Ledger& ledger, const Contract& k, bool write);
-
 Result<SettleOutcome> Settle(Ledger& ledger, const SettleOptions& opt);
 
 // The recorded statement of (contract id, period), with .ledger set.

@@ -11,11 +11,11 @@
 #include "engine/export/signing.h"
 #include "engine/export/staged_files.h"
 #include "engine/json_output.h"
+#include "engine/registry.h"
 #include "engine/settle.h"
 #include "engine/statement.h"
 #include "ledger/canonical.h"
 #include "ledger/chain.h"
-#include "ledger/payload/contract_entry.h"
 
 #include <fmt/format.h>
 
@@ -139,21 +139,21 @@ Result<ExportSummary> ExportBundle(Ledger& ledger, const ExportOptions& opt) {
   if (!st_entry.ok()) return st_entry.status();
   sum.statement_seq = st_seq;
   sum.statement_hash = st_entry->hash;
-  auto crow = ledger.FindContract(opt.contract, st.version);
+  ContractRegistry registry(ledger);
+  auto crow = registry.Find(opt.contract, st.version);
   if (!crow.ok()) return crow.status();
   if (!*crow) return Status::Integrity(fmt::format("statement entry {}: contract '{}' version {} is not registered", st_seq, opt.contract, st.version));
   auto c_entry = ledger.GetEntry((*crow)->seq);
   if (!c_entry.ok()) return c_entry.status();
-  auto contract_entry = ReadContractPayload(c_entry->payload, c_entry->seq);
-  if (!contract_entry.ok()) return contract_entry.status();
-  const std::string& contract_text = contract_entry->text;
-  if (contract_entry->sha256 != st.contract_sha256)
+  auto registered_text = registry.Text(**crow);
+  if (!registered_text.ok()) return registered_text.status();
+  const std::string& contract_text = *registered_text;
+  if ((*crow)->sha256 != st.contract_sha256)
     return Status::Integrity(fmt::format("statement entry {} names contract text {} but entry {} holds another text", st_seq,
                                          st.contract_sha256, c_entry->seq));
-  auto loaded = LoadContractText(opt.contract + ".yaml", contract_text);
-  if (!loaded.contract)
-    return Status::Integrity(fmt::format("contract entry {} no longer loads: {}", c_entry->seq, FormatDiagnostics(loaded.diagnostics, loaded.text)));
-  const Contract& k = *loaded.contract;
+  auto loaded = registry.Load(**crow);
+  if (!loaded.ok()) return loaded.status();
+  const Contract& k = **loaded;
   auto period = Period::Parse(opt.period, k.period);
   if (!period.ok()) return period.status();
 
