@@ -1,4 +1,4 @@
-// Adjustment: late records and corrections for settled periods (SPEC §5).
+// Adjustment: late records and corrections for settled periods (docs/records.md, "Late records and corrections").
 //
 // A closed period is never rewritten. When the settlement of period P finds
 // (in its single pass) that the effective records of a settled period Q

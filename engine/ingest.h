@@ -1,6 +1,6 @@
 // Ingest: appends outcome records from CSV / JSONL files to the ledger.
 //
-// Invariants (SPEC §2):
+// Invariants (docs/records.md):
 //  * Atomic per invocation: every file is read in one write transaction; if
 //    any row is invalid (and --skip-invalid is off) the transaction is rolled
 //    back and nothing is written.

@@ -1,4 +1,4 @@
-// Settle: month-end settlement of one period of one contract (SPEC §4).
+// Settle: month-end settlement of one period of one contract (docs/cli.md, "reckon settle").
 //
 // Invariants:
 //  * The contract is registered by its exact text: the same (id, version)
