@@ -23,15 +23,15 @@ std::optional<Type> CheckNode(Expr& e, Ctx& c, ExprContext ctx);
 
 std::vector<std::string> VisibleNames(const CheckEnv& env, ExprContext ctx) {
   std::vector<std::string> out;
-  const Contract& k = *env.contract;
+  const Contract& contract = *env.contract;
   if (ctx == ExprContext::kRecord) {
-    for (auto& f : k.fields) out.push_back(f.name);
+    for (auto& f : contract.fields) out.push_back(f.name);
     return out;
   }
   // Every metric, also those not checked yet: while metrics are checked in
   // dependency order, a misspelt name may mean one defined further down.
-  for (auto& m : k.metrics) out.push_back(m.name);
-  for (auto& b : k.baselines) out.push_back("baselines." + b.name);
+  for (auto& m : contract.metrics) out.push_back(m.name);
+  for (auto& b : contract.baselines) out.push_back("baselines." + b.name);
   for (auto p : {"period.days", "period.hours", "period.minutes", "period.seconds"}) out.push_back(p);
   if (env.allow_fees) out.push_back("fees");
   if (env.allow_window) for (auto p : {"window.fees", "window.penalties", "window.rewards"}) out.push_back(p);
@@ -39,18 +39,18 @@ std::vector<std::string> VisibleNames(const CheckEnv& env, ExprContext ctx) {
 }
 
 std::optional<Type> CheckName(Expr& e, Ctx& c, ExprContext ctx) {
-  const Contract& k = *c.env.contract;
+  const Contract& contract = *c.env.contract;
   const std::string& n = e.name;
   if (ctx == ExprContext::kRecord) {
-    int i = k.FieldIndex(n);
+    int i = contract.FieldIndex(n);
     if (i >= 0) {
       e.name_kind = NameKind::kField;
       e.slot = i;
       if (c.env.used_fields) c.env.used_fields->insert(i);
-      return e.type = ExprTypeOf(k.fields[i].type);
+      return e.type = ExprTypeOf(contract.fields[i].type);
     }
     std::string hint = Suggest(n, VisibleNames(c.env, ctx));
-    if (k.MetricIndex(n) >= 0 || n.rfind("baselines.", 0) == 0 || n.rfind("period.", 0) == 0)
+    if (contract.MetricIndex(n) >= 0 || n.rfind("baselines.", 0) == 0 || n.rfind("period.", 0) == 0)
       c.Error(e, fmt::format("'{}' cannot be used here: only record fields are visible in a record condition or aggregate argument", n));
     else
       c.Error(e, fmt::format("unknown record field '{}'{}", n,
@@ -59,8 +59,8 @@ std::optional<Type> CheckName(Expr& e, Ctx& c, ExprContext ctx) {
   }
   if (n.rfind("baselines.", 0) == 0) {
     std::string b = n.substr(10);
-    for (size_t i = 0; i < k.baselines.size(); ++i) {
-      if (k.baselines[i].name == b) { e.name_kind = NameKind::kBaseline; e.slot = int(i); return e.type = Type::kNumber; }
+    for (size_t i = 0; i < contract.baselines.size(); ++i) {
+      if (contract.baselines[i].name == b) { e.name_kind = NameKind::kBaseline; e.slot = int(i); return e.type = Type::kNumber; }
     }
   } else if (n.rfind("period.", 0) == 0) {
     static const char* kParts[] = {"days", "hours", "minutes", "seconds"};
@@ -76,14 +76,14 @@ std::optional<Type> CheckName(Expr& e, Ctx& c, ExprContext ctx) {
       if (n.substr(7) == kParts[i]) { e.name_kind = NameKind::kWindow; e.slot = i; return e.type = Type::kNumber; }
     }
   } else {
-    int i = k.MetricIndex(n);
+    int i = contract.MetricIndex(n);
     if (i >= 0 && c.env.metric_types && size_t(i) < c.env.metric_types->size()) {
       e.name_kind = NameKind::kMetric;
       e.slot = i;
       return e.type = (*c.env.metric_types)[i];
     }
   }
-  if (k.FieldIndex(n) >= 0) {
+  if (contract.FieldIndex(n) >= 0) {
     c.Error(e, fmt::format("record field '{}' can only be used inside an aggregate such as count({} == ...) or sum({}) in metrics", n, n, n));
     return std::nullopt;
   }

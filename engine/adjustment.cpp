@@ -43,9 +43,9 @@ Result<AdjustmentPlan> AdjustmentPlan::Load(Ledger& ledger, ContractRegistry& re
         if (!row.ok()) return row.status();
         if (!*row) return Status::Integrity(fmt::format("statement entry {} names contract '{}' version {}, which is not registered; run reckon verify",
                                                         s.seq, current.id, s.version));
-        auto k = registry.Load(**row);
-        if (!k.ok()) return k.status();
-        slot = *k;
+        auto contract = registry.Load(**row);
+        if (!contract.ok()) return contract.status();
+        slot = *contract;
       }
       st.contract = slot.get();
     }
@@ -106,9 +106,9 @@ Result<std::vector<AdjustmentLine>> AdjustmentPlan::Reevaluate(Ledger& ledger, c
   for (size_t i = 0; i < settled_.size() && i < changes.size(); ++i) {
     if (!changes[i].any()) continue;
     const Settled& s = settled_[i];
-    const Contract& k = *s.contract;
+    const Contract& contract = *s.contract;
     StatementInput in;
-    in.contract = &k;
+    in.contract = &contract;
     in.period = s.period;
     in.as_of_seq = as_of_seq;
     for (size_t j = 0; j < i; ++j) in.prior.push_back({settled_[j].period.Id(), settled_[j].statement});
@@ -127,12 +127,12 @@ Result<std::vector<AdjustmentLine>> AdjustmentPlan::Reevaluate(Ledger& ledger, c
                               ? fmt::format("{} settled by its statement", settled.Text())
                               : fmt::format("{} already settled (statement {} + adjustments {})", settled.Text(), st_net.Text(), earlier.Text());
     std::string explain = fmt::format("{} re-evaluated with contract version {} on the records up to entry {} ({}): net {} − {} = {}",
-                                      s.period.Id(), k.version, as_of_seq, changes[i].Text(), re_net.Text(), already, amount.Text());
+                                      s.period.Id(), contract.version, as_of_seq, changes[i].Text(), re_net.Text(), already, amount.Text());
     out.push_back({s.period.Id(), amount.Text(), explain});
-    AdjustmentEntry entry{k.id,   k.version, s.period.Id(), posted_in.Id(), as_of_seq,
+    AdjustmentEntry entry{contract.id,   contract.version, s.period.Id(), posted_in.Id(), as_of_seq,
                           {changes[i].late, changes[i].corrected, changes[i].voided},
                           settled, amount, explain, std::move(*re)};
-    pending_.push_back({{0, k.id, s.period.Id(), posted_in.Id(), k.version}, std::move(entry)});
+    pending_.push_back({{0, contract.id, s.period.Id(), posted_in.Id(), contract.version}, std::move(entry)});
   }
   return out;
 }

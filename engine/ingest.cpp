@@ -46,15 +46,15 @@ Result<std::vector<SettledRange>> SettledRangesFor(Ledger& ledger, ContractRegis
     if (stmts->empty()) continue;
     auto loaded = registry.Load(row);
     if (!loaded.ok()) return loaded.status();
-    const Contract& k = **loaded;
+    const Contract& contract = **loaded;
     std::optional<Period> first, last;
     for (auto& s : *stmts) {
-      auto p = Period::Parse(s.period, k.period);
+      auto p = Period::Parse(s.period, contract.period);
       if (!p.ok()) continue;
       if (!first || *p < *first) first = *p;
       if (!last || *last < *p) last = *p;
     }
-    if (first) out.push_back({BoundsOf(*first, k.zone).start, BoundsOf(*last, k.zone).end});
+    if (first) out.push_back({BoundsOf(*first, contract.zone).start, BoundsOf(*last, contract.zone).end});
   }
   return out;
 }

@@ -61,9 +61,9 @@ Result<std::optional<ContractRow>> ContractRegistry::Governing(const std::string
   auto versions = Versions(id);
   if (!versions.ok()) return versions.status();
   for (auto it = versions->rbegin(); it != versions->rend(); ++it) {
-    auto k = Load(*it);
-    if (!k.ok()) return k.status();
-    if (!(period < (*k)->FirstPeriod())) return std::optional<ContractRow>(*it);
+    auto contract = Load(*it);
+    if (!contract.ok()) return contract.status();
+    if (!(period < (*contract)->FirstPeriod())) return std::optional<ContractRow>(*it);
   }
   return std::optional<ContractRow>();
 }
@@ -104,47 +104,47 @@ Result<std::string> ContractRegistry::Text(const ContractRow& row) {
   return (*slot)->text;
 }
 
-// Amendments meet without moving a period boundary: k against the
+// Amendments meet without moving a period boundary: contract against the
 // registered versions just below and just above it (CheckAmendment).
-Status ContractRegistry::CheckSeams(const Contract& k) {
-  auto versions = Versions(k.id);
+Status ContractRegistry::CheckSeams(const Contract& contract) {
+  auto versions = Versions(contract.id);
   if (!versions.ok()) return versions.status();
   const ContractRow* below = nullptr;
   const ContractRow* above = nullptr;
   for (auto& c : *versions) {
-    if (c.version < k.version) below = &c;
-    if (c.version > k.version && !above) above = &c;
+    if (c.version < contract.version) below = &c;
+    if (c.version > contract.version && !above) above = &c;
   }
   if (below) {
     auto earlier = Load(*below);
     if (!earlier.ok()) return earlier.status();
-    if (auto s = CheckAmendment(**earlier, k); !s.ok()) return s;
+    if (auto s = CheckAmendment(**earlier, contract); !s.ok()) return s;
   }
   if (above) {
     auto later = Load(*above);
     if (!later.ok()) return later.status();
-    if (auto s = CheckAmendment(k, **later); !s.ok()) return s;
+    if (auto s = CheckAmendment(contract, **later); !s.ok()) return s;
   }
   return Status::Ok();
 }
 
-Result<int64_t> ContractRegistry::Register(const Contract& k, bool write) {
-  std::string sha = ToHex(Sha256(k.text));
-  auto found = Find(k.id, k.version);
+Result<int64_t> ContractRegistry::Register(const Contract& contract, bool write) {
+  std::string sha = ToHex(Sha256(contract.text));
+  auto found = Find(contract.id, contract.version);
   if (!found.ok()) return found.status();
   if (*found && (*found)->sha256 != sha)
     return Status::State(fmt::format("{}: contract '{}' version {} is already registered with different text (sha256 {}); "
                                      "a changed contract needs a new version",
-                                     k.path, k.id, k.version, (*found)->sha256));
-  if (auto s = CheckSeams(k); !s.ok()) return s;
+                                     contract.path, contract.id, contract.version, (*found)->sha256));
+  if (auto s = CheckSeams(contract); !s.ok()) return s;
   if (*found) return (*found)->seq;
   for (auto& c : rows_) {
-    if (c.contract == k.id && c.vendor != k.vendor)
-      return Status::State(fmt::format("{}: contract '{}' is registered for vendor '{}', not '{}'", k.path, k.id, c.vendor, k.vendor));
+    if (c.contract == contract.id && c.vendor != contract.vendor)
+      return Status::State(fmt::format("{}: contract '{}' is registered for vendor '{}', not '{}'", contract.path, contract.id, c.vendor, contract.vendor));
   }
   if (!write) return int64_t(0);
-  ContractRow row{0, k.id, k.version, k.vendor, sha};
-  auto h = ledger_.PutContract(row, CanonicalJson(ContractEntryJson({k.id, k.version, k.vendor, sha, k.text})));
+  ContractRow row{0, contract.id, contract.version, contract.vendor, sha};
+  auto h = ledger_.PutContract(row, CanonicalJson(ContractEntryJson({contract.id, contract.version, contract.vendor, sha, contract.text})));
   if (!h.ok()) return h.status();
   row.seq = h->seq;
   rows_.push_back(row);

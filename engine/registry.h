@@ -55,11 +55,11 @@ class ContractRegistry {
   ContractRegistry(const ContractRegistry&) = delete;
   ContractRegistry& operator=(const ContractRegistry&) = delete;
 
-  // Registers the checked contract `k` (inside a write transaction when
+  // Registers the checked contract `contract` (inside a write transaction when
   // `write`). Returns its entry's seq: the existing one when the same text
   // is registered, the new one when written, 0 when !write and not yet
   // registered (every check has still been made).
-  Result<int64_t> Register(const Contract& k, bool write);
+  Result<int64_t> Register(const Contract& contract, bool write);
 
   // The registered ids, sorted.
   Result<std::vector<std::string>> Ids();
@@ -91,7 +91,7 @@ class ContractRegistry {
 
   Status ReadIndex();
   Result<Slot*> SlotOf(const ContractRow& row);
-  Status CheckSeams(const Contract& k);
+  Status CheckSeams(const Contract& contract);
 
   Ledger& ledger_;
   bool indexed_ = false;

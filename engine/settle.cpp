@@ -16,15 +16,15 @@ namespace {
 
 // Amendments: a newer registered version of the contract governs every
 // period from its effective.from on; an older version may not settle them.
-Status CheckNoNewerVersion(ContractRegistry& registry, const Contract& k, const Period& period) {
-  auto governing = registry.Governing(k.id, period);
+Status CheckNoNewerVersion(ContractRegistry& registry, const Contract& contract, const Period& period) {
+  auto governing = registry.Governing(contract.id, period);
   if (!governing.ok()) return governing.status();
-  if (!*governing || (*governing)->version <= k.version) return Status::Ok();
+  if (!*governing || (*governing)->version <= contract.version) return Status::Ok();
   auto newer = registry.Load(**governing);
   if (!newer.ok()) return newer.status();
   return Status::State(fmt::format("version {} of contract '{}' takes effect at {} and governs {}; settle it with that version "
                                    "(version {} keeps only the periods before it)",
-                                   (*governing)->version, k.id, FormatCivilDate((*newer)->effective_from), period.Id(), k.version));
+                                   (*governing)->version, contract.id, FormatCivilDate((*newer)->effective_from), period.Id(), contract.version));
 }
 
 Result<Statement> StatementAt(Ledger& ledger, int64_t seq) {
@@ -41,26 +41,26 @@ Result<Statement> StatementAt(Ledger& ledger, int64_t seq) {
 Result<SettleOutcome> Settle(Ledger& ledger, const SettleOptions& opt) {
   auto loaded = LoadCheckedContract(opt.contract_path);
   if (!loaded.ok()) return loaded.status();
-  const Contract& k = **loaded;
-  auto period = Period::Parse(opt.period, k.period);
+  const Contract& contract = **loaded;
+  auto period = Period::Parse(opt.period, contract.period);
   if (!period.ok()) return period.status();
-  if (!k.Covers(*period)) {
-    return Status::Invalid(fmt::format("period {} is outside the effective range of contract '{}' ({} to {})", opt.period, k.id,
-                                       FormatCivilDate(k.effective_from), k.effective_to ? FormatCivilDate(*k.effective_to) : "open"));
+  if (!contract.Covers(*period)) {
+    return Status::Invalid(fmt::format("period {} is outside the effective range of contract '{}' ({} to {})", opt.period, contract.id,
+                                       FormatCivilDate(contract.effective_from), contract.effective_to ? FormatCivilDate(*contract.effective_to) : "open"));
   }
   bool write = !opt.dry_run;
   if (auto s = write ? ledger.BeginWrite() : ledger.BeginRead(); !s.ok()) return s;
   auto fail = [&](Status s) -> Result<SettleOutcome> { ledger.Rollback(); return s; };
 
   ContractRegistry registry(ledger);
-  auto reg = registry.Register(k, write);
+  auto reg = registry.Register(contract, write);
   if (!reg.ok()) return fail(reg.status());
-  auto stmts = ledger.Statements(k.id);
+  auto stmts = ledger.Statements(contract.id);
   if (!stmts.ok()) return fail(stmts.status());
   SettleOutcome out;
   std::optional<Period> last, first;
   for (auto& s : *stmts) {
-    auto p = Period::Parse(s.period, k.period);
+    auto p = Period::Parse(s.period, contract.period);
     if (!p.ok()) return fail(Status::Integrity(fmt::format("statement entry {} has period '{}' of another kind", s.seq, s.period)));
     if (*p == *period) {
       auto st = StatementAt(ledger, s.seq);
@@ -76,15 +76,15 @@ Result<SettleOutcome> Settle(Ledger& ledger, const SettleOptions& opt) {
   if (last) {
     if (*period < *first)
       return fail(Status::State(fmt::format("period {} is before {}, the first settled period of '{}'; earlier periods can no longer be settled",
-                                            opt.period, first->Id(), k.id)));
+                                            opt.period, first->Id(), contract.id)));
     if (!(*period == last->Next()))
-      return fail(Status::State(fmt::format("periods of '{}' are settled in order: the next one is {}, not {}", k.id, last->Next().Id(), opt.period)));
+      return fail(Status::State(fmt::format("periods of '{}' are settled in order: the next one is {}, not {}", contract.id, last->Next().Id(), opt.period)));
   }
-  if (auto s = CheckNoNewerVersion(registry, k, *period); !s.ok()) return fail(s);
-  auto plan = AdjustmentPlan::Load(ledger, registry, k);
+  if (auto s = CheckNoNewerVersion(registry, contract, *period); !s.ok()) return fail(s);
+  auto plan = AdjustmentPlan::Load(ledger, registry, contract);
   if (!plan.ok()) return fail(plan.status());
   StatementInput in;
-  in.contract = &k;
+  in.contract = &contract;
   in.period = *period;
   in.as_of_seq = ledger.head().seq;
   in.prior = plan->Prior();
@@ -98,7 +98,7 @@ Result<SettleOutcome> Settle(Ledger& ledger, const SettleOptions& opt) {
     return out;
   }
   if (auto s = plan->Write(ledger); !s.ok()) return fail(s);
-  auto h = ledger.PutStatement({0, k.id, period->Id(), k.version}, CanonicalJson(StatementJson(*st)));
+  auto h = ledger.PutStatement({0, contract.id, period->Id(), contract.version}, CanonicalJson(StatementJson(*st)));
   if (!h.ok()) return fail(h.status());
   if (auto s = ledger.Commit(); !s.ok()) return s;
   out.statement = std::move(*st);

@@ -99,9 +99,9 @@ Result<ExportSummary> ExportBundle(Ledger& ledger, const ExportOptions& opt) {
   // Everything that can be refused without the ledger is refused first.
   SigningKey key;
   if (!opt.sign_key.empty()) {
-    auto k = LoadSigningKey(opt.sign_key);
-    if (!k.ok()) return k.status();
-    key = std::move(*k);
+    auto signing = LoadSigningKey(opt.sign_key);
+    if (!signing.ok()) return signing.status();
+    key = std::move(*signing);
   }
   if (auto s = CheckOutDir(out); !s.ok()) return s;
 
@@ -153,8 +153,8 @@ Result<ExportSummary> ExportBundle(Ledger& ledger, const ExportOptions& opt) {
                                          st.contract_sha256, c_entry->seq));
   auto loaded = registry.Load(**crow);
   if (!loaded.ok()) return loaded.status();
-  const Contract& k = **loaded;
-  auto period = Period::Parse(opt.period, k.period);
+  const Contract& contract = **loaded;
+  auto period = Period::Parse(opt.period, contract.period);
   if (!period.ok()) return period.status();
 
   // 4. Re-evaluate with the inputs the settlement had.
@@ -173,7 +173,7 @@ Result<ExportSummary> ExportBundle(Ledger& ledger, const ExportOptions& opt) {
     prior_entries.push_back(std::move(*e));
   }
   RecordDecisions d;
-  in.contract = &k;
+  in.contract = &contract;
   in.period = *period;
   in.as_of_seq = st.as_of_seq;
   in.on_record = [&](const RecordDecision& rd) { d.Add(rd); };
@@ -268,7 +268,7 @@ Result<ExportSummary> ExportBundle(Ledger& ledger, const ExportOptions& opt) {
   }
   {  // statement.html
     OutFile f(stage.path(), "statement.html");
-    f.Write(StatementHtml({&st, &k, sum.head, sum.entries, int64_t(d.rows.size()), later}));
+    f.Write(StatementHtml({&st, &contract, sum.head, sum.entries, int64_t(d.rows.size()), later}));
     if (auto s = finish(f); !s.ok()) return s;
   }
   {  // statement.json: exactly what `reckon show --json` prints.

@@ -39,7 +39,7 @@ std::string HtmlEscape(std::string_view text) {
 
 std::string StatementHtml(const StatementPage& page) {
   const Statement& st = *page.statement;
-  const Contract& k = *page.contract;
+  const Contract& contract = *page.contract;
   std::string h;
   auto row2 = [&](std::string_view label, std::string_view value, const char* cls = nullptr) {
     h += "<tr><th>" + Html(label) + "</th><td" + (cls ? std::string(" class=\"") + cls + "\"" : "") + ">" + Html(value) + "</td></tr>\n";
@@ -56,7 +56,7 @@ std::string StatementHtml(const StatementPage& page) {
   row2("Contract", st.contract);
   row2("Version", std::to_string(st.version));
   row2("Vendor", st.vendor);
-  if (!k.customer.empty()) row2("Customer", k.customer);
+  if (!contract.customer.empty()) row2("Customer", contract.customer);
   row2("Period", st.period);
   row2("From", st.period_start);
   row2("To (exclusive)", st.period_end);
@@ -81,8 +81,8 @@ std::string StatementHtml(const StatementPage& page) {
 
   h += "<h2>Guarantees, penalties and rewards</h2>\n";
   std::map<std::string, std::string> guarantee;
-  for (auto& r : k.penalties) guarantee[r.name] = r.when.text.empty() ? "credit schedule" : "credit when " + r.when.text;
-  for (auto& r : k.rewards) guarantee[r.name] = r.when.text.empty() ? "" : "reward when " + r.when.text;
+  for (auto& r : contract.penalties) guarantee[r.name] = r.when.text.empty() ? "credit schedule" : "credit when " + r.when.text;
+  for (auto& r : contract.rewards) guarantee[r.name] = r.when.text.empty() ? "" : "reward when " + r.when.text;
   bool any_rule = false;
   std::string rules = "<table>\n<tr><th>Rule</th><th>Kind</th><th>Guarantee / condition</th><th>Applied</th><th>Amount</th><th>Explanation</th></tr>\n";
   for (auto& l : st.lines) {
