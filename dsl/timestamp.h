@@ -2,8 +2,9 @@
 //
 // A Timestamp is an instant: nanoseconds since 1970-01-01T00:00:00Z in an
 // int64 (years 1678..2261). A Zone is "UTC" or an IANA name resolved from the
-// system tzdata (Howard Hinnant's date/tz with USE_OS_TZDB). Calendar
-// arithmetic on civil dates uses Boost.Date_Time.
+// system tzdata (Howard Hinnant's date/tz with USE_OS_TZDB). Civil dates and
+// day arithmetic are dsl/calendar.h (included here, so CivilDate and its
+// functions are available to every user of this header).
 //
 // Accepted timestamp text (ParseTimestamp), ISO 8601 / RFC 3339 subset:
 //   YYYY-MM-DDTHH:MM[:SS[.fffffffff]](Z|+HH:MM|-HH:MM)
@@ -15,6 +16,7 @@
 // takes the earlier instant).
 #pragma once
 
+#include "dsl/calendar.h"
 #include "dsl/status.h"
 
 #include <cstdint>
@@ -32,19 +34,6 @@ inline constexpr int64_t kNanosPerSecond = 1000000000;
 // that the UTC text stored in the ledger parses again (verify re-reads it).
 inline constexpr int64_t kMinTimestampNs = -9214560000000000000LL;
 inline constexpr int64_t kMaxTimestampNs = 9214646399999999999LL;
-
-struct CivilDate {
-  int year = 1970;
-  int month = 1;  // 1..12
-  int day = 1;    // 1..31
-  auto operator<=>(const CivilDate&) const = default;
-};
-
-// "YYYY-MM-DD", validated (2026-02-30 is refused). nullopt when invalid.
-std::optional<CivilDate> ParseCivilDate(std::string_view text);
-std::string FormatCivilDate(const CivilDate& d);  // "2026-10-01"
-// d plus n days (n may be negative), via Boost.Date_Time.
-CivilDate AddDays(const CivilDate& d, int n);
 
 struct Timestamp {
   int64_t ns = 0;  // since the Unix epoch, UTC
