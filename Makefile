@@ -4,7 +4,7 @@
 #               (chromium: the export test renders statement.html headless)
 # Other targets: build, bench, fuzz, deps, clean.
 
-DEBIAN_PACKAGES := cmake make g++ pkg-config libsqlite3-dev sqlite3 libboost-dev libboost-date-time-dev \
+DEBIAN_PACKAGES := cmake make g++ pkg-config libsqlite3-dev sqlite3 libboost-dev \
   libyaml-cpp-dev libfmt-dev catch2 libssl-dev libcli11-dev nlohmann-json3-dev libhowardhinnant-date-dev \
   libicu-dev tzdata python3 chromium
 FUZZ_PACKAGES := clang libclang-rt-14-dev

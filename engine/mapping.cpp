@@ -7,6 +7,8 @@
 // locale or the C library's strptime.
 #include "engine/mapping.h"
 
+#include "dsl/calendar.h"
+
 #include "dsl/checker.h"
 #include "dsl/printable.h"
 #include "dsl/yaml_budget.h"
@@ -30,11 +32,6 @@ constexpr std::string_view kDirectives = "YymdeHIMSpbBh%";
 constexpr std::array<std::string_view, 12> kMonthNames = {"january", "february", "march",     "april",   "may",      "june",
                                                           "july",    "august",   "september", "october", "november", "december"};
 
-bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-int DaysIn(int y, int m) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && IsLeap(y) ? 29 : kDays[m - 1];
-}
 char Lower(char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
 
 class Loader {
@@ -443,10 +440,10 @@ Result<Timestamp> ParseWithFormat(const std::vector<DateFormatPart>& format, con
   if (i != text.size()) return Status::Invalid(fmt::format("unexpected {} at position {}", Printable(text.substr(i)), i + 1));
   if (pm >= 0) hour = hour % 12 + (pm ? 12 : 0);
   if (month < 1 || month > 12) return Status::Invalid(fmt::format("month {} is not 1-12", month));
-  if (day < 1 || day > DaysIn(year, month)) {
+  if (day < 1 || day > DaysInMonth(year, month)) {
     static constexpr std::string_view kNames[] = {"January", "February", "March",     "April",   "May",      "June",
                                                   "July",    "August",   "September", "October", "November", "December"};
-    return Status::Invalid(fmt::format("{} {} has {} days", kNames[month - 1], year, DaysIn(year, month)));
+    return Status::Invalid(fmt::format("{} {} has {} days", kNames[month - 1], year, DaysInMonth(year, month)));
   }
   if (hour > 23) return Status::Invalid(fmt::format("hour {} is not 0-23", hour));
   if (minute > 59) return Status::Invalid(fmt::format("minute {} is not 0-59", minute));
