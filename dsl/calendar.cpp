@@ -6,6 +6,7 @@
 // What is hand-written is the YYYY-MM-DD text, which date's parse would accept
 // in looser forms (one-digit months, signs) than contracts allow.
 #include "dsl/calendar.h"
+#include "dsl/digits.h"
 
 #include <date/date.h>
 
@@ -42,26 +43,6 @@ static_assert(Days({2000, 3, 1}) == 11017);
 static_assert(FromDays(11017) == CivilDate{2000, 3, 1});
 static_assert(FromDays(-1) == CivilDate{1969, 12, 31});
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-// Two ASCII digits at s[i], s[i+1] (caller checked the length); -1 if not digits.
-int Two(std::string_view s, size_t i) {
-  if (!IsDigit(s[i]) || !IsDigit(s[i + 1])) return -1;
-  return (s[i] - '0') * 10 + (s[i + 1] - '0');
-}
-
-void AppendPadded(std::string& out, int64_t v, int width) {
-  char buf[24];
-  int n = 0;
-  uint64_t u = static_cast<uint64_t>(v < 0 ? -v : v);
-  do {
-    buf[n++] = static_cast<char>('0' + u % 10);
-    u /= 10;
-  } while (u != 0);
-  if (v < 0) out.push_back('-');
-  for (int i = n; i < width; ++i) out.push_back('0');
-  while (n > 0) out.push_back(buf[--n]);
-}
 
 }  // namespace
 

@@ -2,6 +2,7 @@
 // grammar in expr.h. Never throws; collects errors with byte offsets. The
 // first syntax error stops parsing of that expression (later errors would be
 // noise); limits are checked before and during parsing.
+#include "dsl/digits.h"
 #include "dsl/expr.h"
 
 #include <fmt/format.h>
@@ -44,7 +45,6 @@ struct Token {
 
 bool IsIdentStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool IsIdentChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 class Lexer {
  public:

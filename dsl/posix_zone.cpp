@@ -4,6 +4,7 @@
 // Hand-written: the POSIX TZ string parser (RFC 8536 section 3.3 / POSIX
 // TZ), because date/ptz.h does not compile as C++20 in date 3.0.1. The dates
 // of the rules come from date/date.h, the project's one calendar (dsl/calendar.h).
+#include "dsl/digits.h"
 #include "dsl/posix_zone.h"
 
 #include <fstream>
@@ -29,7 +30,6 @@ int YearOf(int64_t local) {
   return static_cast<int>(date::year_month_day{date::floor<date::days>(SysSeconds{Seconds{local}})}.year());
 }
 
-inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 class PosixParser {
  public:

@@ -16,6 +16,8 @@
 // - No binary floating point anywhere.
 #include "dsl/timestamp.h"
 
+#include "dsl/digits.h"
+
 #include "dsl/posix_zone.h"
 
 #include <date/tz.h>
@@ -45,26 +47,6 @@ constexpr int64_t FloorDiv(int64_t a, int64_t b) {
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
-inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-// Two ASCII digits at s[i], s[i+1] (caller checked the length); -1 if not digits.
-inline int Two(std::string_view s, size_t i) {
-  if (!IsDigit(s[i]) || !IsDigit(s[i + 1])) return -1;
-  return (s[i] - '0') * 10 + (s[i + 1] - '0');
-}
-
-void AppendPadded(std::string& out, int64_t v, int width) {
-  char buf[24];
-  int n = 0;
-  uint64_t u = static_cast<uint64_t>(v < 0 ? -v : v);
-  do {
-    buf[n++] = static_cast<char>('0' + u % 10);
-    u /= 10;
-  } while (u != 0);
-  if (v < 0) out.push_back('-');
-  for (int i = n; i < width; ++i) out.push_back('0');
-  while (n > 0) out.push_back(buf[--n]);
-}
 
 // "YYYY-MM-DDTHH:MM:SS[.fff]" of local seconds-since-epoch plus nanos.
 void AppendDateTime(std::string& out, int64_t secs, int64_t nanos) {
