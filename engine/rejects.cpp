@@ -1,6 +1,8 @@
 // RejectsWriter implementation (see rejects.h).
 #include "engine/rejects.h"
 
+#include "engine/csv_cell.h"
+
 #include "dsl/printable.h"
 #include "ledger/canonical.h"
 
@@ -17,16 +19,6 @@
 
 namespace reckon {
 
-std::string CsvCell(std::string_view s) {
-  bool quote = s.find_first_of(",\"\r\n") != std::string_view::npos;
-  if (!quote) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 std::string RejectsPath(const std::string& input, RowFormat format) {
   std::string ext = format == RowFormat::kCsv ? ".csv" : ".jsonl";

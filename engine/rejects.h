@@ -67,7 +67,5 @@ class RejectsWriter {
   std::string header_;
 };
 
-// Quotes a CSV cell per RFC 4180 when needed.
-std::string CsvCell(std::string_view s);
 
 }  // namespace reckon

@@ -5,7 +5,7 @@
 #include "dsl/contract.h"
 #include "dsl/period.h"
 #include "engine/adjustment.h"
-#include "engine/export/csv_cell.h"
+#include "engine/csv_cell.h"
 #include "engine/export/html.h"
 #include "engine/export/record_decisions.h"
 #include "engine/export/signing.h"

@@ -3,7 +3,7 @@
 // (unknown contract, unsettled period, non-empty --out, bad signing key) which must leave no
 // directory behind. Every TEST_CASE name starts with "export:".
 #include "engine/export.h"
-#include "engine/export/csv_cell.h"
+#include "engine/csv_cell.h"
 #include "engine/export/html.h"
 #include "engine/export/staged_files.h"
 #include "engine/ingest.h"

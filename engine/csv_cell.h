@@ -1,5 +1,6 @@
-// CSV cells for spreadsheets (docs/export.md, "CSV cells"): RFC 4180 quoting
-// plus protection against formula injection.
+// CSV cells: RFC 4180 quoting (rejects files keep rows verbatim) and, for what
+// people open in spreadsheets, protection against formula injection
+// (docs/export.md, "CSV escaping").
 #pragma once
 
 #include <initializer_list>
@@ -7,6 +8,10 @@
 #include <string_view>
 
 namespace reckon {
+
+// RFC 4180: the text in double quotes, inner quotes doubled, when it contains a
+// comma, a double quote, a CR or an LF; else the text as it is.
+std::string CsvCell(std::string_view text);
 
 // A plain decimal number (-?digits[.digits]) is kept as is; any other text
 // starting with = + - @ ', a tab or a CR gets a leading apostrophe (so that

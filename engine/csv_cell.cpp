@@ -1,5 +1,5 @@
 // Formula-safe CSV cells (see csv_cell.h).
-#include "engine/export/csv_cell.h"
+#include "engine/csv_cell.h"
 
 namespace reckon {
 
@@ -29,18 +29,20 @@ bool NeedsApostrophe(std::string_view text) {
 
 }  // namespace
 
-std::string SpreadsheetCsvCell(std::string_view text) {
-  std::string cell;
-  if (NeedsApostrophe(text)) cell += '\'';
-  cell.append(text);
-  if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
+std::string CsvCell(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
   std::string q = "\"";
-  for (char c : cell) {
+  for (char c : text) {
     if (c == '"') q += '"';
     q += c;
   }
   q += '"';
   return q;
+}
+
+std::string SpreadsheetCsvCell(std::string_view text) {
+  if (!NeedsApostrophe(text)) return CsvCell(text);
+  return CsvCell("'" + std::string(text));
 }
 
 std::string SpreadsheetCsvRow(std::initializer_list<std::string_view> cells) {
