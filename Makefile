@@ -2,7 +2,7 @@
 #   make demo   installs what is missing, builds, settles the example month
 #   make test   installs what is missing, builds, runs the whole suite
 #               (chromium: the export test renders statement.html headless)
-# Other targets: build, bench, fuzz, deps, clean.
+# Other targets: build, bench, fuzz, asan, deps, clean.
 
 DEBIAN_PACKAGES := cmake make g++ pkg-config libsqlite3-dev sqlite3 libboost-dev \
   libyaml-cpp-dev libfmt-dev catch2 libssl-dev libcli11-dev nlohmann-json3-dev libhowardhinnant-date-dev \
@@ -14,7 +14,7 @@ FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
 JOBS ?= 2
 
-.PHONY: all deps build test demo bench fuzz clean
+.PHONY: all deps build test demo bench fuzz asan clean
 
 all: build
 
@@ -62,5 +62,15 @@ fuzz:
 	  grep -E "stat::number_of_executed_units|stat::new_units_added" $(FUZZ_DIR)/fuzz_$$t.log; \
 	done
 
+# The suite (all but the slow tests) against an AddressSanitizer + UndefinedBehaviorSanitizer
+# build with leak detection; any report fails the test that caused it.
+ASAN_DIR ?= build-asan
+asan: deps
+	cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined"
+	cmake --build $(ASAN_DIR) -j $(JOBS)
+	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS) -LE slow
+
 clean:
-	rm -rf $(BUILD_DIR) $(FUZZ_DIR)
+	rm -rf $(BUILD_DIR) $(FUZZ_DIR) $(ASAN_DIR)
