@@ -14,8 +14,9 @@ nlohmann::json ContractEntryJson(const ContractEntry& c) {
 
 Result<ContractEntry> ReadContractPayload(std::string_view payload, int64_t seq) {
   std::string where = fmt::format("contract entry {}", seq);
-  auto j = nlohmann::json::parse(payload.begin(), payload.end(), nullptr, false);
-  if (j.is_discarded()) return Status::Integrity(fmt::format("{}: the payload is not JSON; run reckon verify", where));
+  auto parsed = ParsePayloadJson(payload, where);
+  if (!parsed.ok()) return parsed.status();
+  const nlohmann::json& j = *parsed;
   std::string error;
   ContractEntry c;
   JsonFields top(j, "", &error);

@@ -16,6 +16,12 @@ const nlohmann::json& EmptyArray() {
 }
 }  // namespace
 
+Result<nlohmann::json> ParsePayloadJson(std::string_view payload, std::string_view where) {
+  auto j = nlohmann::json::parse(payload.begin(), payload.end(), nullptr, false);
+  if (j.is_discarded()) return Status::Integrity(fmt::format("{}: the payload is not JSON text in UTF-8; run reckon verify", where));
+  return j;
+}
+
 JsonFields::JsonFields(const nlohmann::json& j, std::string path, std::string* error)
     : j_(j.is_object() ? j : Empty()), path_(std::move(path)), error_(error) {
   if (!j.is_object()) Fail("must be a JSON object");

@@ -9,6 +9,8 @@
 // which byte of which entry is wrong.
 #pragma once
 
+#include "dsl/status.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -18,6 +20,10 @@
 #include <string_view>
 
 namespace reckon {
+
+// Parses a stored payload; kIntegrity naming `where` ("statement entry 5")
+// when it is not JSON text in UTF-8.
+Result<nlohmann::json> ParsePayloadJson(std::string_view payload, std::string_view where);
 
 class JsonFields {
  public:

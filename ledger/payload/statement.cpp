@@ -211,9 +211,10 @@ Result<Statement> ReadStatement(const nlohmann::json& j, std::string_view where)
 }
 
 Result<Statement> ReadStatementPayload(std::string_view payload, int64_t seq) {
-  auto j = nlohmann::json::parse(payload.begin(), payload.end(), nullptr, false);
-  if (j.is_discarded()) return Status::Integrity(fmt::format("statement entry {}: the payload is not JSON; run reckon verify", seq));
-  return ReadStatement(j, fmt::format("statement entry {}", seq));
+  std::string where = fmt::format("statement entry {}", seq);
+  auto j = ParsePayloadJson(payload, where);
+  if (!j.ok()) return j.status();
+  return ReadStatement(*j, where);
 }
 
 }  // namespace reckon
