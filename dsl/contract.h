@@ -153,6 +153,8 @@ struct Contract {
   std::optional<CivilDate> effective_to;  // inclusive
   RoundingMode rounding = RoundingMode::kHalfEven;
   SourcePos period_pos, zone_pos, effective_pos;  // of the values; line 0 when absent
+  Number settle_after;                 // seconds, >= 0; zero when absent
+  SourcePos settle_after_pos;
 
   ExprSrc where;                       // default: verified
   std::vector<FieldDecl> fields;       // core fields first

@@ -1,8 +1,9 @@
-// Settlement orchestration: contract registration (registry.h), period
-// order, statement recording (see settle.h).
+// Settlement orchestration: the contract named (contract_arg.h), period
+// order, due time, statement recording (see settle.h).
 #include "engine/settle.h"
 
 #include "engine/adjustment.h"
+#include "engine/contract_arg.h"
 #include "engine/registry.h"
 #include "engine/statement.h"
 #include "ledger/canonical.h"
@@ -14,19 +15,6 @@ namespace reckon {
 
 namespace {
 
-// Amendments: a newer registered version of the contract governs every
-// period from its effective.from on; an older version may not settle them.
-Status CheckNoNewerVersion(ContractRegistry& registry, const Contract& contract, const Period& period) {
-  auto governing = registry.Governing(contract.id, period);
-  if (!governing.ok()) return governing.status();
-  if (!*governing || (*governing)->version <= contract.version) return Status::Ok();
-  auto newer = registry.Load(**governing);
-  if (!newer.ok()) return newer.status();
-  return Status::State(fmt::format("version {} of contract '{}' takes effect at {} and governs {}; settle it with that version "
-                                   "(version {} keeps only the periods before it)",
-                                   (*governing)->version, contract.id, FormatCivilDate((*newer)->effective_from), period.Id(), contract.version));
-}
-
 Result<Statement> StatementAt(Ledger& ledger, int64_t seq) {
   auto e = ledger.GetEntry(seq);
   if (!e.ok()) return e.status();
@@ -36,28 +24,59 @@ Result<Statement> StatementAt(Ledger& ledger, int64_t seq) {
   return st;
 }
 
+std::string RangeText(const Contract& c) {
+  return fmt::format("{} to {}", FormatCivilDate(c.effective_from), c.effective_to ? FormatCivilDate(*c.effective_to) : "open");
+}
+
 }  // namespace
 
 Result<SettleOutcome> Settle(Ledger& ledger, const SettleOptions& opt) {
-  auto loaded = LoadCheckedContract(opt.contract_path);
-  if (!loaded.ok()) return loaded.status();
-  const Contract& contract = **loaded;
-  auto period = Period::Parse(opt.period, contract.period);
-  if (!period.ok()) return period.status();
-  if (!contract.Covers(*period)) {
-    return Status::Invalid(fmt::format("period {} is outside the effective range of contract '{}' ({} to {})", opt.period, contract.id,
-                                       FormatCivilDate(contract.effective_from), contract.effective_to ? FormatCivilDate(*contract.effective_to) : "open"));
-  }
   bool write = !opt.dry_run;
   if (auto s = write ? ledger.BeginWrite() : ledger.BeginRead(); !s.ok()) return s;
   auto fail = [&](Status s) -> Result<SettleOutcome> { ledger.Rollback(); return s; };
+  SettleOutcome out;
+  auto skip = [&](SettleSkip why, std::string reason, ErrorKind kind) -> Result<SettleOutcome> {
+    ledger.Rollback();
+    if (!opt.skips_are_outcomes) return Status::Error(kind, std::move(reason));
+    out.skipped = why;
+    out.skip_reason = std::move(reason);
+    return out;
+  };
 
   ContractRegistry registry(ledger);
-  auto reg = registry.Register(contract, write);
-  if (!reg.ok()) return fail(reg.status());
-  auto stmts = ledger.Statements(contract.id);
+  auto arg = ContractArg::Resolve(registry, opt.contract);
+  if (!arg.ok()) return fail(arg.status());
+  if (arg->file()) {
+    auto reg = registry.Register(*arg->file(), write);
+    if (!reg.ok()) return fail(reg.status());
+  }
+  auto period = arg->ParsePeriod(opt.period);
+  if (!period.ok()) return fail(period.status());
+  if (opt.start) {
+    auto start = arg->ParsePeriod(*opt.start);
+    if (!start.ok()) return fail(start.status());
+    if (!(*start == *period))
+      return fail(Status::Usage(fmt::format("--start {} and --period {} differ: --start names the period this first settlement settles; "
+                                            "give one of them",
+                                            *opt.start, opt.period)));
+  }
+  const std::string& id = arg->id();
+  auto governing = arg->Governing(*period);
+  if (!governing.ok()) return fail(governing.status());
+  if (!*governing)
+    return skip(SettleSkip::kOutOfRange,
+                fmt::format("period {} is before the first period of contract '{}' ({})", opt.period, id, arg->FirstPeriod().Id()),
+                ErrorKind::kInvalidInput);
+  out.contract = *governing;
+  const Contract& contract = **governing;
+  if (!contract.Covers(*period))
+    return skip(SettleSkip::kOutOfRange,
+                fmt::format("period {} is outside the effective range of contract '{}' version {} ({})", opt.period, id, contract.version,
+                            RangeText(contract)),
+                ErrorKind::kInvalidInput);
+
+  auto stmts = ledger.Statements(id);
   if (!stmts.ok()) return fail(stmts.status());
-  SettleOutcome out;
   std::optional<Period> last, first;
   for (auto& s : *stmts) {
     auto p = Period::Parse(s.period, contract.period);
@@ -74,13 +93,31 @@ Result<SettleOutcome> Settle(Ledger& ledger, const SettleOptions& opt) {
     if (!first || *p < *first) first = *p;
   }
   if (last) {
+    if (opt.start)
+      return fail(Status::State(fmt::format("--start applies to the first settlement only: '{}' was first settled for {}; settle {} next",
+                                            id, first->Id(), last->Next().Id())));
     if (*period < *first)
       return fail(Status::State(fmt::format("period {} is before {}, the first settled period of '{}'; earlier periods can no longer be settled",
-                                            opt.period, first->Id(), contract.id)));
+                                            opt.period, first->Id(), id)));
     if (!(*period == last->Next()))
-      return fail(Status::State(fmt::format("periods of '{}' are settled in order: the next one is {}, not {}", contract.id, last->Next().Id(), opt.period)));
+      return fail(Status::State(fmt::format("periods of '{}' are settled in order: the next one is {}, not {}", id, last->Next().Id(), opt.period)));
+  } else if (!opt.start && !(*period == arg->FirstPeriod())) {
+    return fail(Status::State(fmt::format("the first period of '{}' is {}: settle it first; if the contract was taken over mid-term and {} "
+                                          "is where billing in this ledger starts, run settle --start {} (periods before it stay unsettled "
+                                          "for good)",
+                                          id, arg->FirstPeriod().Id(), opt.period, opt.period)));
   }
-  if (auto s = CheckNoNewerVersion(registry, contract, *period); !s.ok()) return fail(s);
+  out.due = DueOf(contract, *period);
+  if (!out.due.IsDue(opt.now)) {
+    std::string after = contract.settle_after.is_zero() ? "" : fmt::format(" (settle_after {})", FormatSettleAfter(contract.settle_after));
+    std::string reason = fmt::format("period {} of '{}' is not due: it ends {}{}, and can be settled from {} (now is {}); run "
+                                     "settle --dry-run for a preview to date",
+                                     opt.period, id, FormatInZone(contract, out.due.ends), after, FormatInZone(contract, out.due.due),
+                                     FormatInZone(contract, opt.now));
+    if (!opt.dry_run) return skip(SettleSkip::kNotDue, std::move(reason), ErrorKind::kState);
+    out.preview = true;
+    out.as_of = FormatInZone(contract, opt.now);
+  }
   auto plan = AdjustmentPlan::Load(ledger, registry, contract);
   if (!plan.ok()) return fail(plan.status());
   StatementInput in;

@@ -663,6 +663,20 @@ Result<int64_t> Ledger::RecordCount() {
   return sqlite3_column_int64(st.st, 0);
 }
 
+Result<std::vector<std::string>> Ledger::Vendors() {
+  Stmt st;
+  if (sqlite3_prepare_v2(db_, "SELECT DISTINCT vendor COLLATE BINARY FROM records ORDER BY 1", -1, &st.st, nullptr) != SQLITE_OK)
+    return SqlError("list vendors");
+  std::vector<std::string> out;
+  int rc;
+  while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
+    if (sqlite3_column_type(st.st, 0) != SQLITE_TEXT) return Status::Integrity(fmt::format("{}: a records row has a vendor that is not TEXT; run reckon verify", path_));
+    out.emplace_back(ColText(st.st, 0));
+  }
+  if (rc != SQLITE_DONE) return SqlError("list vendors");
+  return out;
+}
+
 Status Ledger::ScanRecords(std::string_view vendor, int64_t max_seq, const std::function<bool(const RecordRow&)>& fn) {
   Stmt st;
   if (sqlite3_prepare_v2(db_,

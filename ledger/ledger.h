@@ -169,6 +169,8 @@ class Ledger {
   // The payload bytes of entry `seq`, valid until the next call (no copy).
   Result<std::string_view> PayloadOf(int64_t seq);
   Result<int64_t> RecordCount();
+  // The vendors that have records, in byte order.
+  Result<std::vector<std::string>> Vendors();
   // occurred_ns of the highest stored revision of (vendor, id) below
   // `revision`, if any.
   Result<std::optional<int64_t>> PreviousOccurred(std::string_view vendor, std::string_view id, int64_t revision);

@@ -78,6 +78,11 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
   check->add_option("CONTRACT", check_files, "Contract files")->required();
   add_common(check);
 
+  std::vector<std::string> register_files;
+  auto* reg = app.add_subcommand("register", "Check and register contracts and amendments ahead of time");
+  reg->add_option("CONTRACT", register_files, "Contract files")->required();
+  add_common(reg);
+
   IngestOptions ingest_opt;
   std::string format;
   std::optional<std::string> vendor, timezone, contract_path, map_path;
@@ -93,20 +98,29 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
 
   SettleOptions settle_opt;
   auto* settle = app.add_subcommand("settle", "Settle one billing period: compute, record and print the statement");
-  settle->add_option("--contract", settle_opt.contract_path, "Contract file")->required();
-  settle->add_option("--period", settle_opt.period, "Period: 2026-10, 2026-Q4 or 2026")->required();
-  settle->add_flag("--dry-run", settle_opt.dry_run, "Compute and print without writing");
+  std::optional<std::string> settle_period, settle_start;
+  settle->add_option("--contract", settle_opt.contract, "Registered contract id or contract file")->required();
+  settle->add_option("--period", settle_period, "Period: 2026-10, 2026-Q4 or 2026");
+  settle->add_option("--start", settle_start, "First settlement only: billing in this ledger starts at this period");
+  settle->add_flag("--dry-run", settle_opt.dry_run, "Compute and print without writing (a preview before the period is due)");
   add_common(settle);
+
+  std::string close_period;
+  std::vector<std::string> close_contracts;
+  auto* close = app.add_subcommand("close", "Month-end for the portfolio: settle the period for every contract that is due");
+  close->add_option("--period", close_period, "Period: 2026-10, 2026-Q4 or 2026")->required();
+  close->add_option("--contract", close_contracts, "Only these contracts (ids or files; repeatable)");
+  add_common(close);
 
   std::string show_contract, show_period;
   auto* show = app.add_subcommand("show", "Print a recorded statement");
-  show->add_option("--contract", show_contract, "Contract id")->required();
+  show->add_option("--contract", show_contract, "Registered contract id or contract file")->required();
   show->add_option("--period", show_period, "Period")->required();
   add_common(show);
 
   std::string status_contract;
   auto* status = app.add_subcommand("status", "Contracts, settled periods, record count and ledger head");
-  status->add_option("--contract", status_contract, "Only this contract id");
+  status->add_option("--contract", status_contract, "Only this contract (id or file)");
   add_common(status);
 
   std::string expect_head;
@@ -116,7 +130,7 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
 
   ExportOptions export_opt;
   auto* exp = app.add_subcommand("export", "Write the audit bundle of a settled period (verifies the chain first)");
-  exp->add_option("--contract", export_opt.contract, "Contract id")->required();
+  exp->add_option("--contract", export_opt.contract, "Registered contract id or contract file")->required();
   exp->add_option("--period", export_opt.period, "Period")->required();
   exp->add_option("--out", export_opt.out_dir, "New (or empty) directory for the bundle")->required();
   exp->add_option("--sign", export_opt.sign_key, "PEM Ed25519 private key: also write MANIFEST.sha256.sig");
@@ -150,6 +164,17 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
   for (auto [name, value] : {std::pair{"--vendor", &vendor}, {"--timezone", &timezone}, {"--contract", &contract_path}, {"--map", &map_path}}) {
     if (*value && (*value)->empty()) return usage(fmt::format("{} '' is empty; give a value or leave the option out", name));
   }
+  for (auto [name, value] : {std::pair{"--period", &settle_period}, {"--start", &settle_start}}) {
+    if (*value && (*value)->empty()) return usage(fmt::format("{} '' is empty; give a value or leave the option out", name));
+  }
+  if (settle->parsed()) {
+    if (!settle_period && !settle_start) return usage("settle needs --period P (or --start P for a first settlement that starts mid-term)");
+    settle_opt.period = settle_period ? *settle_period : *settle_start;
+    settle_opt.start = settle_start;
+  }
+  for (auto* list : {&close_contracts, &register_files, &check_files})
+    for (auto& v : *list)
+      if (v.empty()) return usage("an empty contract argument ('') names nothing; give an id or a file");
   if (vendor) ingest_opt.vendor = *vendor;
   if (timezone) ingest_opt.timezone = *timezone;
   if (contract_path) ingest_opt.contract_path = *contract_path;
@@ -165,7 +190,9 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
     if (ec != std::errc() || *end != '\0' || !SetBusyTimeoutMs(ms))
       return usage(fmt::format("RECKON_BUSY_TIMEOUT_MS='{}' is not a whole number of milliseconds from 1 to {}", env, kMaxBusyTimeoutMs));
   }
-  if (check->parsed()) return CmdCheck(io, check_files);
+  if (check->parsed()) return CmdCheck(io, common, check_files);
+  if (reg->parsed()) return CmdRegister(io, common, register_files);
+  if (close->parsed()) return CmdClose(io, common, close_period, close_contracts);
   if (ingest->parsed()) return CmdIngest(io, common, ingest_opt);
   if (settle->parsed()) return CmdSettle(io, common, settle_opt);
   if (show->parsed()) return CmdShow(io, common, show_contract, show_period);

@@ -2,7 +2,13 @@
 #include "engine/cli/commands.h"
 
 #include "dsl/contract.h"
+#include "engine/cli/close_output.h"
+#include "engine/cli/status_output.h"
+#include "engine/clock.h"
+#include "engine/close.h"
+#include "engine/contract_arg.h"
 #include "engine/ledger_status.h"
+#include "engine/registration.h"
 #include "engine/show.h"
 #include "engine/statement.h"
 #include "ledger/chain.h"
@@ -48,10 +54,11 @@ std::string LedgerPath(const Common& c) {
   return "reckon.db";
 }
 
-int CmdCheck(Io& io, const std::vector<std::string>& files) {
+int CmdCheck(Io& io, const Common& c, const std::vector<std::string>& files) {
   json report = json::array();
   json errors = json::array();
   int bad = 0;
+  std::vector<std::shared_ptr<const Contract>> good;
   for (auto& f : files) {
     auto loaded = LoadContractFile(f);
     json item = {{"file", f}, {"ok", loaded.contract != nullptr}};
@@ -77,10 +84,22 @@ int CmdCheck(Io& io, const std::vector<std::string>& files) {
       item["errors"] = errs;
       if (!io.json()) io.Err(fmt::format("{}: {} error(s)\n", f, loaded.diagnostics.size()));
     }
+    if (loaded.contract) good.push_back(std::shared_ptr<const Contract>(std::move(loaded.contract)));
     report.push_back(item);
   }
+  // Overlapping contracts of one vendor, among the files and the contracts
+  // registered in the ledger (when there is one).
+  std::unique_ptr<Ledger> ledger;
+  if (std::filesystem::exists(LedgerPath(c))) {
+    auto opened = OpenLedger(c, Ledger::Mode::kReadOnly);
+    if (!opened.ok()) return io.Fail(opened.status());
+    ledger = std::move(*opened);
+  }
+  auto warnings = OverlapWarningsWith(ledger.get(), std::move(good));
+  if (!warnings.ok()) return io.Fail(warnings.status());
+  for (auto& w : *warnings) io.Err("warning: " + w + "\n");
   if (io.json()) {
-    json j = {{"ok", bad == 0}, {"files", report}};
+    json j = {{"ok", bad == 0}, {"files", report}, {"warnings", *warnings}};
     if (bad) {
       j["exit"] = 1;
       j["errors"] = errors;
@@ -124,7 +143,35 @@ int CmdIngest(Io& io, const Common& c, IngestOptions& opt) {
   return 0;
 }
 
-int CmdSettle(Io& io, const Common& c, const SettleOptions& opt) {
+int CmdRegister(Io& io, const Common& c, const std::vector<std::string>& files) {
+  NewLedgerGuard guard(LedgerPath(c));
+  auto ledger = OpenLedger(c, Ledger::Mode::kReadWrite);
+  if (!ledger.ok()) return io.Fail(ledger.status());
+  auto r = RegisterContracts(**ledger, files);
+  if (!r.ok()) {
+    guard.Failed(*ledger);
+    return io.Fail(r.status());
+  }
+  for (auto& w : r->warnings) io.Err("warning: " + w + "\n");
+  if (io.json()) {
+    json list = json::array();
+    for (auto& rc : r->contracts)
+      list.push_back({{"file", rc.file}, {"contract", rc.contract}, {"version", rc.version}, {"vendor", rc.vendor}, {"seq", rc.seq},
+                      {"written", rc.written}});
+    io.Json({{"ok", true}, {"contracts", list}, {"warnings", r->warnings}, {"head", HeadJson(r->head)}});
+    return 0;
+  }
+  for (auto& rc : r->contracts)
+    io.Out(fmt::format("{}: contract {} version {} (vendor {}) {} entry {}\n", rc.file, rc.contract, rc.version, rc.vendor,
+                       rc.written ? "registered as" : "already registered as", rc.seq));
+  io.Out(fmt::format("ledger head {}\n", r->head.ToString()));
+  return 0;
+}
+
+int CmdSettle(Io& io, const Common& c, SettleOptions opt) {
+  auto now = Now();
+  if (!now.ok()) return io.Fail(now.status());
+  opt.now = *now;
   // --dry-run writes nothing: not even a new, empty ledger file.
   NewLedgerGuard guard(LedgerPath(c));
   auto ledger = OpenLedger(c, opt.dry_run ? Ledger::Mode::kReadOnly : Ledger::Mode::kReadWrite);
@@ -134,18 +181,60 @@ int CmdSettle(Io& io, const Common& c, const SettleOptions& opt) {
     guard.Failed(*ledger);
     return io.Fail(r.status());
   }
-  if (io.json()) io.Json(StatementOutputJson(r->statement));
-  else {
+  if (io.json()) {
+    json j = StatementOutputJson(r->statement);
+    j["written"] = r->written;
+    if (r->preview) {
+      j["preview"] = true;
+      j["as_of"] = r->as_of;
+    }
+    io.Json(j);
+  } else {
     if (r->already_settled) io.Out(fmt::format("Period {} is already settled; this is the recorded statement.\n", opt.period));
+    if (r->preview)
+      io.Out(fmt::format("PREVIEW as of {}: period {} has not ended (it can be settled from {}); figures are to date.\n", r->as_of,
+                         opt.period, FormatInZone(*r->contract, r->due.due)));
     io.Out(RenderStatementText(r->statement));
   }
   return 0;
 }
 
+int CmdClose(Io& io, const Common& c, const std::string& period, const std::vector<std::string>& contracts) {
+  auto now = Now();
+  if (!now.ok()) return io.Fail(now.status());
+  auto ledger = OpenLedger(c, Ledger::Mode::kReadWrite);
+  if (!ledger.ok()) return io.Fail(ledger.status());
+  auto r = ClosePeriod(**ledger, period, contracts, *now);
+  if (!r.ok()) return io.Fail(r.status());
+  if (io.json()) {
+    json list = json::array();
+    for (auto& cc : r->contracts) {
+      json item = {{"contract", cc.contract}, {"version", cc.version}, {"vendor", cc.vendor}, {"currency", cc.currency},
+                   {"period", cc.period}, {"status", CloseStatusName(cc.status)}, {"net", cc.net ? json(cc.net->Text()) : json(nullptr)}};
+      if (cc.seq) item["seq"] = *cc.seq;
+      if (!cc.reason.empty()) item["reason"] = cc.reason;
+      if (cc.exit_code) item["exit"] = cc.exit_code;
+      list.push_back(item);
+    }
+    json totals = json::object();
+    for (auto& [cur, m] : r->totals) totals[cur] = m.Text();
+    json j = {{"ok", r->exit_code == 0}, {"period", r->period}, {"contracts", list}, {"totals", totals}};
+    if (r->exit_code) j["exit"] = r->exit_code;
+    io.Json(j);
+  } else {
+    io.Out(RenderCloseText(*r));
+  }
+  for (auto& cc : r->contracts)
+    if (cc.status == CloseStatus::kRefused) io.Err(fmt::format("{}: {}\n", cc.contract, cc.reason));
+  return r->exit_code;
+}
+
 int CmdShow(Io& io, const Common& c, const std::string& contract, const std::string& period) {
   auto ledger = OpenLedger(c, Ledger::Mode::kReadOnly);
   if (!ledger.ok()) return io.Fail(ledger.status());
-  auto shown = ShowPeriod(**ledger, contract, period);
+  auto id = ResolveContractId(**ledger, contract);
+  if (!id.ok()) return io.Fail(id.status());
+  auto shown = ShowPeriod(**ledger, *id, period);
   if (!shown.ok()) return io.Fail(shown.status());
   // --json stays the recorded statement; the text lists later adjustments too.
   if (io.json()) io.Json(StatementOutputJson(shown->statement));
@@ -154,26 +243,14 @@ int CmdShow(Io& io, const Common& c, const std::string& contract, const std::str
 }
 
 int CmdStatus(Io& io, const Common& c, const std::string& only) {
+  auto now = Now();
+  if (!now.ok()) return io.Fail(now.status());
   auto ledger = OpenLedger(c, Ledger::Mode::kReadOnly);
   if (!ledger.ok()) return io.Fail(ledger.status());
-  auto st = ReadLedgerStatus(**ledger, only);
+  auto st = ReadLedgerStatus(**ledger, only, *now);
   if (!st.ok()) return io.Fail(st.status());
-  if (io.json()) {
-    json list = json::array();
-    for (auto& cs : st->contracts)
-      list.push_back({{"contract", cs.contract}, {"vendor", cs.vendor}, {"versions", cs.versions}, {"settled", cs.settled},
-                      {"next", cs.next ? json(*cs.next) : json(nullptr)}});
-    io.Json({{"head", HeadJson(st->head)}, {"contracts", list}, {"records", st->records}});
-    return 0;
-  }
-  std::string text;
-  for (auto& cs : st->contracts)
-    text += fmt::format("  {} (vendor {}, version{} {}): settled {}{}\n", cs.contract, cs.vendor, cs.versions.size() > 1 ? "s" : "",
-                        fmt::join(cs.versions, ", "), cs.settled.empty() ? std::string("none") : fmt::format("{}", fmt::join(cs.settled, ", ")),
-                        cs.next ? "; next open period " + *cs.next : std::string());
-  io.Out(fmt::format("Ledger {}: {} entries, {} records\n", (*ledger)->path(), st->head.seq, st->records));
-  io.Out(fmt::format("Head: {}\n", st->head.ToString()));
-  io.Out(st->contracts.empty() ? "Contracts: none registered\n" : "Contracts:\n" + text);
+  if (io.json()) io.Json(StatusJson(*st));
+  else io.Out(RenderStatusText(*st, (*ledger)->path()));
   return 0;
 }
 
@@ -219,6 +296,9 @@ int CmdVerify(Io& io, const Common& c, const std::string& expect_head) {
 int CmdExport(Io& io, const Common& c, ExportOptions opt) {
   auto ledger = OpenLedger(c, Ledger::Mode::kReadOnly);
   if (!ledger.ok()) return io.Fail(ledger.status());
+  auto id = ResolveContractId(**ledger, opt.contract);
+  if (!id.ok()) return io.Fail(id.status());
+  opt.contract = *id;
   bool tty = io.StderrIsTty();
   opt.progress = [&](int64_t done, int64_t total) {
     if (tty) io.Err(fmt::format("\rverified {} of {} entries...", done, total));

@@ -20,9 +20,11 @@ struct Common {
 
 std::string LedgerPath(const Common& c);
 
-int CmdCheck(Io& io, const std::vector<std::string>& files);
+int CmdCheck(Io& io, const Common& c, const std::vector<std::string>& files);
+int CmdRegister(Io& io, const Common& c, const std::vector<std::string>& files);
 int CmdIngest(Io& io, const Common& c, IngestOptions& opt);
-int CmdSettle(Io& io, const Common& c, const SettleOptions& opt);
+int CmdSettle(Io& io, const Common& c, SettleOptions opt);
+int CmdClose(Io& io, const Common& c, const std::string& period, const std::vector<std::string>& contracts);
 int CmdShow(Io& io, const Common& c, const std::string& contract, const std::string& period);
 int CmdStatus(Io& io, const Common& c, const std::string& only);
 int CmdVerify(Io& io, const Common& c, const std::string& expect_head);

@@ -10,5 +10,5 @@ awk 'BEGIN {
   split("100 320 640", resolved, " ")
   for (q = 1; q <= 3; q++)
     for (i = 1; i <= tickets[q]; i++)
-      printf "Q%d-%04d,acme-ai,%s-%02dT%02d:00:00Z,true,%s\n", q, i, month[q], 1 + i % 28, i % 24, (i <= resolved[q] ? "resolved" : "escalated")
+      printf "Q%d-%04d,acme-voice,%s-%02dT%02d:00:00Z,true,%s\n", q, i, month[q], 1 + i % 28, i % 24, (i <= resolved[q] ? "resolved" : "escalated")
 }'

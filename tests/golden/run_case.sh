@@ -8,6 +8,9 @@
 # command's stdout and stderr, "[exit N]" -- must equal `expected` byte for
 # byte. UPDATE_GOLDEN=1 rewrites `expected` instead (review the diff!).
 #
+# Time is an input: every line runs with RECKON_NOW=2030-01-01T00:00:00Z (after every
+# example period) unless the line sets its own (`RECKON_NOW=... reckon settle ...`).
+#
 # Hashes are incidental to most cases: every 64-hex-digit SHA-256 in the transcript is
 # written <sha256>, so a case pins meaning (sequence numbers, amounts, messages), not bytes.
 # A case about hashing itself (determinism of payloads, bundle manifests) keeps them by
@@ -23,6 +26,8 @@ export RECKON_BIN="$bin"
 reckon() { "$RECKON_BIN" "$@"; }
 export -f reckon
 unset RECKON_LEDGER
+# Time is an input: "now" is fixed unless a command line sets its own RECKON_NOW.
+export RECKON_NOW="${RECKON_GOLDEN_NOW:-2030-01-01T00:00:00Z}"
 actual="$work/.actual"
 : > "$actual"
 while IFS= read -r line || [ -n "$line" ]; do

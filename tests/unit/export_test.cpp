@@ -118,8 +118,10 @@ TEST_CASE("export: refusals write nothing") {
   IngestSummary sum;
   REQUIRE(Ingest(**l, io, sum).ok());
   SettleOptions so;
-  so.contract_path = std::string(RECKON_SOURCE_DIR) + "/tests/golden/e1-rate-0.67/e1.yaml";
+  so.contract = std::string(RECKON_SOURCE_DIR) + "/tests/golden/e1-rate-0.67/e1.yaml";
+  so.now = kTestNow;
   so.period = "2026-10";
+  so.start = so.period;
   REQUIRE(Settle(**l, so).ok());
   size_t before = Entries(t.path);
 

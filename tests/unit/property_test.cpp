@@ -503,8 +503,10 @@ TEST_CASE("property: random contracts settle exactly as the independent oracle s
         REQUIRE(sum.accepted == int64_t(c.rows.size()));
       }
       SettleOptions so;
-      so.contract_path = kpath.string();
+      so.contract = kpath.string();
+      so.now = Timestamp{1893456000LL * kNanosPerSecond};  // 2030-01-01: every period is due
       so.period = "2026-10";
+      so.start = so.period;
       auto r = Settle(**ledger, so);
       INFO(r.status().ToString());
       REQUIRE(r.ok());

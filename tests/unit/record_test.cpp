@@ -217,8 +217,10 @@ TEST_CASE("record: records for a settled period are counted as late", "[record][
   IngestSummary sum;
   REQUIRE(Ingest(**ledger, opt, sum).ok());
   SettleOptions so;
-  so.contract_path = contract;
+  so.contract = contract;
+  so.now = kTestNow;
   so.period = "2026-09";
+  so.start = so.period;
   auto st = Settle(**ledger, so);
   REQUIRE(st.ok());
   CHECK(st->statement.totals.net.Text() == "1.00");
