@@ -109,10 +109,12 @@ Result<SettleOutcome> Settle(Ledger& ledger, const SettleOptions& opt) {
   }
   out.due = DueOf(contract, *period);
   if (!out.due.IsDue(opt.now)) {
-    std::string after = contract.settle_after.is_zero() ? "" : fmt::format(" (settle_after {})", FormatSettleAfter(contract.settle_after));
-    std::string reason = fmt::format("period {} of '{}' is not due: it ends {}{}, and can be settled from {} (now is {}); run "
-                                     "settle --dry-run for a preview to date",
-                                     opt.period, id, FormatInZone(contract, out.due.ends), after, FormatInZone(contract, out.due.due),
+    std::string when = contract.settle_after.is_zero()
+                           ? fmt::format("has not ended: it ends {}", FormatInZone(contract, out.due.ends))
+                           : fmt::format("is not due: it ends {} and may be settled {} later (settle_after), from {}",
+                                         FormatInZone(contract, out.due.ends), FormatSettleAfter(contract.settle_after),
+                                         FormatInZone(contract, out.due.due));
+    std::string reason = fmt::format("period {} of '{}' {} (now is {}); run settle --dry-run for a preview to date", opt.period, id, when,
                                      FormatInZone(contract, opt.now));
     if (!opt.dry_run) return skip(SettleSkip::kNotDue, std::move(reason), ErrorKind::kState);
     out.preview = true;

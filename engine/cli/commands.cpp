@@ -209,7 +209,7 @@ int CmdClose(Io& io, const Common& c, const std::string& period, const std::vect
   if (io.json()) {
     json list = json::array();
     for (auto& cc : r->contracts) {
-      json item = {{"contract", cc.contract}, {"version", cc.version}, {"vendor", cc.vendor}, {"currency", cc.currency},
+      json item = {{"contract", cc.contract}, {"version", cc.version ? json(cc.version) : json(nullptr)}, {"vendor", cc.vendor}, {"currency", cc.currency},
                    {"period", cc.period}, {"status", CloseStatusName(cc.status)}, {"net", cc.net ? json(cc.net->Text()) : json(nullptr)}};
       if (cc.seq) item["seq"] = *cc.seq;
       if (!cc.reason.empty()) item["reason"] = cc.reason;
@@ -224,8 +224,10 @@ int CmdClose(Io& io, const Common& c, const std::string& period, const std::vect
   } else {
     io.Out(RenderCloseText(*r));
   }
-  for (auto& cc : r->contracts)
-    if (cc.status == CloseStatus::kRefused) io.Err(fmt::format("{}: {}\n", cc.contract, cc.reason));
+  // The text table already shows each reason; with --json, stderr names the refusals too.
+  if (io.json())
+    for (auto& cc : r->contracts)
+      if (cc.status == CloseStatus::kRefused) io.Err(fmt::format("{}: {}\n", cc.contract, cc.reason));
   return r->exit_code;
 }
 
