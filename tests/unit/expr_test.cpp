@@ -135,7 +135,7 @@ struct Harness {
   std::unique_ptr<Contract> k;
   std::vector<Value> aggregates;
   std::vector<Value> metrics;
-  std::vector<Number> baselines;
+  std::vector<Value> baselines;
   EvalScope scope;
 
   // tickets/resolved: the values of count() and count(kind == "resolved").
