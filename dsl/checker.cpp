@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 
 namespace reckon {
 
@@ -21,18 +22,33 @@ struct Ctx {
 
 std::optional<Type> CheckNode(Expr& e, Ctx& c, ExprContext ctx);
 
+// period.* by slot (NameKind::kPeriod): four lengths, then two timestamps.
+constexpr const char* kPeriodNames[] = {"period.days", "period.hours", "period.minutes", "period.seconds", "period.start", "period.end"};
+
+// Resolves period.* (visible in every context); nullopt when `n` is not one.
+std::optional<Type> PeriodName(Expr& e) {
+  for (int i = 0; i < int(std::size(kPeriodNames)); ++i) {
+    if (e.name != kPeriodNames[i]) continue;
+    e.name_kind = NameKind::kPeriod;
+    e.slot = i;
+    return e.type = i >= kPeriodStartSlot ? Type::kTimestamp : Type::kNumber;
+  }
+  return std::nullopt;
+}
+
 std::vector<std::string> VisibleNames(const CheckEnv& env, ExprContext ctx) {
   std::vector<std::string> out;
   const Contract& contract = *env.contract;
   if (ctx == ExprContext::kRecord) {
     for (auto& f : contract.fields) out.push_back(f.name);
+    for (auto p : kPeriodNames) out.push_back(p);
     return out;
   }
   // Every metric, also those not checked yet: while metrics are checked in
   // dependency order, a misspelt name may mean one defined further down.
   for (auto& m : contract.metrics) out.push_back(m.name);
   for (auto& b : contract.baselines) out.push_back("baselines." + b.name);
-  for (auto p : {"period.days", "period.hours", "period.minutes", "period.seconds"}) out.push_back(p);
+  for (auto p : kPeriodNames) out.push_back(p);
   if (env.allow_fees) out.push_back("fees");
   if (env.allow_window) for (auto p : {"window.fees", "window.penalties", "window.rewards"}) out.push_back(p);
   return out;
@@ -41,7 +57,11 @@ std::vector<std::string> VisibleNames(const CheckEnv& env, ExprContext ctx) {
 std::optional<Type> CheckName(Expr& e, Ctx& c, ExprContext ctx) {
   const Contract& contract = *c.env.contract;
   const std::string& n = e.name;
+  if (c.env.refused_names && c.env.refused_names->count(n)) return std::nullopt;  // reported where it is defined
   if (ctx == ExprContext::kRecord) {
+    if (n.rfind("period.", 0) == 0 && contract.FieldIndex(n) < 0) {
+      if (auto t = PeriodName(e)) return t;
+    }
     int i = contract.FieldIndex(n);
     if (i >= 0) {
       e.name_kind = NameKind::kField;
@@ -50,8 +70,8 @@ std::optional<Type> CheckName(Expr& e, Ctx& c, ExprContext ctx) {
       return e.type = ExprTypeOf(contract.fields[i].type);
     }
     std::string hint = Suggest(n, VisibleNames(c.env, ctx));
-    if (contract.MetricIndex(n) >= 0 || n.rfind("baselines.", 0) == 0 || n.rfind("period.", 0) == 0)
-      c.Error(e, fmt::format("'{}' cannot be used here: only record fields are visible in a record condition or aggregate argument", n));
+    if (contract.MetricIndex(n) >= 0 || n.rfind("baselines.", 0) == 0)
+      c.Error(e, fmt::format("'{}' cannot be used here: only record fields and period.* are visible in a record condition or aggregate argument", n));
     else
       c.Error(e, fmt::format("unknown record field '{}'{}", n,
                              hint.empty() ? "; declare it under records.fields" : fmt::format("; did you mean '{}'?", hint)));
@@ -60,13 +80,10 @@ std::optional<Type> CheckName(Expr& e, Ctx& c, ExprContext ctx) {
   if (n.rfind("baselines.", 0) == 0) {
     std::string b = n.substr(10);
     for (size_t i = 0; i < contract.baselines.size(); ++i) {
-      if (contract.baselines[i].name == b) { e.name_kind = NameKind::kBaseline; e.slot = int(i); return e.type = Type::kNumber; }
+      if (contract.baselines[i].name == b) { e.name_kind = NameKind::kBaseline; e.slot = int(i); return e.type = contract.baselines[i].type; }
     }
   } else if (n.rfind("period.", 0) == 0) {
-    static const char* kParts[] = {"days", "hours", "minutes", "seconds"};
-    for (int i = 0; i < 4; ++i) {
-      if (n.substr(7) == kParts[i]) { e.name_kind = NameKind::kPeriod; e.slot = i; return e.type = Type::kNumber; }
-    }
+    if (auto t = PeriodName(e)) return t;
   } else if (n == "fees" && c.env.allow_fees) {
     e.name_kind = NameKind::kFees;
     return e.type = Type::kNumber;

@@ -1,7 +1,8 @@
 // Checker: resolves the names of an expression and computes its static type.
 //
 // Which names an expression may use depends on where it stands (docs/contract-language.md, "Expressions"):
-//   kRecord  -- `records.where` and aggregate arguments: record fields only;
+//   kRecord  -- `records.where` and aggregate arguments: record fields and
+//               period.* (period.start and period.end clip times to the period);
 //   kMetric  -- a metric: aggregates, metrics, baselines.*, period.*;
 //   kRule    -- fees, penalties, rewards, caps: metrics, baselines.*,
 //               period.*, plus `fees` / `window.*` where the CheckEnv allows.
@@ -30,6 +31,9 @@ struct CheckEnv {
   bool allow_window = false;
   std::vector<AggregateSpec>* aggregates = nullptr;  // kMetric: where aggregate calls go
   std::set<int>* used_fields = nullptr;        // record fields referenced (for decoding)
+  // Names whose definition was refused and reported (a baseline that is not
+  // a literal): a use is typed as nothing, without a second error.
+  const std::set<std::string>* refused_names = nullptr;
 };
 
 // Checks `e`, appending problems to `errors`. Returns the type, or nullopt

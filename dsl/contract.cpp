@@ -399,6 +399,7 @@ class Loader {
   void CheckExpr(ExprSrc& src, CheckEnv env, Type want, std::string_view what) {
     if (!src.expr) return;
     env.contract = k_;
+    env.refused_names = &refused_names_;
     std::vector<ExprError> errs;
     auto t = Check(*src.expr, env, errs);
     YAML::Node n = nodes_[src.expr.get()];
@@ -412,7 +413,8 @@ class Loader {
   void Top(const YAML::Node& root) {
     if (!root.IsDefined() || root.IsNull()) { Error({path_, 1, 1}, "contract file is empty"); return; }
     auto top = Map(root, {"reckon", "contract", "version", "vendor", "customer", "currency", "timezone", "period",
-                          "effective", "rounding", "records", "baselines", "metrics", "fees", "penalties", "rewards", "caps"},
+                          "effective", "rounding", "settle_after", "records", "baselines", "metrics", "fees", "commitment",
+                          "penalties", "rewards", "caps"},
                    "the contract");
     if (!top) return;
     Fields& f = *top;
@@ -485,12 +487,14 @@ class Loader {
         else k_->rounding = *r;
       }
     }
+    if (f.count("settle_after")) SettleAfter(f["settle_after"].second);
     CoreFields();
     ExprSrc where;
     if (f.count("records")) where = Records(f["records"].second);
     if (f.count("baselines")) Baselines(f["baselines"].second);
     if (f.count("metrics")) Metrics(f["metrics"].second);
     if (f.count("fees")) Fees(f["fees"].second);
+    if (f.count("commitment")) CommitmentSection(f["commitment"].second);
     if (f.count("penalties")) Rules(f["penalties"].second, true);
     if (f.count("rewards")) Rules(f["rewards"].second, false);
     if (f.count("caps")) CapsSection(f["caps"].second);
@@ -602,10 +606,76 @@ class Loader {
     }
   }
 
+  // The literal an expression scalar holds (`240`, `-5`, `30%`, `4.2h`,
+  // `"gold"`, `true`), or nullopt after reporting why it is not one.
+  std::optional<Value> Literal(const YAML::Node& n, std::string_view what, std::string_view examples) {
+    auto s = Scalar(n, what);
+    if (!s) return std::nullopt;
+    auto parsed = ParseExpr(*s);
+    const Expr* e = parsed.root.get();
+    bool negated = false;
+    if (e && e->kind == Expr::Kind::kUnary && e->op == Op::kNeg) { e = e->args[0].get(); negated = true; }
+    bool literal = e && e->kind == Expr::Kind::kLiteral && e->literal.is_defined_value() && e->literal.tag != Value::Tag::kList &&
+                   (!negated || e->literal.tag == Value::Tag::kNumber || e->literal.tag == Value::Tag::kDuration);
+    if (!parsed.errors.empty() || !literal) {
+      Error(n, fmt::format("{} must be a literal such as {}, not {}", what, examples, Printable(*s)));
+      return std::nullopt;
+    }
+    Value v = e->literal;
+    if (negated) v.num = -v.num;
+    return v;
+  }
+
   void Baselines(const YAML::Node& n) {
     for (auto& [key, val] : NamedMap(n, "baselines")) {
-      if (auto v = Num(val, fmt::format("baseline '{}'", key.Scalar()))) k_->baselines.push_back({key.Scalar(), *v});
+      std::string what = fmt::format("baseline '{}'", key.Scalar());
+      auto v = Literal(val, what, "240, 6.40, 30%, 4.2h, \"gold\" or true");
+      if (!v) {
+        // Declared anyway: its uses are not also "unknown name" errors.
+        refused_names_.insert("baselines." + key.Scalar());
+        continue;
+      }
+      Type t = v->tag == Value::Tag::kBool ? Type::kBool : v->tag == Value::Tag::kString ? Type::kString
+               : v->tag == Value::Tag::kDuration ? Type::kDuration : Type::kNumber;
+      k_->baselines.push_back({key.Scalar(), std::move(*v), t});
     }
+  }
+
+  void SettleAfter(const YAML::Node& n) {
+    k_->settle_after_pos = Pos(n);
+    auto v = Literal(n, "settle_after", "3d or 12h");
+    if (!v) return;
+    if (v->tag != Value::Tag::kDuration) {
+      Error(n, fmt::format("settle_after must be a duration such as 3d, 12h or 90m (0d for none), not {}", Printable(n.Scalar())));
+      return;
+    }
+    if (v->num.is_negative()) { Error(n, "settle_after cannot be negative; write 0d to allow settling as soon as the period ends"); return; }
+    if (Number::FromInt(kMaxSettleAfterDays * 86400) < v->num) {
+      Error(n, fmt::format("settle_after {} is longer than the limit of {} days", n.Scalar(), kMaxSettleAfterDays));
+      return;
+    }
+    k_->settle_after = v->num;
+  }
+
+  void CommitmentSection(const YAML::Node& n) {
+    auto m = Map(n, {"name", "minimum"}, "commitment");
+    if (!m) return;
+    Commitment c;
+    c.pos = Pos(n);
+    c.name = LineName(*m, n, "commitment");
+    if (!m->count("minimum")) { Error(n, "commitment needs 'minimum': the minimum spend on fees per period, e.g. minimum: 4000.00"); return; }
+    const YAML::Node& mn = (*m)["minimum"].second;
+    auto v = Num(mn, "commitment.minimum");
+    if (!v) return;
+    if (v->is_negative()) { Error(mn, fmt::format("commitment.minimum cannot be negative ({}); write the minimum spend as a positive amount", mn.Scalar())); return; }
+    if (!(v->Round(k_->currency.minor_units, RoundingMode::kDown) == *v)) {
+      Error(mn, fmt::format("commitment.minimum {} has more decimals than {} has ({}); write a money amount", mn.Scalar(),
+                            k_->currency.code, k_->currency.minor_units));
+      return;
+    }
+    c.minimum = *v;
+    c.minimum_text = mn.Scalar();
+    k_->commitment = std::move(c);
   }
 
   void Metrics(const YAML::Node& n) {
@@ -695,7 +765,7 @@ class Loader {
     const auto& ms = k_->metrics;
     std::vector<Value> values(ms.size(), Value::Undefined());
     std::vector<char> constant(ms.size(), 0);
-    std::vector<Number> baselines;
+    std::vector<Value> baselines;
     for (auto& b : k_->baselines) baselines.push_back(b.value);
     const Expr* over = nullptr;
     EvalScope scope;
@@ -817,7 +887,7 @@ class Loader {
     for (auto item : n) {
       std::vector<std::string> keys = {"name", "when", "amount", "cap"};
       if (penalties) { keys.push_back("metric"); keys.push_back("schedule"); }
-      else keys.push_back("for_periods");
+      else { keys.push_back("for_periods"); keys.push_back("once"); }
       auto m = Map(item, keys, what);
       if (!m) continue;
       Rule r;
@@ -830,14 +900,22 @@ class Loader {
         Schedule(r, (*m)["schedule"].second);
       } else {
         if (m->count("metric")) Error((*m)["metric"].first, "'metric' goes with 'schedule'");
-        if (!m->count("when")) Error(item, fmt::format("{} needs 'when' (a condition) and 'amount'", what));
-        else r.when = Parse((*m)["when"].second, "when");
-        if (!m->count("amount")) { if (m->count("when")) Error(item, fmt::format("{} needs 'amount'", what)); }
+        if (m->count("when")) r.when = Parse((*m)["when"].second, "when");  // absent: always applies
+        if (!m->count("amount")) Error(item, fmt::format("{} needs 'amount'{}", what, penalties ? " (or 'metric' and 'schedule')" : ""));
         else r.amount = Parse((*m)["amount"].second, "amount");
       }
       if (m->count("cap")) r.cap = Parse((*m)["cap"].second, "cap");
+      bool for_periods_refused = false;
       if (m->count("for_periods")) {
-        if (auto v = Int((*m)["for_periods"].second, "for_periods", 1, 120)) r.for_periods = int(*v);
+        if (auto v = Int((*m)["for_periods"].second, "for_periods", 1, kMaxStreakPeriods)) r.for_periods = int(*v);
+        else for_periods_refused = true;
+      }
+      if (m->count("once")) {
+        auto& [okey, oval] = (*m)["once"];
+        if (auto b = Bool(oval, "once")) r.once = *b;
+        if (r.once && r.for_periods < 2 && !for_periods_refused)
+          Error(okey, "'once: true' goes with a streak reward (for_periods: N with N of 2 or more): it pays once when the streak "
+                      "completes; remove 'once' or add for_periods");
       }
       (penalties ? k_->penalties : k_->rewards).push_back(std::move(r));
     }
@@ -876,7 +954,7 @@ class Loader {
         if (w) {
           WindowCap wc;
           if (!w->count("periods") || !w->count("limit")) Error((*p)["window"].second, "a window cap needs 'periods' and 'limit'");
-          if (w->count("periods")) if (auto v = Int((*w)["periods"].second, "periods", 1, 120)) wc.periods = int(*v);
+          if (w->count("periods")) if (auto v = Int((*w)["periods"].second, "periods", 1, kMaxStreakPeriods)) wc.periods = int(*v);
           if (w->count("limit")) wc.limit = Parse((*w)["limit"].second, "caps.penalties.window.limit");
           k_->caps.penalties_window = std::move(wc);
         }
@@ -933,6 +1011,7 @@ class Loader {
   std::vector<Type> metric_types_;
   std::set<int> used_fields_;
   std::set<std::string> line_names_;
+  std::set<std::string> refused_names_;  // names whose definition was refused (their uses are not errors again)
 };
 
 }  // namespace

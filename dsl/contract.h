@@ -28,6 +28,8 @@ inline constexpr size_t kMaxContractBytes = 1 << 20;   // one contract file
 inline constexpr size_t kMaxContractItems = 1000;      // metrics, fees, rules, fields each
 inline constexpr size_t kMaxNameLength = 128;          // contract ids, metric and line names
 inline constexpr size_t kMaxEnumValues = 1000;         // values of one enum field
+inline constexpr int64_t kMaxSettleAfterDays = 366;    // `settle_after:` at most this long
+inline constexpr int kMaxStreakPeriods = 120;          // a reward's `for_periods`, a window's `periods`
 
 // One problem in a contract file.
 struct Diagnostic {
@@ -82,9 +84,12 @@ struct Metric {
   Type type = Type::kNumber;
 };
 
+// A baseline: a literal of the expression language (`240`, `30%`, `4.2h`,
+// `"gold"`, `true`), typed as that literal.
 struct Baseline {
   std::string name;
-  Number value;
+  Value value;
+  Type type = Type::kNumber;
 };
 
 struct Tier {
@@ -115,10 +120,11 @@ struct Band {
 struct Rule {  // a penalty or a reward
   std::string name;
   SourcePos pos;
-  ExprSrc when;
+  ExprSrc when;       // optional: absent = always applies
   ExprSrc amount;
   ExprSrc cap;        // optional
   int for_periods = 1;  // rewards: streak length
+  bool once = false;    // streak rewards: pay when the streak completes, then count anew
   // Credit schedule (penalties): metric + bands.
   int schedule_metric = -1;
   bool above = false;   // false: `below` bands (strict <); true: `above` (strict >)
@@ -128,6 +134,14 @@ struct Rule {  // a penalty or a reward
 struct WindowCap {
   int periods = 0;
   ExprSrc limit;
+};
+
+// `commitment:` a minimum spend on fees, trued up right after the fee lines.
+struct Commitment {
+  std::string name;
+  Number minimum;            // >= 0, a money amount as written
+  std::string minimum_text;  // as written ("4000.00"), for explain
+  SourcePos pos;
 };
 
 struct Caps {
@@ -152,9 +166,10 @@ struct Contract {
   CivilDate effective_from;
   std::optional<CivilDate> effective_to;  // inclusive
   RoundingMode rounding = RoundingMode::kHalfEven;
-  SourcePos period_pos, zone_pos, effective_pos;  // of the values; line 0 when absent
-  Number settle_after;                 // seconds, >= 0; zero when absent
-  SourcePos settle_after_pos;
+  // `settle_after:` how long after a period ends it may be settled, in
+  // seconds (exact; zero when absent), at most kMaxSettleAfterDays.
+  Number settle_after;
+  SourcePos period_pos, zone_pos, effective_pos, settle_after_pos;  // of the values; line 0 when absent
 
   ExprSrc where;                       // default: verified
   std::vector<FieldDecl> fields;       // core fields first
@@ -162,6 +177,7 @@ struct Contract {
   std::vector<Metric> metrics;         // in evaluation (dependency) order
   std::vector<AggregateSpec> aggregates;
   std::vector<Fee> fees;
+  std::optional<Commitment> commitment;
   std::vector<Rule> penalties;
   std::vector<Rule> rewards;
   Caps caps;

@@ -189,8 +189,10 @@ Value Eval(const Expr& e, const EvalScope& s) {
           if (s.invalid_fields && (*s.invalid_fields)[e.slot] && *s.read_invalid < 0) *s.read_invalid = e.slot;
           return s.fields ? (*s.fields)[e.slot] : Value::Null();
         case NameKind::kMetric: return s.metrics ? (*s.metrics)[e.slot] : Value::Undefined();
-        case NameKind::kBaseline: return Value::Num((*s.baselines)[e.slot]);
+        case NameKind::kBaseline: return (*s.baselines)[e.slot];
         case NameKind::kPeriod: {
+          if (e.slot == kPeriodStartSlot) return Value::Time(s.period_start);
+          if (e.slot == kPeriodEndSlot) return Value::Time(s.period_end);
           static const int64_t kDiv[] = {86400, 3600, 60, 1};
           return Value::Num(*s.period_seconds.Div(Number::FromInt(kDiv[e.slot])));
         }

@@ -25,8 +25,9 @@ struct EvalScope {
   const std::vector<Value>* fields = nullptr;      // by field slot (record context)
   const std::vector<Value>* metrics = nullptr;     // by metric index
   const std::vector<Value>* aggregates = nullptr;  // by aggregate index
-  const std::vector<Number>* baselines = nullptr;  // by baseline index
+  const std::vector<Value>* baselines = nullptr;   // by baseline index
   Number period_seconds;
+  Timestamp period_start, period_end;              // period.start, period.end
   std::optional<Number> fees;
   std::array<Number, 3> window{};                  // fees, penalties, rewards
   RoundingMode rounding = RoundingMode::kHalfEven;

@@ -51,10 +51,13 @@ enum class NameKind {
   kField,      // a record field: slot = index into the contract's field table
   kMetric,     // slot = metric index
   kBaseline,   // slot = baseline index
-  kPeriod,     // slot: 0 days, 1 hours, 2 minutes, 3 seconds
+  kPeriod,     // slot: 0 days, 1 hours, 2 minutes, 3 seconds, 4 start, 5 end (timestamps)
   kFees,       // `fees`: sum of the rounded fee lines
   kWindow,     // slot: 0 fees, 1 penalties, 2 rewards
 };
+
+inline constexpr int kPeriodStartSlot = 4;  // period.start
+inline constexpr int kPeriodEndSlot = 5;    // period.end
 
 struct Expr {
   enum class Kind { kLiteral, kName, kUnary, kBinary, kCall, kList };

@@ -27,6 +27,8 @@ class Evaluator {
     for (auto& b : contract_.baselines) baselines_.push_back(b.value);
     scope_.baselines = &baselines_;
     scope_.period_seconds = Number::FromInt(bounds_.seconds);
+    scope_.period_start = bounds_.start;
+    scope_.period_end = bounds_.end;
     scope_.rounding = contract_.rounding;
     scope_.money_digits = contract_.currency.minor_units;
     scope_.oversized = &oversized_;
@@ -40,6 +42,7 @@ class Evaluator {
     if (oversized_) return TooLarge();
     LineBuilder lines(in_, scope_, metric_values_);
     lines.Fees();
+    lines.Commitment();
     lines.Penalties();
     lines.Rewards();
     if (oversized_) return TooLarge();
@@ -69,6 +72,7 @@ class Evaluator {
     st.version = contract_.version;
     st.contract_sha256 = ToHex(Sha256(contract_.text));
     st.vendor = contract_.vendor;
+    st.customer = contract_.customer;
     st.currency = contract_.currency;
     st.period = in_.period.Id();
     st.period_start = contract_.zone.FormatLocal(bounds_.start);
@@ -93,7 +97,7 @@ class Evaluator {
   PeriodBounds bounds_;
   EvalScope scope_;
   const Expr* oversized_ = nullptr;  // first node whose exact value exceeded kMaxNumberBits
-  std::vector<Number> baselines_;
+  std::vector<Value> baselines_;
   std::vector<Value> aggregates_;
   std::vector<Value> metric_values_;
 };

@@ -221,6 +221,7 @@ def check_statement(obj):
     if not re.fullmatch(r"[0-9a-f]{64}", f.str("contract_sha256")):
         raise PayloadError("member 'contract_sha256' is not 64 lower-case hex digits")
     f.str("vendor")
+    f.str("customer", required=False)  # absent in statements of earlier releases
     code = f.str("currency")
     if code not in CURRENCY_MINOR:
         raise PayloadError(f"member 'currency' is '{code[:16]}', not an ISO 4217 code")
@@ -235,7 +236,7 @@ def check_statement(obj):
     for key, v in f.obj_("metrics").items():
         if v is not None and not (isinstance(v, str) and NUMBER.fullmatch(v) and len(v) <= 64):
             raise PayloadError(f"metrics.{key[:40]} must be a decimal string or null")
-    sums = dict.fromkeys(("fees", "penalties", "rewards", "adjustments", "net"), decimal.Decimal(0))
+    sums = dict.fromkeys(("fees", "penalties", "rewards", "adjustments", "true_up", "net"), decimal.Decimal(0))
     for i, line in enumerate(f.obj_("lines", list, "an array")):
         lf = Fields(line, f"lines[{i}]")
         kind = lf.str("kind")
@@ -251,11 +252,15 @@ def check_statement(obj):
         lf.finish()
         sums["net"] += amount
         total = {"fee": "fees", "penalty": "penalties", "reward": "rewards", "adjustment": "adjustments",
+                 "commitment": "true_up", "minimum": "true_up", "maximum": "true_up",
                  "cap": "penalties" if amount >= 0 else "rewards"}.get(kind)
         if total:
             sums[total] += amount
     t = Fields(f.obj_("totals"), "totals")
-    totals = {key: money(t.str(key), minor, f"totals.{key}") for key in sums}
+    # Statements of earlier releases have no true_up: it is then the sum of their true-up lines.
+    totals = {key: money(t.str(key), minor, f"totals.{key}") for key in sums if key != "true_up"}
+    true_up = t.str("true_up", required=False)
+    totals["true_up"] = sums["true_up"] if true_up is None else money(true_up, minor, "totals.true_up")
     t.finish()
     for i, n in enumerate(f.obj_("not_assessed", list, "an array")):
         nf = Fields(n, f"not_assessed[{i}]")
@@ -267,6 +272,8 @@ def check_statement(obj):
     for key, value in sums.items():
         if totals[key] != value:
             raise PayloadError(f"totals.{key} is not the sum of its lines")
+    if sum(totals[k] for k in ("fees", "penalties", "rewards", "adjustments", "true_up")) != totals["net"]:
+        raise PayloadError("totals.net is not fees + penalties + rewards + adjustments + true_up")
     return contract, period, version, minor, totals["net"]
 
 

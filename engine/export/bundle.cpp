@@ -260,10 +260,11 @@ Result<ExportSummary> ExportBundle(Ledger& ledger, const ExportOptions& opt) {
   }
   {  // statement.csv: one row per line.
     OutFile f(stage.path(), "statement.csv");
-    f.Write("contract,period,kind,name,amount,currency,adjusts_period,explain\n");
+    // `total`: the statement total the line counts in (the amounts sum to the net).
+    f.Write("contract,period,kind,name,amount,currency,adjusts_period,explain,total\n");
     for (auto& l : st.lines)
       f.Write(SpreadsheetCsvRow({st.contract, st.period, LineKindName(l.kind), l.name, l.amount.Text(), st.currency.code, l.period,
-                                 l.explain}));
+                                 l.explain, TotalNameOf(l)}));
     if (auto s = finish(f); !s.ok()) return s;
   }
   {  // statement.html

@@ -75,14 +75,15 @@ std::string StatementHtml(const StatementPage& page) {
 
   h += "<h2>Totals</h2>\n<table>\n<tr><th>Total</th><th>Amount (" + Html(cur) + ")</th></tr>\n";
   for (auto [name, money] : {std::pair{"fees", &st.totals.fees}, {"penalties", &st.totals.penalties}, {"rewards", &st.totals.rewards},
-                             {"adjustments", &st.totals.adjustments}})
+                             {"adjustments", &st.totals.adjustments}, {"true-up", &st.totals.true_up}})
     h += "<tr><td>" + std::string(name) + "</td><td class=\"num\">" + Html(money->Text()) + "</td></tr>\n";
   h += "<tr class=\"total\"><td>net</td><td class=\"num\">" + Html(st.totals.net.Text()) + "</td></tr>\n</table>\n";
 
   h += "<h2>Guarantees, penalties and rewards</h2>\n";
   std::map<std::string, std::string> guarantee;
-  for (auto& r : contract.penalties) guarantee[r.name] = r.when.text.empty() ? "credit schedule" : "credit when " + r.when.text;
-  for (auto& r : contract.rewards) guarantee[r.name] = r.when.text.empty() ? "" : "reward when " + r.when.text;
+  for (auto& r : contract.penalties)
+    guarantee[r.name] = !r.schedule.empty() ? "credit schedule" : r.when.text.empty() ? "credit, always" : "credit when " + r.when.text;
+  for (auto& r : contract.rewards) guarantee[r.name] = r.when.text.empty() ? "reward, always" : "reward when " + r.when.text;
   bool any_rule = false;
   std::string rules = "<table>\n<tr><th>Rule</th><th>Kind</th><th>Guarantee / condition</th><th>Applied</th><th>Amount</th><th>Explanation</th></tr>\n";
   for (auto& l : st.lines) {

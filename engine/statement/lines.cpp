@@ -79,6 +79,20 @@ void LineBuilder::Fees() {
   scope_.fees = fees_;
 }
 
+// The commitment line: the shortfall of the fees below the minimum spend.
+// Penalties and rewards still see `fees` as the fee lines' sum, so a credit
+// is computed on (and never absorbed by) the commitment.
+void LineBuilder::Commitment() {
+  if (!contract_.commitment) return;
+  const reckon::Commitment& c = *contract_.commitment;
+  Number shortfall = c.minimum - fees_;
+  Number amount = Round(std::max(Number(), shortfall));
+  std::string formula = fmt::format("minimum commitment {} − fees {}", MoneyText(c.minimum), MoneyText(fees_));
+  std::string explain = shortfall.is_negative() ? fmt::format("max(0, {} = {}) = {}", formula, MoneyText(shortfall), MoneyText(amount))
+                                                : fmt::format("{} = {}", formula, MoneyText(amount));
+  lines_.push_back(Line{LineKind::kCommitment, c.name, amount, std::move(explain)});
+}
+
 // Evaluates a rule (penalty or reward) to its exact, capped amount.
 // Returns nullopt when not assessed.
 std::optional<LineBuilder::Line> LineBuilder::RuleLine(const Rule& r, const std::string& kind) {
@@ -110,42 +124,54 @@ std::optional<LineBuilder::Line> LineBuilder::RuleLine(const Rule& r, const std:
     amount = c.num;
     explain = fmt::format("{} {} is {} {}: credit {}", m.name, mv.num.ToString(), dir, hit_threshold.ToString(), ExplainExpr(*hit->credit.expr, scope_));
   } else {
-    Value w = Eval(*r.when.expr, scope_);
-    if (w.tag != Value::Tag::kBool) { NotAssessed(kind, r.name, WhyMissing(*r.when.expr, "when")); return std::nullopt; }
-    bool cond = w.b;
-    l.condition = cond;
-    std::string when_text = ExplainExpr(*r.when.expr, scope_);
+    bool cond = true;  // no `when`: always applies
+    std::string head;  // the condition with its inputs
+    if (r.when) {
+      Value w = Eval(*r.when.expr, scope_);
+      if (w.tag != Value::Tag::kBool) { NotAssessed(kind, r.name, WhyMissing(*r.when.expr, "when")); return std::nullopt; }
+      cond = w.b;
+      l.condition = cond;
+      head = ExplainExpr(*r.when.expr, scope_);
+    }
+    // "COND for 3 consecutive periods is true", or without `when` "applies for 3 ...".
+    auto holds = [&](const std::string& suffix) {
+      return r.when ? head + suffix + " is true" : suffix.empty() ? std::string("always applies") : "applies" + suffix;
+    };
+    std::string streak;
     if (cond && r.for_periods > 1) {
-      // Streak: the condition held in each of the preceding periods too.
+      // Streak: the condition held in each of the preceding periods too
+      // (as their recorded statements say). A `once` reward counts the
+      // whole unbroken run and pays when it reaches a multiple of N.
       Period p = in_.period;
       int held = 1;
-      for (int i = 1; i < r.for_periods; ++i) {
+      for (int i = 1; r.once || i < r.for_periods; ++i) {
         p = p.Prev();
-        const Statement* prior = PriorStatement(p.Id());
-        bool ok = false;
-        if (prior) {
-          for (auto& pl : prior->lines) {
-            if (pl.name == r.name && pl.condition) ok = *pl.condition;
-          }
-        }
-        if (!ok) break;
+        if (!HeldIn(r, p)) break;
         ++held;
       }
       if (held < r.for_periods) {
-        l.explain = fmt::format("{} is true, but only for {} consecutive period(s) of the {} required: no reward", when_text, held, r.for_periods);
+        l.explain = fmt::format("{}, but only for {} consecutive period(s) of the {} required: no reward", holds(""), held, r.for_periods);
         return l;
       }
-      when_text += fmt::format(" for {} consecutive periods", r.for_periods);
+      if (r.once && held % r.for_periods != 0) {
+        l.explain = fmt::format("{}; paid once per streak of {} (at {}), next at {}: no reward",
+                                holds(fmt::format(" for {} consecutive periods", held)), r.for_periods,
+                                held / r.for_periods * r.for_periods, (held / r.for_periods + 1) * r.for_periods);
+        return l;
+      }
+      streak = r.once ? fmt::format(" for {} consecutive periods (a streak of {} completed; paid once per streak)", held, r.for_periods)
+                      : fmt::format(" for {} consecutive periods", r.for_periods);
     }
     if (!cond) {
-      l.explain = fmt::format("{} is false: no {}", when_text, kind);
+      l.explain = fmt::format("{} is false: no {}", head, kind);
       return l;
     }
+    std::string when_text = holds(streak);
     Value a = Eval(*r.amount.expr, scope_);
     if (a.tag != Value::Tag::kNumber) { NotAssessed(kind, r.name, WhyMissing(*r.amount.expr, "amount")); return std::nullopt; }
     amount = a.num;
-    explain = r.amount.expr->kind == Expr::Kind::kLiteral ? fmt::format("{} is true: fixed amount", when_text)
-                                                           : fmt::format("{} is true: {}", when_text, ExplainExpr(*r.amount.expr, scope_));
+    explain = r.amount.expr->kind == Expr::Kind::kLiteral ? fmt::format("{}: fixed amount", when_text)
+                                                           : fmt::format("{}: {}", when_text, ExplainExpr(*r.amount.expr, scope_));
   }
   if (amount.is_negative()) {
     explain += fmt::format(" = {} (negative, counted as 0)", amount.ToString());
@@ -171,6 +197,19 @@ std::optional<LineBuilder::Line> LineBuilder::RuleLine(const Rule& r, const std:
 const Statement* LineBuilder::PriorStatement(const std::string& period) const {
   for (auto& p : in_.prior) if (p.period == period) return &p.statement;
   return nullptr;
+}
+
+// Whether rule `r` held in settled period `p`: its line there records a true
+// condition (a rule without `when` held wherever it has a line). A period
+// not settled, or where the rule was not assessed, breaks a streak.
+bool LineBuilder::HeldIn(const Rule& r, const Period& p) const {
+  const Statement* prior = PriorStatement(p.Id());
+  if (!prior) return false;
+  bool ok = false;
+  for (auto& pl : prior->lines) {
+    if (pl.name == r.name && pl.kind == LineKind::kReward) ok = pl.condition.value_or(!r.when);
+  }
+  return ok;
 }
 
 // Applies a cap on a group total (positive magnitude). Returns the cap line.

@@ -1,5 +1,6 @@
 // LineBuilder: the money of a statement, in the evaluation order of
-// docs/contract-language.md: each fee line (rounded once), penalties (each
+// docs/contract-language.md: each fee line (rounded once), the commitment
+// true-up (max(0, minimum − fees), rounded once), penalties (each
 // limited by its own cap, rounded), the penalty caps per period and over the
 // window, rewards and the reward cap, adjustment lines for earlier periods
 // (oldest first), then the net minimum and maximum. Every line carries its
@@ -25,6 +26,7 @@ class LineBuilder {
   LineBuilder(const StatementInput& in, EvalScope& scope, const std::vector<Value>& metric_values);
 
   void Fees();       // also sets scope.fees
+  void Commitment(); // the commitment true-up line (scope.fees stays the fee lines' sum)
   void Penalties();  // also sets scope.window when the contract has a window cap
   void Rewards();
   // `changes`: per watched period, as the record pass classified them.
@@ -54,6 +56,7 @@ class LineBuilder {
   std::string WhyMissing(const Expr& e, const std::string& what);
   std::optional<Line> RuleLine(const Rule& r, const std::string& kind);
   const Statement* PriorStatement(const std::string& period) const;
+  bool HeldIn(const Rule& r, const Period& p) const;
   std::optional<Line> CapLine(const ExprSrc& limit_src, const Number& total, bool penalties, const std::string& name, const std::string& what);
 
   const StatementInput& in_;

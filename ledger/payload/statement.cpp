@@ -61,7 +61,8 @@ const MetricValue* Statement::Metric(std::string_view name) const {
 }
 
 StatementTotals TotalsOf(const std::vector<StatementLine>& lines, Currency currency) {
-  StatementTotals t{Money::Zero(currency), Money::Zero(currency), Money::Zero(currency), Money::Zero(currency), Money::Zero(currency)};
+  StatementTotals t{Money::Zero(currency), Money::Zero(currency), Money::Zero(currency), Money::Zero(currency), Money::Zero(currency),
+                    Money::Zero(currency)};
   for (auto& l : lines) {
     t.net += l.amount;
     switch (l.kind) {
@@ -70,10 +71,22 @@ StatementTotals TotalsOf(const std::vector<StatementLine>& lines, Currency curre
       case LineKind::kReward: t.rewards += l.amount; break;
       case LineKind::kCap: (l.IsPenaltyCap() ? t.penalties : t.rewards) += l.amount; break;
       case LineKind::kAdjustment: t.adjustments += l.amount; break;
-      case LineKind::kCommitment: case LineKind::kMinimum: case LineKind::kMaximum: break;
+      case LineKind::kCommitment: case LineKind::kMinimum: case LineKind::kMaximum: t.true_up += l.amount; break;
     }
   }
   return t;
+}
+
+std::string_view TotalNameOf(const StatementLine& l) {
+  switch (l.kind) {
+    case LineKind::kFee: return "fees";
+    case LineKind::kPenalty: return "penalties";
+    case LineKind::kReward: return "rewards";
+    case LineKind::kCap: return l.IsPenaltyCap() ? "penalties" : "rewards";
+    case LineKind::kAdjustment: return "adjustments";
+    case LineKind::kCommitment: case LineKind::kMinimum: case LineKind::kMaximum: return "true_up";
+  }
+  return "fees";
 }
 
 nlohmann::json StatementJson(const Statement& st) {
@@ -83,6 +96,7 @@ nlohmann::json StatementJson(const Statement& st) {
   j["version"] = st.version;
   j["contract_sha256"] = st.contract_sha256;
   j["vendor"] = st.vendor;
+  if (st.customer) j["customer"] = *st.customer;
   j["currency"] = std::string(st.currency.code);
   j["period"] = st.period;
   j["period_start"] = st.period_start;
@@ -108,6 +122,7 @@ nlohmann::json StatementJson(const Statement& st) {
                  {"penalties", st.totals.penalties.Text()},
                  {"rewards", st.totals.rewards.Text()},
                  {"adjustments", st.totals.adjustments.Text()},
+                 {"true_up", st.totals.true_up.Text()},
                  {"net", st.totals.net.Text()}};
   json na = json::array();
   for (auto& n : st.not_assessed) na.push_back({{"kind", n.kind}, {"name", n.name}, {"reason", n.reason}});
@@ -133,6 +148,7 @@ Result<Statement> ReadStatement(const nlohmann::json& j, std::string_view where)
   st.contract_sha256 = top.Str("contract_sha256");
   if (top.ok() && !IsLowerHex(st.contract_sha256, 64)) top.Fail("member 'contract_sha256' is not 64 lower-case hex digits");
   st.vendor = top.Str("vendor");
+  st.customer = top.OptStr("customer");  // absent in statements of earlier releases
   std::string code = top.Str("currency");
   if (auto c = FindCurrency(code)) st.currency = *c;
   else if (top.ok()) top.Fail(fmt::format("member 'currency' is '{}', not an ISO 4217 code", code.substr(0, 16)));
@@ -182,6 +198,16 @@ Result<Statement> ReadStatement(const nlohmann::json& j, std::string_view where)
     st.totals.penalties = ReadMoney(t, "penalties", st.currency, &error);
     st.totals.rewards = ReadMoney(t, "rewards", st.currency, &error);
     st.totals.adjustments = ReadMoney(t, "adjustments", st.currency, &error);
+    // Statements of earlier releases have no true_up: it is then the sum of
+    // their commitment, minimum and maximum lines (checked below as stored).
+    std::optional<std::string> true_up = t.OptStr("true_up");
+    if (true_up && t.ok()) {
+      auto m = Money::Parse(*true_up, st.currency);
+      if (!m.ok()) t.Fail(fmt::format("member 'true_up': {}", m.status().message()));
+      else st.totals.true_up = *m;
+    } else {
+      st.totals.true_up = TotalsOf(st.lines, st.currency).true_up;
+    }
     st.totals.net = ReadMoney(t, "net", st.currency, &error);
     t.Finish();
   }
@@ -204,7 +230,12 @@ Result<Statement> ReadStatement(const nlohmann::json& j, std::string_view where)
     check("penalties", st.totals.penalties, sums.penalties);
     check("rewards", st.totals.rewards, sums.rewards);
     check("adjustments", st.totals.adjustments, sums.adjustments);
+    check("true_up", st.totals.true_up, sums.true_up);
     check("net", st.totals.net, sums.net);
+    const StatementTotals& t = st.totals;
+    Money parts = t.fees + t.penalties + t.rewards + t.adjustments + t.true_up;
+    if (error.empty() && !(parts == t.net))
+      error = fmt::format("totals.net is {}, but fees + penalties + rewards + adjustments + true_up is {}", t.net.Text(), parts.Text());
   }
   if (!error.empty()) return Status::Integrity(fmt::format("{}: {}; run reckon verify", where, error));
   return st;

@@ -59,8 +59,10 @@ struct NotAssessedRule {
   bool operator==(const NotAssessedRule&) const = default;
 };
 
+// fees + penalties + rewards + adjustments + true_up = net, where true_up is
+// the signed sum of the commitment, minimum and maximum lines.
 struct StatementTotals {
-  Money fees, penalties, rewards, adjustments, net;
+  Money fees, penalties, rewards, adjustments, true_up, net;
   bool operator==(const StatementTotals&) const = default;
 };
 
@@ -75,6 +77,9 @@ struct Statement {
   int64_t version = 0;
   std::string contract_sha256;
   std::string vendor;
+  // The contract's `customer` ("" when it names none). nullopt: a statement
+  // written before customers were stored (it is then not written back).
+  std::optional<std::string> customer;
   Currency currency{"", 0};
   std::string period;
   std::string period_start, period_end;  // local time with offset
@@ -95,8 +100,12 @@ struct Statement {
 
 // The totals of `lines` (docs/ledger-format.md, "Payloads"): fees = fee lines, penalties =
 // penalty lines and penalty caps, rewards = reward lines and reward caps,
-// adjustments = adjustment lines, net = all lines.
+// adjustments = adjustment lines, true_up = commitment, minimum and maximum
+// lines, net = all lines.
 StatementTotals TotalsOf(const std::vector<StatementLine>& lines, Currency currency);
+// The name of the total a line counts in: "fees", "penalties", "rewards",
+// "adjustments" or "true_up" (every line also counts in the net).
+std::string_view TotalNameOf(const StatementLine& line);
 
 // The stored form (no `ledger`, no `dry_run`).
 nlohmann::json StatementJson(const Statement& st);

@@ -172,6 +172,23 @@ case(f"statement {st} version 1.0", st, fn=rewrite(st, lambda p: p.replace(b'"ve
 case(f"statement {st} rewritten consistently", st, fn=rewrite(st, lambda p: p[:-1] + b',"zz":"forged"}'))
 case(f"statement {st} rewritten consistently", st, fn=rewrite(st, lambda p: p[:-1] + b',"zz":"forged"}'), expect=HEAD)
 
+# A statement as the previous release wrote it: no customer, no totals.true_up (hashes
+# recomputed). Both verifiers accept it (true_up = the sum of its true-up lines); show prints it
+# with that true_up and without a customer, export still reproduces it.
+import re
+old_form = lambda p: re.sub(rb',"true_up":"[^"]*"', b"", re.sub(rb'"customer":"[^"]*",', b"", p))
+case(f"statement {st} in the previous release's form", 0, fn=rewrite(st, old_form), good=True, entries=N)
+copy_ledger(L, T)
+tamper(T, fn=rewrite(st, old_form))
+r = env.run(T, "show", "--contract", "acme-itops", "--period", "2026-10", "--json")
+check(r.returncode == 0 and '"true_up"' in r.stdout and '"customer"' not in r.stdout,
+      f"show of a statement of the previous release: {r.returncode} {r.stderr!r}")
+r = env.run(T, "export", "--contract", "acme-itops", "--period", "2026-10", "--out", env.path("old-form-bundle"))
+check(r.returncode == 0, f"export of a statement of the previous release: {r.returncode} {r.stderr!r}")
+# A stored true_up that is not the sum of the true-up lines, or breaks the identity.
+case(f"statement {st} true_up rewritten", st, fn=rewrite(st, lambda p: re.sub(rb'"true_up":"[^"]*"', b'"true_up":"1.00"', p)))
+case(f"statement {st} customer not a string", st, fn=rewrite(st, lambda p: re.sub(rb'"customer":"[^"]*"', b'"customer":5', p)))
+
 # --- derived tables
 case("records.occurred_ns changed", mid_record, f"UPDATE records SET occurred_ns = occurred_ns + 1 WHERE seq = {mid_record}")
 case("records.id changed", mid_record, f"UPDATE records SET id = 'X' || id WHERE seq = {mid_record}")

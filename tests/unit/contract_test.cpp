@@ -233,9 +233,10 @@ TEST_CASE("contract: the full example loads", "[contract]") {
   // baselines: exact decimals from the scalar text
   REQUIRE(k.baselines.size() == 2);
   CHECK(k.baselines[0].name == "mttr_minutes");
-  CHECK(k.baselines[0].value == Number::FromInt(240));
+  CHECK(k.baselines[0].value.num == Number::FromInt(240));
+  CHECK(k.baselines[0].type == reckon::Type::kNumber);
   CHECK(k.baselines[1].name == "cost_per_ticket");
-  CHECK(k.baselines[1].value == Number(Number::Rational(32, 5)));
+  CHECK(k.baselines[1].value.num == Number(Number::Rational(32, 5)));
 
   // metrics in dependency order; file order among independent ones
   std::vector<std::string> order;
@@ -800,8 +801,10 @@ TEST_CASE("contract: penalties, schedules, rewards", "[contract]") {
   ExpectOne(Edit({{61, "    # no metric"}}), 60, 5, "a schedule needs 'metric'");
   ExpectSome(Edit({{61, "    when: true"}}), 60, 5, "a schedule needs 'metric'");
   ExpectSome(Edit({{61, "    when: true"}}), 61, 5, "'when' does not go with 'schedule'");
-  ExpectOne(Edit({{57, "    # no when"}}), 56, 5, "a penalty needs 'when' (a condition) and 'amount'");
-  ExpectOne(Edit({{58, "    # no amount"}}), 56, 5, "a penalty needs 'amount'");
+  // `when` is optional: the rule always applies.
+  CHECK(Load(Edit({{57, "    # no when"}})).diagnostics.empty());
+  ExpectOne(Edit({{58, "    # no amount"}}), 56, 5, "a penalty needs 'amount' (or 'metric' and 'schedule')");
+  ExpectOne(Edit({{57, "    # no when"}, {58, "    # no amount"}}), 56, 5, "a penalty needs 'amount'");
   ExpectOne(Edit({{56, "  -"}}), 57, 5, "every penalty needs a 'name'");
   ExpectOne(Edit({{76, "    for_periods: 0"}}), 76, 18, "for_periods must be a whole number from 1 to 120");
   ExpectOne(Edit({{76, "    for_periods: 2.5"}}), 76, 18, "for_periods must be a whole number");
@@ -972,4 +975,93 @@ TEST_CASE("contract: a metric that depends on no record and exceeds the exact va
   auto later = Load(base + "  n: count()\n  m2: m1 * m0 * n\n  m3: m1 * m0 * period.days\n");
   INFO(Dump(later));
   CHECK(later.contract != nullptr);
+}
+
+// ===========================================================================
+// commitment, settle_after, baselines of every literal, once, period.start/end
+
+TEST_CASE("contract: settle_after is a duration in exact seconds", "[contract]") {
+  CHECK(Load(kHeader).contract->settle_after.is_zero());
+  CHECK(Load(kHeader).contract->settle_after_pos.line == 0);
+  auto three = Load(kHeader + std::string("settle_after: 3d\n"));
+  INFO(Dump(three));
+  REQUIRE(three.contract);
+  CHECK(three.contract->settle_after == Number::FromInt(3 * 86400));
+  CHECK(three.contract->settle_after_pos.line == 8);
+  CHECK(three.contract->settle_after_pos.col == 15);
+  CHECK(Load(kHeader + std::string("settle_after: 1.5h\n")).contract->settle_after == Number::FromInt(5400));
+  CHECK(Load(kHeader + std::string("settle_after: 366d\n")).contract->settle_after == Number::FromInt(reckon::kMaxSettleAfterDays * 86400));
+  ExpectOne(kHeader + std::string("settle_after: 367d\n"), 8, 15, "settle_after 367d is longer than the limit of 366 days");
+  ExpectOne(kHeader + std::string("settle_after: -1d\n"), 8, 15, "settle_after cannot be negative");
+  ExpectOne(kHeader + std::string("settle_after: 3\n"), 8, 15, "settle_after must be a duration such as 3d, 12h or 90m");
+  ExpectOne(kHeader + std::string("settle_after: soon\n"), 8, 15, "settle_after must be a literal such as 3d or 12h");
+  ExpectOne(kHeader + std::string("setle_after: 3d\n"), 8, 1, "unknown key 'setle_after' in the contract; did you mean 'settle_after'?");
+}
+
+TEST_CASE("contract: commitment", "[contract]") {
+  auto l = Load(kHeader + std::string("commitment:\n  name: Minimum monthly commitment\n  minimum: 4000.00\n"));
+  INFO(Dump(l));
+  REQUIRE(l.contract);
+  REQUIRE(l.contract->commitment);
+  CHECK(l.contract->commitment->name == "Minimum monthly commitment");
+  CHECK(l.contract->commitment->minimum == Number::FromInt(4000));
+  CHECK_FALSE(Load(kHeader).contract->commitment);
+  ExpectOne(kHeader + std::string("commitment:\n  name: M\n  minimum: -1\n"), 10, 12, "commitment.minimum cannot be negative");
+  ExpectOne(kHeader + std::string("commitment:\n  name: M\n  minimum: 1.005\n"), 10, 12, "has more decimals than USD has (2)");
+  ExpectOne(kHeader + std::string("commitment:\n  name: M\n  minimum: fees * 2\n"), 10, 12, "commitment.minimum must be a decimal number");
+  ExpectOne(kHeader + std::string("commitment:\n  name: M\n"), 9, 3, "commitment needs 'minimum'");
+  ExpectOne(kHeader + std::string("commitment:\n  minimum: 5\n"), 9, 3, "every commitment needs a 'name'");
+  ExpectOne(kHeader + std::string("commitment:\n  name: M\n  minimun: 5\n"), 10, 3, "unknown key 'minimun' in commitment; did you mean 'minimum'?");
+  ExpectOne(kHeader + std::string("comitment:\n  name: M\n  minimum: 5\n"), 8, 1, "did you mean 'commitment'?");
+  // Its name is a line name: distinct from the fee lines.
+  ExpectOne(kHeader + std::string("fees:\n  - name: M\n    amount: 1\ncommitment:\n  name: M\n  minimum: 5\n"), 12, 9,
+            "line name 'M' is used twice");
+}
+
+TEST_CASE("contract: baselines accept every literal; a refused one is reported once", "[contract]") {
+  auto l = Load(kHeader + std::string("baselines:\n  a: 4.2h\n  b: 30%\n  c: -2\n  d: '\"gold\"'\n  e: true\n"
+                                      "metrics:\n  m: hours(baselines.a) * baselines.b + baselines.c + if(baselines.e and baselines.d == \"gold\", 1, 0)\n"));
+  INFO(Dump(l));
+  REQUIRE(l.contract);
+  const auto& b = l.contract->baselines;
+  REQUIRE(b.size() == 5);
+  CHECK(b[0].type == reckon::Type::kDuration);
+  CHECK(b[0].value.num == Number::FromInt(15120));
+  CHECK(b[1].value.num == Number(Number::Rational(3, 10)));
+  CHECK(b[2].value.num == Number::FromInt(-2));
+  CHECK(b[3].type == reckon::Type::kString);
+  CHECK(b[4].type == reckon::Type::kBool);
+  // `4,2` is not a literal: one error at the baseline, none where it is used.
+  ExpectOne(kHeader + std::string("baselines:\n  x: 4,2\nmetrics:\n  m: baselines.x * 2\n  n: m + baselines.x\n"), 9, 6,
+            "baseline 'x' must be a literal such as 240, 6.40, 30%, 4.2h");
+  ExpectOne(kHeader + std::string("baselines:\n  x: [1, 2]\n"), 9, 6, "baseline 'x' must be a single value");
+  ExpectOne(kHeader + std::string("baselines:\n  x: '[1, 2]'\n"), 9, 6, "baseline 'x' must be a literal");
+  ExpectOne(kHeader + std::string("baselines:\n  x: 1 + 1\n"), 9, 6, "baseline 'x' must be a literal");
+  // A typed baseline is checked where it is used.
+  ExpectOne(kHeader + std::string("baselines:\n  x: 4h\nmetrics:\n  m: baselines.x * 2\n"), 11, 6, "metric 'm' must be a number, but this expression is a duration");
+}
+
+TEST_CASE("contract: once goes with a streak reward", "[contract]") {
+  std::string r = kHeader + std::string("rewards:\n  - name: R\n    amount: 5\n");
+  CHECK(Load(r + "    for_periods: 3\n    once: true\n").contract->rewards[0].once);
+  CHECK(Load(r + "    once: false\n").diagnostics.empty());
+  ExpectOne(r + "    once: true\n", 11, 5, "'once: true' goes with a streak reward (for_periods: N with N of 2 or more)");
+  ExpectOne(r + "    for_periods: 1\n    once: true\n", 12, 5, "'once: true' goes with a streak reward");
+  ExpectOne(r + "    for_periods: 3\n    once: yes\n", 12, 11, "once must be true or false");
+  ExpectOne(r + "    for_periods: 0\n    once: true\n", 11, 18, "for_periods must be a whole number");
+  ExpectOne(kHeader + std::string("penalties:\n  - name: P\n    amount: 5\n    once: true\n"), 11, 5, "unknown key 'once' in a penalty");
+}
+
+TEST_CASE("contract: period.start and period.end are timestamps, also over records", "[contract]") {
+  std::string k = kHeader + std::string(
+      "records:\n  where: occurred_at < period.end\n  fields:\n    started_at: timestamp\n    ended_at: timestamp\n"
+      "metrics:\n  down: sum(minutes(min(ended_at, period.end) - max(started_at, period.start)))\n"
+      "  span: days(period.end - period.start)\n"
+      "penalties:\n  - name: P\n    when: period.start < period.end\n    amount: 1\n");
+  auto l = Load(k);
+  INFO(Dump(l));
+  CHECK(l.diagnostics.empty());
+  ExpectOne(kHeader + std::string("metrics:\n  m: period.start\n"), 9, 6, "metric 'm' must be a number, but this expression is a timestamp");
+  ExpectOne(kHeader + std::string("metrics:\n  m: minutes(period.end - 1)\n"), 9, 14, "cannot subtract timestamp and number");
+  ExpectOne(kHeader + std::string("metrics:\n  m: days(period.ending - period.start)\n"), 9, 11, "did you mean 'period.end'?");
 }

@@ -135,7 +135,7 @@ struct Harness {
   std::unique_ptr<Contract> k;
   std::vector<Value> aggregates;
   std::vector<Value> metrics;
-  std::vector<Number> baselines;
+  std::vector<Value> baselines;
   EvalScope scope;
 
   // tickets/resolved: the values of count() and count(kind == "resolved").
@@ -895,4 +895,43 @@ TEST_CASE("expr: explain fills in names", "[expr][eval]") {
   CHECK(reckon::ExplainExpr(*h.k->penalties[0].when.expr, h.scope) == "rate 0.652 < 67%");
   CHECK(reckon::ExplainExpr(*h.k->penalties[0].amount.expr, h.scope) ==
         "1% × fees 32274.00 × ceil((67% - rate 0.652) × 100)");
+}
+
+TEST_CASE("expr: period.start and period.end clip record times (min/max of timestamps, timestamp - timestamp)", "[expr][eval]") {
+  auto text = EvalContract("true", "1");
+  text.replace(text.find("metrics:"), text.find("penalties:") - text.find("metrics:"),
+               "metrics:\n"
+               "  clipped: sum(minutes(min(resolved_at, period.end) - max(opened_at, period.start)))\n"
+               "  inside: count(opened_at >= period.start and resolved_at < period.end)\n");
+  auto loaded = reckon::LoadContractText("clip.yaml", text);
+  INFO(reckon::FormatDiagnostics(loaded.diagnostics, loaded.text));
+  REQUIRE(loaded.diagnostics.empty());
+  const Contract& k = *loaded.contract;
+  REQUIRE(k.aggregates.size() == 2);
+  auto ts = [](const char* s) {
+    auto t = ParseTimestamp(s);
+    REQUIRE(t.ok());
+    return *t;
+  };
+  std::vector<Value> fields(k.fields.size());
+  EvalScope s;
+  s.fields = &fields;
+  s.period_start = ts("2026-10-01T00:00:00Z");
+  s.period_end = ts("2026-11-01T00:00:00Z");
+  auto clipped = [&](const char* from, const char* to) {
+    fields[size_t(k.FieldIndex("opened_at"))] = Value::Time(ts(from));
+    fields[size_t(k.FieldIndex("resolved_at"))] = Value::Time(ts(to));
+    Value v = reckon::Eval(*k.aggregates[0].value, s);
+    REQUIRE(v.tag == Value::Tag::kNumber);
+    return v.num;
+  };
+  CHECK(clipped("2026-10-31T23:00:00Z", "2026-11-01T02:00:00Z") == Number::FromInt(60));   // crosses the end
+  CHECK(clipped("2026-09-30T23:30:00Z", "2026-10-01T00:45:00Z") == Number::FromInt(45));   // crosses the start
+  CHECK(clipped("2026-10-10T10:00:00Z", "2026-10-10T10:30:30Z") == N("30.5"));            // inside
+  CHECK(reckon::Eval(*k.aggregates[1].filter, s).is_true());  // the last record lies inside
+  // A null time stays null (the aggregate skips the record).
+  fields[size_t(k.FieldIndex("resolved_at"))] = Value::Null();
+  CHECK(reckon::Eval(*k.aggregates[0].value, s).is_null());
+  // Explain shows the bounds.
+  CHECK(reckon::ExplainExpr(*k.aggregates[0].value, s).find("period.end 2026-11-01T00:00:00Z") != std::string::npos);
 }
