@@ -56,7 +56,8 @@ struct ExportSummary {
   int64_t entries = 0;              // entries verified
   int64_t statement_seq = 0;
   Hash statement_hash{};
-  int64_t records = 0;              // rows of records.csv
+  int64_t records = 0;              // rows of records.csv for the period's own records
+  int64_t late_records = 0;         // rows of records.csv behind the statement's adjustment lines
   int64_t counted = 0;
   int64_t excluded = 0;             // including voided
   std::string manifest_sha256;      // hex

@@ -23,7 +23,8 @@ std::string LedgerPath(const Common& c);
 int CmdCheck(Io& io, const std::vector<std::string>& files);
 int CmdIngest(Io& io, const Common& c, IngestOptions& opt);
 int CmdSettle(Io& io, const Common& c, const SettleOptions& opt);
-int CmdShow(Io& io, const Common& c, const std::string& contract, const std::string& period);
+// restated: the period as it stands now (show --restated).
+int CmdShow(Io& io, const Common& c, const std::string& contract, const std::string& period, bool restated = false);
 int CmdStatus(Io& io, const Common& c, const std::string& only);
 int CmdVerify(Io& io, const Common& c, const std::string& expect_head);
 int CmdExport(Io& io, const Common& c, ExportOptions opt);
