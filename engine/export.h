@@ -19,7 +19,12 @@
 //  * Deterministic: the same ledger gives byte-identical files (no clock, no
 //    host names, no paths inside the bundle).
 //  * Memory is bounded by a few bytes per record of the period (seq, reason
-//    and id); records.csv and proof.json are streamed.
+//    and id) plus one row per record behind the statement's adjustment
+//    lines; records.csv and proof.json are streamed.
+//  * The records behind each adjustment line are the ones the settlement
+//    counted in its explanation (same classification, same pass), each with
+//    its decision in the adjusted period's re-evaluation, which must
+//    reproduce the adjustment entry's recorded one (else kIntegrity).
 #pragma once
 
 #include "dsl/status.h"
