@@ -95,7 +95,10 @@ std::string StatementHtml(const StatementPage& page) {
        ToHex(page.head.hash) + "</span><br>\n";
   if (st.ledger)
     h += "Statement entry " + std::to_string(st.ledger->seq) + " <span class=\"hash\">" + Html(st.ledger->hash) + "</span><br>\n";
-  h += "Re-evaluated from " + std::to_string(page.records) + " records of the period: matches the recorded statement.</div>\n";
+  h += "Re-evaluated from " + std::to_string(page.records) + " records of the period: matches the recorded statement.";
+  if (page.behind && !page.behind->empty())
+    h += "<br>\nEach period it adjusts re-evaluated as its adjustment entry did: matches the recorded re-evaluation.";
+  h += "</div>\n";
   h += "<p class=\"muted\">Check against the ledger: <code>reckon verify --expect-head " + page.head.ToString() + "</code></p>\n";
 
   h += "<h2>Totals</h2>\n<table>\n<tr><th>Total</th><th>Amount (" + Html(cur) + ")</th></tr>\n";
