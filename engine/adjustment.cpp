@@ -25,6 +25,41 @@ Result<std::vector<PostedAdjustment>> AdjustmentsFor(Ledger& ledger, const std::
   return out;
 }
 
+StatementInput ReevaluationInput(const Contract& contract, const Period& period, const Statement& recorded,
+                                 std::vector<PriorPeriod> prior, int64_t as_of_seq) {
+  StatementInput in;
+  in.contract = &contract;
+  in.period = period;
+  in.as_of_seq = as_of_seq;
+  in.prior = std::move(prior);
+  for (auto& l : recorded.lines) {
+    if (l.kind != LineKind::kAdjustment) continue;
+    in.carried.push_back({l.period, l.amount.Text(), l.explain});
+  }
+  return in;
+}
+
+Result<std::vector<PriorPeriod>> StatementsBefore(Ledger& ledger, const std::string& contract, const Period& period) {
+  auto rows = ledger.Statements(contract);
+  if (!rows.ok()) return rows.status();
+  std::vector<std::pair<Period, int64_t>> before;
+  for (auto& s : *rows) {
+    auto p = Period::Parse(s.period, period.kind());
+    if (!p.ok()) return Status::Integrity(fmt::format("statement entry {} has period '{}' of another kind", s.seq, s.period));
+    if (*p < period) before.push_back({*p, s.seq});
+  }
+  std::sort(before.begin(), before.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<PriorPeriod> out;
+  for (auto& [p, seq] : before) {
+    auto e = ledger.GetEntry(seq);
+    if (!e.ok()) return e.status();
+    auto st = ReadStatementPayload(e->payload, seq);
+    if (!st.ok()) return st.status();
+    out.push_back({p.Id(), std::move(*st)});
+  }
+  return out;
+}
+
 Result<AdjustmentPlan> AdjustmentPlan::Load(Ledger& ledger, ContractRegistry& registry, const Contract& current) {
   AdjustmentPlan plan;
   auto stmts = ledger.Statements(current.id);
@@ -107,15 +142,9 @@ Result<std::vector<AdjustmentLine>> AdjustmentPlan::Reevaluate(Ledger& ledger, c
     if (!changes[i].any()) continue;
     const Settled& s = settled_[i];
     const Contract& contract = *s.contract;
-    StatementInput in;
-    in.contract = &contract;
-    in.period = s.period;
-    in.as_of_seq = as_of_seq;
-    for (size_t j = 0; j < i; ++j) in.prior.push_back({settled_[j].period.Id(), settled_[j].statement});
-    for (auto& l : s.statement.lines) {
-      if (l.kind != LineKind::kAdjustment) continue;
-      in.carried.push_back({l.period, l.amount.Text(), l.explain});
-    }
+    std::vector<PriorPeriod> prior;
+    for (size_t j = 0; j < i; ++j) prior.push_back({settled_[j].period.Id(), settled_[j].statement});
+    StatementInput in = ReevaluationInput(contract, s.period, s.statement, std::move(prior), as_of_seq);
     auto re = ComputeStatement(ledger, in);
     if (!re.ok()) return re.status();
     const Money& re_net = re->totals.net;

@@ -45,6 +45,19 @@ struct PostedAdjustment {
 Result<std::vector<PostedAdjustment>> AdjustmentsFor(Ledger& ledger, const std::string& contract, const std::string& period,
                                                      int64_t max_seq);
 
+// The input that re-evaluates settled period `period` (governed by
+// `contract`, settled by `recorded`) on the records up to `as_of_seq`: its
+// own version, `prior` (the recorded statements of the periods before it,
+// oldest first) as history, and the adjustment lines its statement carried
+// for older periods kept verbatim. Settlement, the audit export and
+// `show --restated` all re-evaluate through it.
+StatementInput ReevaluationInput(const Contract& contract, const Period& period, const Statement& recorded,
+                                 std::vector<PriorPeriod> prior, int64_t as_of_seq);
+
+// The recorded statements of `contract`'s periods before `period` (of
+// `period`'s kind), oldest first.
+Result<std::vector<PriorPeriod>> StatementsBefore(Ledger& ledger, const std::string& contract, const Period& period);
+
 class AdjustmentPlan {
  public:
   // Reads every settled period of `current`'s contract id: the version that

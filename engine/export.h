@@ -19,7 +19,12 @@
 //  * Deterministic: the same ledger gives byte-identical files (no clock, no
 //    host names, no paths inside the bundle).
 //  * Memory is bounded by a few bytes per record of the period (seq, reason
-//    and id); records.csv and proof.json are streamed.
+//    and id) plus one row per record behind the statement's adjustment
+//    lines; records.csv and proof.json are streamed.
+//  * The records behind each adjustment line are the ones the settlement
+//    counted in its explanation (same classification, same pass), each with
+//    its decision in the adjusted period's re-evaluation, which must
+//    reproduce the adjustment entry's recorded one (else kIntegrity).
 #pragma once
 
 #include "dsl/status.h"
@@ -56,7 +61,8 @@ struct ExportSummary {
   int64_t entries = 0;              // entries verified
   int64_t statement_seq = 0;
   Hash statement_hash{};
-  int64_t records = 0;              // rows of records.csv
+  int64_t records = 0;              // rows of records.csv for the period's own records
+  int64_t late_records = 0;         // rows of records.csv behind the statement's adjustment lines
   int64_t counted = 0;
   int64_t excluded = 0;             // including voided
   std::string manifest_sha256;      // hex

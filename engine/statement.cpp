@@ -104,6 +104,15 @@ class Evaluator {
 
 }  // namespace
 
+std::string_view LateChangeName(LateChange c) {
+  switch (c) {
+    case LateChange::kLate: return "late";
+    case LateChange::kCorrected: return "corrected";
+    case LateChange::kVoided: return "voided";
+  }
+  return "late";
+}
+
 std::string LateChanges::Text() const {
   std::vector<std::string> parts;
   if (late) parts.push_back(fmt::format("{} late", late));

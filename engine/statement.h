@@ -57,6 +57,20 @@ struct LateChanges {
   std::string Text() const;  // "3 late, 1 corrected, 1 voided" (non-zero parts)
 };
 
+// One record behind a watched period's changes (for the audit export): its
+// effective revision now, how it changed since the period's last evaluation,
+// and whether that revision falls in the period (a revision may move a record
+// out of it).
+enum class LateChange { kLate, kCorrected, kVoided };
+struct LateRecord {
+  int64_t seq = 0;         // ledger entry of its effective revision now
+  std::string_view id;
+  int64_t revision = 0;
+  LateChange change = LateChange::kLate;
+  bool inside = false;     // the effective revision falls in the watched period
+};
+std::string_view LateChangeName(LateChange c);  // "late", "corrected", "voided"
+
 // One adjustment line of the statement being computed.
 struct AdjustmentLine {
   std::string period;   // the settled period it adjusts
@@ -78,6 +92,9 @@ struct StatementInput {
   // period and returns the adjustment lines, oldest period first.
   std::vector<WatchedPeriod> watch;
   std::function<Result<std::vector<AdjustmentLine>>(const std::vector<LateChanges>&)> adjust;
+  // Called on the fetching thread for every record counted in the changes of
+  // watched period `w` (the index into `watch`), in id order; optional.
+  std::function<void(size_t w, const LateRecord&)> on_late;
   // Adjustment lines of a recorded statement, kept verbatim when that
   // statement's period is re-evaluated (they settled other periods).
   std::vector<AdjustmentLine> carried;

@@ -116,6 +116,8 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
   auto* show = app.add_subcommand("show", "Print a recorded statement");
   show->add_option("--contract", show_contract, "Registered contract id or contract file")->required();
   show->add_option("--period", show_period, "Period")->required();
+  bool show_restated = false;
+  show->add_flag("--restated", show_restated, "The period as it stands now: re-evaluated on the current records, with its adjustments");
   add_common(show);
 
   std::string status_contract;
@@ -195,7 +197,7 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
   if (close->parsed()) return CmdClose(io, common, close_period, close_contracts);
   if (ingest->parsed()) return CmdIngest(io, common, ingest_opt);
   if (settle->parsed()) return CmdSettle(io, common, settle_opt);
-  if (show->parsed()) return CmdShow(io, common, show_contract, show_period);
+  if (show->parsed()) return CmdShow(io, common, show_contract, show_period, show_restated);
   if (status->parsed()) return CmdStatus(io, common, status_contract);
   if (verify->parsed()) return CmdVerify(io, common, expect_head);
   if (exp->parsed()) return CmdExport(io, common, export_opt);

@@ -231,11 +231,18 @@ int CmdClose(Io& io, const Common& c, const std::string& period, const std::vect
   return r->exit_code;
 }
 
-int CmdShow(Io& io, const Common& c, const std::string& contract, const std::string& period) {
+int CmdShow(Io& io, const Common& c, const std::string& contract, const std::string& period, bool restated) {
   auto ledger = OpenLedger(c, Ledger::Mode::kReadOnly);
   if (!ledger.ok()) return io.Fail(ledger.status());
   auto id = ResolveContractId(**ledger, contract);
   if (!id.ok()) return io.Fail(id.status());
+  if (restated) {
+    auto r = ShowRestated(**ledger, *id, period);
+    if (!r.ok()) return io.Fail(r.status());
+    if (io.json()) io.Json(RestatedJson(*r));
+    else io.Out(RenderRestatedText(*r));
+    return 0;
+  }
   auto shown = ShowPeriod(**ledger, *id, period);
   if (!shown.ok()) return io.Fail(shown.status());
   // --json stays the recorded statement; the text lists later adjustments too.
@@ -310,12 +317,13 @@ int CmdExport(Io& io, const Common& c, ExportOptions opt) {
   if (!r.ok()) return io.Fail(r.status());
   if (io.json()) {
     io.Json({{"ok", true}, {"out", r->out_dir}, {"contract", opt.contract}, {"period", opt.period}, {"files", r->files},
-             {"records", r->records}, {"counted", r->counted}, {"excluded", r->excluded}, {"entries", r->entries},
+             {"records", r->records}, {"counted", r->counted}, {"excluded", r->excluded}, {"late_records", r->late_records}, {"entries", r->entries},
              {"head", HeadJson(r->head)}, {"statement", {{"seq", r->statement_seq}, {"hash", ToHex(r->statement_hash)}}},
              {"manifest_sha256", r->manifest_sha256}, {"signed", r->signed_}});
   } else {
-    io.Out(fmt::format("exported {} {} to {}: {} files, {} records ({} counted, {} excluded){}\n", opt.contract, opt.period, r->out_dir,
-                       r->files.size(), r->records, r->counted, r->excluded, r->signed_ ? ", manifest signed" : ""));
+    io.Out(fmt::format("exported {} {} to {}: {} files, {} records ({} counted, {} excluded){}{}\n", opt.contract, opt.period, r->out_dir,
+                       r->files.size(), r->records, r->counted, r->excluded,
+                       r->late_records ? fmt::format(", {} behind its adjustments", r->late_records) : "", r->signed_ ? ", manifest signed" : ""));
     io.Out(fmt::format("chain verified: {} entries; head {}\n", r->entries, r->head.ToString()));
   }
   return 0;

@@ -25,7 +25,8 @@ int CmdRegister(Io& io, const Common& c, const std::vector<std::string>& files);
 int CmdIngest(Io& io, const Common& c, IngestOptions& opt);
 int CmdSettle(Io& io, const Common& c, SettleOptions opt);
 int CmdClose(Io& io, const Common& c, const std::string& period, const std::vector<std::string>& contracts);
-int CmdShow(Io& io, const Common& c, const std::string& contract, const std::string& period);
+// restated: the period as it stands now (show --restated).
+int CmdShow(Io& io, const Common& c, const std::string& contract, const std::string& period, bool restated = false);
 int CmdStatus(Io& io, const Common& c, const std::string& only);
 int CmdVerify(Io& io, const Common& c, const std::string& expect_head);
 int CmdExport(Io& io, const Common& c, ExportOptions opt);

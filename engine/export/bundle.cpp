@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <unordered_map>
 
 namespace reckon {
 
@@ -46,11 +47,12 @@ bool SameLine(const StatementLine& a, const StatementLine& b) {
 // carried into the re-evaluation as recorded; their own re-evaluations are
 // separate adjustment entries, listed in proof.json). Only `late` differs by
 // design: it counts changes seen at settlement time.
-Status CheckReproduced(const Statement& recorded, const Statement& again, const RecordDecisions& d, int64_t seq) {
+Status CheckReproduced(const Statement& recorded, const Statement& again, const RecordDecisions& d, int64_t seq,
+                       std::string_view entry_kind = "statement") {
   auto mismatch = [&](std::string_view what) {
-    return Status::Integrity(fmt::format("statement entry {}: re-evaluating the period does not reproduce the recorded {}; "
+    return Status::Integrity(fmt::format("{} entry {}: re-evaluating the period does not reproduce the recorded {}; "
                                          "run reckon verify",
-                                         seq, what));
+                                         entry_kind, seq, what));
   };
   if (recorded.contract != again.contract || recorded.version != again.version) return mismatch("contract and version");
   if (recorded.contract_sha256 != again.contract_sha256) return mismatch("contract_sha256");
@@ -72,6 +74,106 @@ Status CheckReproduced(const Statement& recorded, const Statement& again, const 
     return mismatch("lines");
   if (!(recorded.totals == again.totals)) return mismatch("totals");
   if (recorded.not_assessed != again.not_assessed) return mismatch("not_assessed");
+  return Status::Ok();
+}
+
+// The records behind the exported statement's adjustment lines. For each
+// line (period Q), the adjustment entry that statement posted for Q gives
+// the version and the re-evaluation; Q's previous evaluation is its
+// statement or the latest earlier adjustment entry for Q. Sets a watch per
+// line on `in` (the re-evaluation of the exported period), so its single
+// pass reports every record behind each adjustment exactly as the
+// settlement counted them.
+Result<std::vector<AdjustmentRecords>> WatchAdjustments(Ledger& ledger, ContractRegistry& registry, const Statement& st, int64_t st_seq,
+                                                        StatementInput& in, std::vector<AdjustmentEntry>& entries) {
+  std::vector<AdjustmentRecords> out;
+  auto rows = ledger.Adjustments(st.contract);
+  if (!rows.ok()) return rows.status();
+  for (auto& l : st.lines) {
+    if (l.kind != LineKind::kAdjustment) continue;
+    const AdjustmentRow* posted = nullptr;
+    for (auto& a : *rows)
+      if (a.period == l.period && a.posted_in == st.period && a.seq < st_seq) posted = &a;
+    if (!posted)
+      return Status::Integrity(fmt::format("statement entry {} has an adjustment line for {} but no adjustment entry posted it; run reckon verify",
+                                           st_seq, l.period));
+    auto e = ledger.GetEntry(posted->seq);
+    if (!e.ok()) return e.status();
+    auto entry = ReadAdjustmentPayload(e->payload, posted->seq);
+    if (!entry.ok()) return entry.status();
+    if (entry->amount.Text() != l.amount.Text() || entry->as_of_seq > st.as_of_seq)
+      return Status::Integrity(fmt::format("adjustment entry {} does not match the line for {} of statement entry {}; run reckon verify",
+                                           posted->seq, l.period, st_seq));
+    const PriorPeriod* q = nullptr;
+    for (auto& p : in.prior)
+      if (p.period == l.period) q = &p;
+    if (!q) return Status::Integrity(fmt::format("adjustment entry {} adjusts {}, which is not settled; run reckon verify", posted->seq, l.period));
+    AdjustmentRecords r;
+    r.period = l.period;
+    r.entry_seq = posted->seq;
+    r.as_of = entry->as_of_seq;
+    r.prev_as_of = q->statement.as_of_seq;
+    for (auto& a : *rows) {
+      if (a.period != l.period || a.seq >= posted->seq) continue;
+      auto ea = ledger.GetEntry(a.seq);
+      if (!ea.ok()) return ea.status();
+      auto earlier = ReadAdjustmentPayload(ea->payload, a.seq);
+      if (!earlier.ok()) return earlier.status();
+      r.prev_as_of = std::max(r.prev_as_of, earlier->as_of_seq);
+    }
+    auto crow = registry.Find(st.contract, entry->version);
+    if (!crow.ok()) return crow.status();
+    if (!*crow)
+      return Status::Integrity(fmt::format("adjustment entry {}: contract '{}' version {} is not registered; run reckon verify", posted->seq,
+                                           st.contract, entry->version));
+    auto cq = registry.Load(**crow);
+    if (!cq.ok()) return cq.status();
+    auto period = Period::Parse(l.period, (*cq)->period);
+    if (!period.ok()) return Status::Integrity(fmt::format("adjustment entry {} has period '{}' of another kind", posted->seq, l.period));
+    in.watch.push_back({l.period, BoundsOf(*period, (*cq)->zone), r.prev_as_of});
+    out.push_back(std::move(r));
+    entries.push_back(std::move(*entry));
+  }
+  return out;
+}
+
+// Re-evaluates the adjusted period as its adjustment entry did, checks that
+// it reproduces the recorded re-evaluation, and fills in the decision of
+// every record behind the adjustment that falls in the period.
+Status DecideAdjustmentRecords(Ledger& ledger, ContractRegistry& registry, const AdjustmentEntry& entry, int64_t entry_seq,
+                               AdjustmentRecords& r) {
+  auto crow = registry.Find(entry.contract, entry.version);
+  if (!crow.ok()) return crow.status();
+  if (!*crow) return Status::Integrity(fmt::format("adjustment entry {}: contract version {} is not registered", entry_seq, entry.version));
+  auto cq = registry.Load(**crow);
+  if (!cq.ok()) return cq.status();
+  auto period = Period::Parse(entry.period, (*cq)->period);
+  if (!period.ok()) return period.status();
+  auto recorded = ShowStatement(ledger, entry.contract, entry.period);
+  if (!recorded.ok()) return recorded.status();
+  auto prior = StatementsBefore(ledger, entry.contract, *period);
+  if (!prior.ok()) return prior.status();
+  StatementInput in = ReevaluationInput(**cq, *period, *recorded, std::move(*prior), entry.as_of_seq);
+  std::unordered_map<int64_t, size_t> inside;  // seq -> row
+  for (size_t i = 0; i < r.rows.size(); ++i)
+    if (r.rows[i].inside) inside[r.rows[i].seq] = i;
+  RecordDecisions counts;  // counts only: rows are not kept
+  in.on_record = [&](const RecordDecision& d) {
+    (d.counted ? counts.counted : d.reason == "voided" ? counts.voided : counts.excluded)++;
+    auto it = inside.find(d.seq);
+    if (it == inside.end()) return;
+    auto& row = r.rows[it->second];
+    row.decided = true;
+    row.counted = d.counted;
+    if (!d.counted) row.reason = d.reason.empty() ? std::string("excluded") : std::string(d.reason);
+  };
+  auto again = ComputeStatement(ledger, in);
+  if (!again.ok()) return again.status();
+  if (auto s = CheckReproduced(entry.statement, *again, counts, entry_seq, "adjustment"); !s.ok()) return s;
+  for (auto& row : r.rows)
+    if (row.inside && !row.decided)
+      return Status::Integrity(fmt::format("adjustment entry {}: record entry {} is behind it but was not re-evaluated; run reckon verify",
+                                           entry_seq, row.seq));
   return Status::Ok();
 }
 
@@ -198,9 +300,20 @@ Result<ExportSummary> ExportBundle(Ledger& ledger, const ExportOptions& opt) {
       adjustment_entries.push_back(std::move(*e));
     }
   }
+  // The records behind the statement's own adjustment lines: reported by
+  // the same pass (one watch per line), decided by re-evaluating each
+  // adjusted period as its adjustment entry did.
+  std::vector<AdjustmentEntry> adjusting;
+  auto behind = WatchAdjustments(ledger, registry, st, st_seq, in, adjusting);
+  if (!behind.ok()) return behind.status();
+  in.on_late = [&](size_t w, const LateRecord& r) { (*behind)[w].Add(r); };
   auto again = ComputeStatement(ledger, in);
   if (!again.ok()) return again.status();
   if (auto s = CheckReproduced(st, *again, d, st_seq); !s.ok()) return s;
+  for (size_t i = 0; i < behind->size(); ++i) {
+    if (auto s = DecideAdjustmentRecords(ledger, registry, adjusting[i], (*behind)[i].entry_seq, (*behind)[i]); !s.ok()) return s;
+    sum.late_records += int64_t((*behind)[i].rows.size());
+  }
 
   // 5. Write the bundle beside its final place.
   StagingDir stage;
@@ -237,7 +350,7 @@ Result<ExportSummary> ExportBundle(Ledger& ledger, const ExportOptions& opt) {
     p += adjustment_entries.empty() ? "],\n" : "\n],\n";
     p += "\"record_entries\": [";
     proof.Write(p);
-    recs.Write("id,revision,status,reason,seq,hash\n");
+    recs.Write("id,revision,status,reason,seq,hash,affects_period,change\n");
     std::string line;
     for (size_t i = 0; i < d.rows.size(); ++i) {
       const auto& r = d.rows[i];
@@ -247,11 +360,27 @@ Result<ExportSummary> ExportBundle(Ledger& ledger, const ExportOptions& opt) {
         return Status::Integrity(fmt::format("entry {} was counted as a record of {} but is a {} entry", r.seq, opt.period, e->kind));
       std::string hex = ToHex(e->hash);
       std::string seq = std::to_string(r.seq);
-      recs.Write(SpreadsheetCsvRow({d.Id(r), d.Revision(r), r.reason == 0 ? "counted" : "excluded", d.reasons[r.reason], seq, hex}));
+      recs.Write(SpreadsheetCsvRow({d.Id(r), d.Revision(r), r.reason == 0 ? "counted" : "excluded", d.reasons[r.reason], seq, hex, "", ""}));
       line = (i ? ",\n" : "\n") + EntryJson(*e);
       proof.Write(line);
     }
-    proof.Write(d.rows.empty() ? "]\n}\n" : "\n]\n}\n");
+    // Then the records behind each adjustment line, in line order.
+    bool first = d.rows.empty();
+    for (auto& b : *behind) {
+      for (auto& r : b.rows) {
+        auto e = ledger.GetEntry(r.seq);
+        if (!e.ok()) return e.status();
+        if (e->kind != kKindRecord || r.seq > b.as_of)
+          return Status::Integrity(fmt::format("entry {} was found behind the adjustment for {} but is a {} entry", r.seq, b.period, e->kind));
+        std::string hex = ToHex(e->hash);
+        recs.Write(SpreadsheetCsvRow({b.Id(r), std::to_string(r.revision), b.StatusText(r), b.Reason(r), std::to_string(r.seq), hex, b.period,
+                                      LateChangeName(r.change)}));
+        line = (first ? "\n" : ",\n") + EntryJson(*e);
+        first = false;
+        proof.Write(line);
+      }
+    }
+    proof.Write(d.rows.empty() && sum.late_records == 0 ? "]\n}\n" : "\n]\n}\n");
     if (auto s = finish(proof); !s.ok()) return s;
     if (auto s = finish(recs); !s.ok()) return s;
     sum.records = int64_t(d.rows.size());
@@ -269,7 +398,7 @@ Result<ExportSummary> ExportBundle(Ledger& ledger, const ExportOptions& opt) {
   }
   {  // statement.html
     OutFile f(stage.path(), "statement.html");
-    f.Write(StatementHtml({&st, &contract, sum.head, sum.entries, int64_t(d.rows.size()), later}));
+    f.Write(StatementHtml({&st, &contract, sum.head, sum.entries, int64_t(d.rows.size()), later, &*behind}));
     if (auto s = finish(f); !s.ok()) return s;
   }
   {  // statement.json: exactly what `reckon show --json` prints.

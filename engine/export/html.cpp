@@ -3,6 +3,7 @@
 
 #include "ledger/chain.h"
 
+#include <algorithm>
 #include <map>
 
 namespace reckon {
@@ -18,6 +19,30 @@ tr.total td{font-weight:bold;background:#f4f6fa}.hash{font-family:"DejaVu Sans M
 .explain{color:#333;font-size:13px}.muted{color:#666;font-size:12px})";
 
 std::string Html(std::string_view s) { return HtmlEscape(s); }
+
+// The records behind one adjustment line: counts by change and by decision,
+// then the first kHtmlRecordsPerAdjustment ids with their change and decision.
+std::string BehindHtml(const AdjustmentRecords& b) {
+  int64_t late = 0, corrected = 0, voided = 0, counted = 0;
+  for (auto& r : b.rows) {
+    (r.change == LateChange::kLate ? late : r.change == LateChange::kCorrected ? corrected : voided)++;
+    counted += r.counted ? 1 : 0;
+  }
+  LateChanges c{late, corrected, voided};
+  std::string h = "Records behind this adjustment (records.csv rows with affects_period " + Html(b.period) + "): " + Html(c.Text()) + "; " +
+                  std::to_string(counted) + " counted, " + std::to_string(int64_t(b.rows.size()) - counted) + " not counted now.";
+  if (b.rows.empty()) return h;
+  h += "<br>\n";
+  size_t shown = std::min(b.rows.size(), kHtmlRecordsPerAdjustment);
+  for (size_t i = 0; i < shown; ++i) {
+    const auto& r = b.rows[i];
+    std::string decision(b.StatusText(r));
+    if (!r.counted) decision += ": " + std::string(b.Reason(r));
+    h += (i ? ", " : "") + Html(b.Id(r)) + " (rev " + std::to_string(r.revision) + ", " + Html(LateChangeName(r.change)) + ", " + Html(decision) + ")";
+  }
+  if (b.rows.size() > shown) h += " and " + std::to_string(b.rows.size() - shown) + " more";
+  return h;
+}
 
 }  // namespace
 
@@ -70,7 +95,10 @@ std::string StatementHtml(const StatementPage& page) {
        ToHex(page.head.hash) + "</span><br>\n";
   if (st.ledger)
     h += "Statement entry " + std::to_string(st.ledger->seq) + " <span class=\"hash\">" + Html(st.ledger->hash) + "</span><br>\n";
-  h += "Re-evaluated from " + std::to_string(page.records) + " records of the period: matches the recorded statement.</div>\n";
+  h += "Re-evaluated from " + std::to_string(page.records) + " records of the period: matches the recorded statement.";
+  if (page.behind && !page.behind->empty())
+    h += "<br>\nEach period it adjusts re-evaluated as its adjustment entry did: matches the recorded re-evaluation.";
+  h += "</div>\n";
   h += "<p class=\"muted\">Check against the ledger: <code>reckon verify --expect-head " + page.head.ToString() + "</code></p>\n";
 
   h += "<h2>Totals</h2>\n<table>\n<tr><th>Total</th><th>Amount (" + Html(cur) + ")</th></tr>\n";
@@ -115,6 +143,10 @@ std::string StatementHtml(const StatementPage& page) {
     if (!l.period.empty()) name += " (" + l.period + ")";
     h += "<tr><td>" + Html(LineKindName(l.kind)) + "</td><td>" + Html(name) + "</td><td class=\"num\">" + Html(l.amount.Text()) +
          "</td><td class=\"explain\">" + Html(l.explain) + "</td></tr>\n";
+    if (l.kind == LineKind::kAdjustment && page.behind) {
+      for (auto& b : *page.behind)
+        if (b.period == l.period) h += "<tr><td></td><td colspan=\"3\" class=\"explain\">" + BehindHtml(b) + "</td></tr>\n";
+    }
   }
   h += "<tr class=\"total\"><td></td><td>net</td><td class=\"num\">" + Html(st.totals.net.Text()) + "</td><td></td></tr>\n</table>\n";
 

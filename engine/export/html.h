@@ -5,6 +5,7 @@
 
 #include "dsl/contract.h"
 #include "engine/adjustment.h"
+#include "engine/export/record_decisions.h"
 #include "ledger/ledger.h"
 #include "ledger/payload/statement.h"
 
@@ -24,7 +25,14 @@ struct StatementPage {
   int64_t entries = 0;                          // entries verified
   int64_t records = 0;                          // records re-evaluated
   std::vector<PostedAdjustment> later;          // adjustments posted for the period since
+  // The records behind the statement's own adjustment lines, one per line
+  // (by period); listed under each line up to kHtmlRecordsPerAdjustment ids.
+  const std::vector<AdjustmentRecords>* behind = nullptr;
 };
+
+// Ids listed under one adjustment line of statement.html; the rest are
+// counted ("and N more"), records.csv lists them all.
+inline constexpr size_t kHtmlRecordsPerAdjustment = 20;
 
 std::string StatementHtml(const StatementPage& page);
 

@@ -45,4 +45,38 @@ struct RecordDecisions {
   std::string_view Revision(const Row& r) const { return std::string_view(arena).substr(r.off + r.id_len, r.rev_len); }
 };
 
+// The records behind one adjustment line of the exported statement: every
+// record of the adjusted period whose effective state changed since that
+// period's previous evaluation, as the settlement counted them (late,
+// corrected, voided), with its decision in the re-evaluation. Ids live in
+// one arena, as in RecordDecisions.
+struct AdjustmentRecords {
+  struct Row {
+    int64_t seq;          // its effective revision as of the re-evaluation
+    uint64_t off;         // id in `arena`
+    uint32_t id_len;
+    LateChange change;
+    bool inside;          // that revision falls in the adjusted period
+    bool decided = false; // a decision was reported (inside rows only)
+    bool counted = false;
+    int64_t revision;
+    std::string reason;   // when not counted
+  };
+  std::string period;     // the adjusted period (affects_period)
+  int64_t entry_seq = 0;  // the adjustment entry the exported statement posted for it
+  int64_t prev_as_of = 0; // its previous evaluation
+  int64_t as_of = 0;      // the re-evaluation's
+  std::vector<Row> rows;  // id order
+  std::string arena;
+
+  void Add(const LateRecord& r) {
+    rows.push_back(Row{r.seq, arena.size(), uint32_t(r.id.size()), r.change, r.inside, false, false, r.revision, {}});
+    arena.append(r.id);
+  }
+  std::string_view Id(const Row& r) const { return std::string_view(arena).substr(r.off, r.id_len); }
+  std::string_view StatusText(const Row& r) const { return r.counted ? "counted" : "excluded"; }
+  std::string_view Reason(const Row& r) const { return r.inside ? std::string_view(r.reason) : kMovedOut; }
+  static constexpr std::string_view kMovedOut = "moved out of the period";
+};
+
 }  // namespace reckon

@@ -62,7 +62,7 @@ void RecordPass::Fetch(FetchQueue& q, Status& status) {
   bool changed = false;  // some revision of the id is newer than a watched evaluation
   auto emit = [&]() -> bool {
     if (have && changed) {
-      if (auto s = Classify(revs); !s.ok()) { status = s; return false; }
+      if (auto s = Classify(cur_id, revs); !s.ok()) { status = s; return false; }
     }
     if (!have || cur_ns < bounds_.start.ns || cur_ns >= bounds_.end.ns) return true;
     auto payload = ledger_.PayloadOf(cur_seq);
@@ -89,7 +89,7 @@ void RecordPass::Fetch(FetchQueue& q, Status& status) {
       cur_seq = r.seq;
       cur_ns = r.occurred_ns;
       if (watching) {
-        revs.push_back({r.seq, r.occurred_ns});
+        revs.push_back({r.seq, r.occurred_ns, r.revision});
         changed = changed || r.seq > watch_min;
       }
       return true;
@@ -105,7 +105,7 @@ void RecordPass::Fetch(FetchQueue& q, Status& status) {
 // Fetching thread: how the effective state of one id changed since each
 // watched period's last evaluation. `revs` is ordered by revision, so the
 // effective revision as of entry A is the last one with seq <= A.
-Status RecordPass::Classify(const std::vector<Revision>& revs) {
+Status RecordPass::Classify(std::string_view id, const std::vector<Revision>& revs) {
   const Revision& now = revs.back();
   std::optional<bool> now_void;
   bool any = false;
@@ -117,6 +117,7 @@ Status RecordPass::Classify(const std::vector<Revision>& revs) {
     auto inside = [&](int64_t ns) { return wp.bounds.start.ns <= ns && ns < wp.bounds.end.ns; };
     if (!(old && inside(old->ns)) && !inside(now.ns)) continue;
     LateChanges& c = changes_[w];
+    LateChange change = LateChange::kLate;
     if (!old) {
       ++c.late;
     } else {
@@ -128,7 +129,9 @@ Status RecordPass::Classify(const std::vector<Revision>& revs) {
         now_void = fetch_view_.voided();
       }
       ++(*now_void ? c.voided : c.corrected);
+      change = *now_void ? LateChange::kVoided : LateChange::kCorrected;
     }
+    if (in_.on_late) in_.on_late(w, LateRecord{now.seq, id, now.revision, change, inside(now.ns)});
     any = true;
   }
   if (any) ++counts_.late;

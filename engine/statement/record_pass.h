@@ -57,11 +57,11 @@ class RecordPass {
   };
   using FetchQueue = BatchQueue<Fetched>;
   struct Revision {
-    int64_t seq = 0, ns = 0;
+    int64_t seq = 0, ns = 0, revision = 0;
   };
 
   void Fetch(FetchQueue& q, Status& status);                 // fetching thread
-  Status Classify(const std::vector<Revision>& revs);        // fetching thread
+  Status Classify(std::string_view id, const std::vector<Revision>& revs);  // fetching thread
   Status Count(const Fetched& f);
   Status CheckUnusedFields() const;
   void Decide(int64_t seq, bool counted, std::string_view reason);

@@ -3,8 +3,15 @@
 // revisions moving between months, stale lower revisions), each settled
 // period's own net plus every adjustment later posted for it equals that
 // period settled from scratch on a ledger that had all the records in time.
+// Along the way: `show --restated` (ShowRestated) predicts each adjustment
+// exactly (pending before = amount posted, pending after = 0), and the audit
+// bundle of each statement lists the records behind its adjustment lines in
+// the numbers its explanations give.
+#include "engine/export.h"
 #include "engine/ingest.h"
 #include "engine/settle.h"
+#include "engine/show.h"
+#include "engine/statement.h"
 #include "ledger/ledger.h"
 #include "tests/unit/test_util.h"
 
@@ -98,15 +105,56 @@ TEST_CASE("adjustments: statement + later adjustments = the period settled with 
       WriteFile(file, csv);
       files.push_back(file);
       IngestOk(*ledger, {file});
+      std::map<std::string, int64_t> pending;  // settled period -> what show --restated says is pending
+      for (int m = 0; m < round; ++m) {
+        auto r = ShowRestated(*ledger, "e1", months[m]);
+        REQUIRE(r.ok());
+        pending[months[m]] = Cents(r->pending.Text());
+        // final net = its statement's net (which carries the lines it posted for older periods)
+        // + every adjustment posted for it since.
+        CHECK(Cents(r->final_net.Text()) - Cents(r->settled.totals.adjustments.Text()) == own[months[m]]);
+      }
       auto st = SettleOk(*ledger, dir / "e1.yaml", months[round]);
+      for (int m = 0; m < round; ++m) {
+        auto r = ShowRestated(*ledger, "e1", months[m]);
+        REQUIRE(r.ok());
+        CHECK(Cents(r->pending.Text()) == 0);
+      }
+      // The bundle: rows behind each adjustment line, by change, as its explanation counts them.
+      ExportOptions eo;
+      eo.contract = "e1";
+      eo.period = months[round];
+      eo.out_dir = dir / fmt::format("bundle{}", round);
+      auto ex = ExportBundle(*ledger, eo);
+      REQUIRE(ex.ok());
+      std::map<std::string, LateChanges> behind;
+      {
+        std::ifstream in(eo.out_dir + "/records.csv");
+        std::string line;
+        std::getline(in, line);
+        REQUIRE(line == "id,revision,status,reason,seq,hash,affects_period,change");
+        while (std::getline(in, line)) {
+          auto comma = line.rfind(',');
+          std::string change = line.substr(comma + 1), rest = line.substr(0, comma);
+          std::string period = rest.substr(rest.rfind(',') + 1);
+          if (period.empty()) continue;
+          LateChanges& c = behind[period];
+          ++(change == "late" ? c.late : change == "corrected" ? c.corrected : c.voided);
+        }
+      }
       int64_t adj_total = 0;
       for (auto& l : st["lines"]) {
         if (l["kind"] != "adjustment") continue;
+        INFO(l["explain"].get<std::string>());
+        CHECK(l["explain"].get<std::string>().find("(" + behind[l["period"].get<std::string>()].Text() + ")") != std::string::npos);
+        CHECK(Cents(l["amount"].get<std::string>()) == pending[l["period"].get<std::string>()]);
+        pending.erase(l["period"].get<std::string>());
         int64_t a = Cents(l["amount"].get<std::string>());
         own[l["period"].get<std::string>()] += a;
         adj_total += a;
       }
       REQUIRE(Cents(st["totals"]["adjustments"].get<std::string>()) == adj_total);
+      for (auto& [period, cents] : pending) CHECK(cents == 0);  // nothing pending where nothing was posted
       own[months[round]] += Cents(st["totals"]["net"].get<std::string>()) - adj_total;
     }
     auto rep = ledger->Verify();
