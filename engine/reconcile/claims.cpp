@@ -83,8 +83,10 @@ Result<bool> ClaimReader::Next(Claim& claim) {
     else if (name == "line") line = &value;
     else if (name == "units") units = &value;
   }
-  claim = Claim();
   claim.line = row->line;
+  claim.revision.clear();
+  claim.fee = -1;
+  claim.one = true;
   if (!id || !*id || (*id)->empty()) {
     if (!id && format_ == RowFormat::kCsv && !mapping_) {
       fatal_ = true;
@@ -118,14 +120,15 @@ Result<bool> ClaimReader::Next(Claim& claim) {
       return RowError(*row, "line", fmt::format("contract '{}' has no per-unit fee (a fee with `per`) for claims to bill", contract_.id));
     claim.fee = default_fee_;
   }
-  claim.units = Number::FromInt(1);
-  if (units && *units) {
+  claim.units_text = "1";
+  if (units && *units && **units != "1") {
     auto n = Number::Parse(**units);
     if (!n || n->is_negative() || n->is_zero())
       return RowError(*row, "units", fmt::format("units {} is not a positive decimal number (like 1 or 2.5)", Printable(**units)));
-    claim.units = *n;
+    claim.units_text = n->ToString();
+    claim.one = claim.units_text == "1";
+    if (!claim.one) claim.units = std::move(*n);
   }
-  claim.units_text = claim.units.ToString();
   return true;
 }
 

@@ -35,7 +35,8 @@ struct Claim {
   std::string id;
   std::string revision;              // as written ("" = absent)
   int fee = -1;                      // index in Contract::fees
-  Number units;
+  bool one = true;                   // units is exactly 1 (no rational arithmetic needed)
+  Number units;                      // when !one
   std::string units_text;            // canonical text of units
 };
 

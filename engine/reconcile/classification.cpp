@@ -52,19 +52,25 @@ RecordBilling::RecordBilling(const Contract& contract) : contract_(contract) {
   AndParts(*contract.where.expr, where_parts_);
 }
 
-std::optional<Number> RecordBilling::Units(int fee, const EvalScope& scope) const {
+RecordBilling::Bill RecordBilling::Billing(int fee, const EvalScope& scope) const {
   const AggregateSpec& a = *aggregate_[size_t(fee)];
-  if (a.filter && !Eval(*a.filter, scope).is_true()) return std::nullopt;
-  if (a.func == AggregateFunc::kCount) return Number::FromInt(1);
+  Bill b;
+  if (a.filter && !Eval(*a.filter, scope).is_true()) return b;
+  if (a.func == AggregateFunc::kCount) {
+    b.billable = true;
+    return b;
+  }
   Value v = Eval(*a.value, scope);
-  if (!v.is_defined_value() || v.tag != Value::Tag::kNumber) return std::nullopt;
-  return v.num;
+  if (!v.is_defined_value() || v.tag != Value::Tag::kNumber) return b;
+  b.billable = true;
+  b.units = v.num;
+  return b;
 }
 
 std::string RecordBilling::ConditionText(int fee) const {
   const AggregateSpec& a = *aggregate_[size_t(fee)];
   std::string metric = contract_.metrics[size_t(contract_.fees[size_t(fee)].per_metric)].name;
-  if (a.func == AggregateFunc::kCount) return fmt::format("{}: {} is false", metric, ExprText(*a.filter));
+  if (a.func == AggregateFunc::kCount) return a.filter ? fmt::format("{}: {} is false", metric, ExprText(*a.filter)) : metric;
   if (!a.filter) return fmt::format("{}: {} is absent", metric, ExprText(*a.value));
   return fmt::format("{}: {} is false or {} is absent", metric, ExprText(*a.filter), ExprText(*a.value));
 }

@@ -48,9 +48,14 @@ class RecordBilling {
   // The per-record fees, in contract order.
   const std::vector<int>& per_record_fees() const { return per_record_; }
 
-  // A counted record in `scope`: its units under `fee` (PerRecord), or
-  // nullopt when the fee's condition is not true (or sum's value is absent).
-  std::optional<Number> Units(int fee, const EvalScope& scope) const;
+  // A counted record in `scope` under `fee` (PerRecord): billable when the
+  // fee's condition is true (and sum's value present); `units` is set for
+  // sum fees only (a count bills 1 unit).
+  struct Bill {
+    bool billable = false;
+    std::optional<Number> units;  // nullopt: 1
+  };
+  Bill Billing(int fee, const EvalScope& scope) const;
   // What makes a counted record not billable under `fee`, as written.
   std::string ConditionText(int fee) const;
 

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cstdio>
 #include <memory>
 
@@ -65,6 +66,13 @@ std::optional<Number> MetricUnits(const Statement& st, const std::string& metric
   const MetricValue* m = st.Metric(metric);
   if (!m || !m->value) return std::nullopt;
   return Number::Parse(*m->value);
+}
+
+// A stored revision's text ("0", "12"): always digits.
+int64_t RevisionOf(std::string_view text) {
+  int64_t v = 0;
+  std::from_chars(text.data(), text.data() + text.size(), v);
+  return v;
 }
 
 Money FeeAmount(const Statement& st, const std::string& fee) {
@@ -174,13 +182,21 @@ Result<ReconcileSummary> Reconcile(Ledger& ledger, const Contract& contract, con
     }
   std::unique_ptr<UnclaimedSpill> spill;
   if (rows) spill = std::make_unique<UnclaimedSpill>();
-  auto count = [&](int fee, Classification c, const Number& units) {
-    ClassCount& l = sum.lines[size_t(line_of[size_t(fee)])].classes[size_t(c)];
-    ++l.rows;
-    l.units += units;
-    ClassCount& t = sum.classes[size_t(c)];
-    ++t.rows;
-    t.units += units;
+  // Units are summed in UnitSums (cheap for the common 1) and set at the end.
+  std::vector<std::array<UnitSum, kClassificationCount>> line_units(sum.lines.size());
+  std::array<UnitSum, kClassificationCount> total_units;
+  std::vector<UnitSum> claimed_units(sum.lines.size());
+  auto count = [&](int fee, Classification c, const Number* units) {  // units null: 1
+    size_t li = size_t(line_of[size_t(fee)]);
+    ++sum.lines[li].classes[size_t(c)].rows;
+    ++sum.classes[size_t(c)].rows;
+    if (units) {
+      line_units[li][size_t(c)].Add(*units);
+      total_units[size_t(c)].Add(*units);
+    } else {
+      line_units[li][size_t(c)].AddOne();
+      total_units[size_t(c)].AddOne();
+    }
   };
   StatementInput in;
   in.contract = &contract;
@@ -189,7 +205,7 @@ Result<ReconcileSummary> Reconcile(Ledger& ledger, const Contract& contract, con
   in.on_record = [&](const RecordDecision& d) {
     for (int fee : billing.per_record_fees()) {
       ClaimOutcome* o = index.Find(fee, d.id);
-      std::optional<Number> units;
+      RecordBilling::Bill bill;
       Classification c = Classification::kAgreed;
       uint16_t detail = 0;
       if (d.reason == "voided") c = Classification::kVoided;
@@ -198,21 +214,21 @@ Result<ReconcileSummary> Reconcile(Ledger& ledger, const Contract& contract, con
         c = Classification::kExcluded;
         detail = uint16_t(billing.FalseCondition(*d.scope));
       } else {
-        units = billing.Units(fee, *d.scope);
-        if (!units) c = Classification::kNotBillable;
+        bill = billing.Billing(fee, *d.scope);
+        if (!bill.billable) c = Classification::kNotBillable;
       }
       if (o) {
         o->classification = uint8_t(c);
         o->detail = detail;
         o->seq = d.seq;
-        o->revision = Number::Parse(d.revision).value_or(Number()).ToInt64().value_or(0);
-        if (units && !(*units == Number::FromInt(1))) {  // 1 is implied for agreed claims
-          index.units.push_back(units->ToString());
+        o->revision = RevisionOf(d.revision);
+        if (bill.units) {  // a sum fee's units; 1 is implied for agreed claims otherwise
+          index.units.push_back(bill.units->ToString());
           o->units = uint32_t(index.units.size());
         }
-      } else if (units) {
-        count(fee, Classification::kUnclaimed, *units);
-        if (spill) spill->Put(d.seq, fee, d.id, d.revision, units->ToString());
+      } else if (bill.billable) {
+        count(fee, Classification::kUnclaimed, bill.units ? &*bill.units : nullptr);
+        if (spill) spill->Put(d.seq, fee, d.id, d.revision, bill.units ? bill.units->ToString() : std::string("1"));
       }
     }
   };
@@ -229,7 +245,8 @@ Result<ReconcileSummary> Reconcile(Ledger& ledger, const Contract& contract, con
     if (!more.ok()) return more.status();  // the file changed since the first pass
     if (!*more) break;
     LineSummary& line = sum.lines[size_t(line_of[size_t(claim.fee)])];
-    line.claimed_units += claim.units;
+    if (claim.one) claimed_units[size_t(line_of[size_t(claim.fee)])].AddOne();
+    else claimed_units[size_t(line_of[size_t(claim.fee)])].Add(claim.units);
     ReconcileRow row;
     row.claims_line = claim.line;
     row.id = claim.id;
@@ -294,7 +311,7 @@ Result<ReconcileSummary> Reconcile(Ledger& ledger, const Contract& contract, con
       }
     }
     row.record_units = units_text;
-    count(claim.fee, row.classification, claim.units);
+    count(claim.fee, row.classification, claim.one ? nullptr : &claim.units);
     if (rows)
       if (auto s = rows(row); !s.ok()) return s;
   }
@@ -307,7 +324,7 @@ Result<ReconcileSummary> Reconcile(Ledger& ledger, const Contract& contract, con
       row.classification = Classification::kUnclaimed;
       row.detail = "billable and not claimed";
       row.record_seq = seq;
-      row.record_revision = Number::Parse(revision).value_or(Number()).ToInt64().value_or(0);
+      row.record_revision = RevisionOf(revision);
       row.record_units = units;
       return rows(row);
     });
@@ -315,9 +332,12 @@ Result<ReconcileSummary> Reconcile(Ledger& ledger, const Contract& contract, con
   }
 
   // 5. The figures per line: claimed, settled, now.
+  for (size_t c = 0; c < kClassificationCount; ++c) sum.classes[c].units = total_units[c].Total();
   for (size_t f = 0; f < contract.fees.size(); ++f) {
     if (line_of[f] < 0) continue;
     LineSummary& l = sum.lines[size_t(line_of[f])];
+    for (size_t c = 0; c < kClassificationCount; ++c) l.classes[c].units = line_units[size_t(line_of[f])][c].Total();
+    l.claimed_units = claimed_units[size_t(line_of[f])].Total();
     l.claimed_amount = round(PerUnitFeeAmount(contract.fees[f], l.claimed_units));
     l.settled_units = MetricUnits(*recorded, l.metric);
     l.settled_amount = FeeAmount(*recorded, l.fee);

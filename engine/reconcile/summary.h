@@ -24,6 +24,19 @@
 
 namespace reckon {
 
+// A sum of units, exact; units of exactly 1 (the common case) are counted
+// without rational arithmetic.
+class UnitSum {
+ public:
+  void AddOne() { ++ones_; }
+  void Add(const Number& n) { other_ += n; }
+  Number Total() const { return Number::FromInt(ones_) + other_; }
+
+ private:
+  int64_t ones_ = 0;
+  Number other_;
+};
+
 struct ClassCount {
   int64_t rows = 0;  // claims (unclaimed: records)
   Number units;
