@@ -109,4 +109,25 @@ Result<std::string> ResolveContractId(Ledger& ledger, const std::string& arg) {
   return resolved->id();
 }
 
+Result<std::shared_ptr<const Contract>> ContractInForce(Ledger& ledger, const std::string& arg, const std::string& period_id, Period& period) {
+  if (auto s = ledger.BeginRead(); !s.ok()) return s;
+  struct ReadGuard {
+    Ledger& l;
+    ~ReadGuard() { l.Rollback(); }
+  } guard{ledger};
+  ContractRegistry registry(ledger);
+  auto resolved = ContractArg::Resolve(registry, arg);
+  if (!resolved.ok()) return resolved.status();
+  if (auto s = resolved->RequireRegistered(); !s.ok()) return s;
+  auto p = resolved->ParsePeriod(period_id);
+  if (!p.ok()) return p.status();
+  period = *p;
+  auto governing = resolved->Governing(period);
+  if (!governing.ok()) return governing.status();
+  if (!*governing)
+    return Status::Invalid(fmt::format("period {} is before contract '{}' takes effect (its first period is {})", period_id, resolved->id(),
+                                       resolved->FirstPeriod().Id()));
+  return *governing;
+}
+
 }  // namespace reckon

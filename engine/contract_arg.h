@@ -54,4 +54,9 @@ class ContractArg {
 // transaction of its own (a file must be registered with its exact text).
 Result<std::string> ResolveContractId(Ledger& ledger, const std::string& arg);
 
+// For commands that read one period: the version of the contract `arg`
+// names that is in force for the period `period_id` (set in *period), in a
+// read transaction of its own (a file must be registered with its text).
+Result<std::shared_ptr<const Contract>> ContractInForce(Ledger& ledger, const std::string& arg, const std::string& period_id, Period& period);
+
 }  // namespace reckon

@@ -60,4 +60,11 @@ Result<std::unique_ptr<RowReader>> OpenRowReader(const std::string& path, RowFor
   return internal::MakeJsonlReader(f, owns, std::move(name));
 }
 
+std::optional<RowFormat> RowFormatOfPath(const std::string& path) {
+  auto ends = [&](std::string_view suf) { return path.size() >= suf.size() && path.compare(path.size() - suf.size(), suf.size(), suf) == 0; };
+  if (ends(".csv") || ends(".CSV")) return RowFormat::kCsv;
+  if (ends(".jsonl") || ends(".ndjson") || ends(".JSONL")) return RowFormat::kJsonl;
+  return std::nullopt;
+}
+
 }  // namespace reckon

@@ -54,6 +54,8 @@ class RowReader {
 // Opens `path` ("-" = stdin, shown as "<stdin>") in `format`. Fails with
 // kInvalidInput (file missing, too large) or kIo.
 Result<std::unique_ptr<RowReader>> OpenRowReader(const std::string& path, RowFormat format);
+// The format a file's extension names (.csv; .jsonl or .ndjson), if any.
+std::optional<RowFormat> RowFormatOfPath(const std::string& path);
 // From an already-open stream (not closed by the reader); for tests and stdin.
 std::unique_ptr<RowReader> MakeRowReader(std::FILE* stream, std::string name, RowFormat format);
 

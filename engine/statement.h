@@ -26,6 +26,8 @@
 
 namespace reckon {
 
+struct EvalScope;  // dsl/eval.h
+
 // What earlier statements of the same contract contribute (windows, streaks).
 struct PriorPeriod {
   std::string period;
@@ -39,6 +41,9 @@ struct RecordDecision {
   std::string_view revision;     // as stored ("0" when absent)
   bool counted = false;
   std::string_view reason;       // why it is excluded: "voided", "unverified", "records.where is false"
+  // The record's evaluation scope (its fields set) for expressions of the
+  // contract, e.g. aggregate filters; null for voided records.
+  const EvalScope* scope = nullptr;
 };
 
 // A settled period that a settlement watches for late changes (docs/records.md, "Late records and corrections").

@@ -703,4 +703,26 @@ Status Ledger::ScanRecords(std::string_view vendor, int64_t max_seq, const std::
   return Status::Ok();
 }
 
+Result<std::optional<RecordRow>> Ledger::EffectiveRecord(std::string_view vendor, std::string_view id, int64_t max_seq) {
+  Stmt st;
+  if (sqlite3_prepare_v2(db_,
+                         "SELECT seq, revision, occurred_ns FROM records WHERE vendor = ?1 COLLATE BINARY AND id = ?2 COLLATE BINARY "
+                         "AND seq <= ?3 ORDER BY revision DESC LIMIT 1",
+                         -1, &st.st, nullptr) != SQLITE_OK)
+    return SqlError("find record");
+  BindText(st.st, 1, vendor);
+  BindText(st.st, 2, id);
+  sqlite3_bind_int64(st.st, 3, max_seq);
+  int rc = sqlite3_step(st.st);
+  if (rc == SQLITE_DONE) return std::optional<RecordRow>();
+  if (rc != SQLITE_ROW) return SqlError("find record");
+  if (sqlite3_column_type(st.st, 0) != SQLITE_INTEGER || !HasTypes(st.st, {SQLITE_INTEGER, SQLITE_INTEGER}))
+    return WrongType("records", sqlite3_column_type(st.st, 0) == SQLITE_INTEGER ? sqlite3_column_int64(st.st, 0) : 0);
+  RecordRow row;
+  row.seq = sqlite3_column_int64(st.st, 0);
+  row.revision = sqlite3_column_int64(st.st, 1);
+  row.occurred_ns = sqlite3_column_int64(st.st, 2);
+  return std::optional<RecordRow>(row);
+}
+
 }  // namespace reckon

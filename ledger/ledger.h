@@ -177,6 +177,10 @@ class Ledger {
   // Streams the vendor's records with seq <= max_seq ordered by (id,
   // revision). The callback returns false to stop.
   Status ScanRecords(std::string_view vendor, int64_t max_seq, const std::function<bool(const RecordRow&)>& fn);
+  // The effective (highest) revision of (vendor, id) among entries with
+  // seq <= max_seq, if any (reconcile's lookup of a claimed id). Its `id`
+  // view is empty.
+  Result<std::optional<RecordRow>> EffectiveRecord(std::string_view vendor, std::string_view id, int64_t max_seq);
 
   // Recomputes every hash and every derived table (optionally against an
   // anchor). Runs in its own read transaction.

@@ -138,6 +138,15 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
   exp->add_option("--sign", export_opt.sign_key, "PEM Ed25519 private key: also write MANIFEST.sha256.sig");
   add_common(exp);
 
+  ReconcileCliOptions reconcile_opt;
+  auto* reconcile = app.add_subcommand("reconcile", "Compare the vendor's claimed outcomes with a settled period (exit 5 on differences)");
+  reconcile->add_option("--contract", reconcile_opt.contract, "Contract id")->required();
+  reconcile->add_option("--period", reconcile_opt.period, "Period")->required();
+  reconcile->add_option("CLAIMS", reconcile_opt.claims, "Claims (.csv or .jsonl): id, revision, line, units")->required();
+  reconcile->add_option("--map", reconcile_opt.map, "Column mapping (YAML) of a vendor export");
+  reconcile->add_option("--out", reconcile_opt.out, "New (or empty) directory for reconciliation.csv, .json and .html");
+  add_common(reconcile);
+
   Io io(out, err, WantsJson(argc, argv));
   auto usage = [&](const std::string& what) {
     return io.Usage(fmt::format("reckon: {}", what), "Run 'reckon --help' or 'reckon COMMAND --help'.");
@@ -201,6 +210,11 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
   if (status->parsed()) return CmdStatus(io, common, status_contract);
   if (verify->parsed()) return CmdVerify(io, common, expect_head);
   if (exp->parsed()) return CmdExport(io, common, export_opt);
+  if (reconcile->parsed()) {
+    for (auto [name, value] : {std::pair{"--map", &reconcile_opt.map}, {"--out", &reconcile_opt.out}})
+      if (reconcile->count(name) && value->empty()) return usage(fmt::format("{} '' is empty; give a value or leave the option out", name));
+    return CmdReconcile(io, common, reconcile_opt);
+  }
   return 2;
 }
 

@@ -9,6 +9,9 @@
 #include "engine/contract_arg.h"
 #include "engine/ledger_status.h"
 #include "engine/registration.h"
+#include "engine/reconcile/reconcile.h"
+#include "engine/reconcile/writers.h"
+#include "engine/registry.h"
 #include "engine/show.h"
 #include "engine/statement.h"
 #include "ledger/chain.h"
@@ -327,6 +330,48 @@ int CmdExport(Io& io, const Common& c, ExportOptions opt) {
     io.Out(fmt::format("chain verified: {} entries; head {}\n", r->entries, r->head.ToString()));
   }
   return 0;
+}
+
+// The registered version of `id` in force for `period_id` (read in its own
+// read transaction).
+int CmdReconcile(Io& io, const Common& c, const ReconcileCliOptions& opt) {
+  auto ledger = OpenLedger(c, Ledger::Mode::kReadOnly);
+  if (!ledger.ok()) return io.Fail(ledger.status());
+  Period period;
+  auto contract = ContractInForce(**ledger, opt.contract, opt.period, period);
+  if (!contract.ok()) return io.Fail(contract.status());
+  ReconciliationFiles files;
+  ReconcileRowSink sink;
+  if (!opt.out.empty()) {
+    if (auto s = files.Open(opt.out); !s.ok()) return io.Fail(s);
+    files.Begin((*contract)->id, period.Id());
+    sink = [&](const ReconcileRow& row) { return files.Row(row); };
+  }
+  std::vector<std::string> details;
+  auto sum = Reconcile(**ledger, **contract, period, {opt.claims, opt.map}, sink, details);
+  if (!sum.ok()) return io.Fail(sum.status(), details);
+  std::vector<std::string> written;
+  if (!opt.out.empty()) {
+    auto w = files.Finish(*sum);
+    if (!w.ok()) return io.Fail(w.status());
+    written = std::move(*w);
+  }
+  bool agree = sum->Agrees();
+  if (io.json()) {
+    json j = SummaryJson(*sum);
+    j["ok"] = true;
+    j["exit"] = agree ? 0 : 5;
+    if (!opt.out.empty()) {
+      j["out"] = files.out_dir();
+      j["files"] = written;
+    }
+    io.Json(j);
+  } else {
+    io.Out(SummaryText(*sum));
+    if (!opt.out.empty()) io.Out(fmt::format("Wrote {} to {}\n", fmt::join(written, ", "), files.out_dir()));
+    else if (!agree) io.Out("Write the dispute file with --out DIR.\n");
+  }
+  return agree ? 0 : 5;
 }
 
 }  // namespace reckon::cli

@@ -31,4 +31,14 @@ int CmdStatus(Io& io, const Common& c, const std::string& only);
 int CmdVerify(Io& io, const Common& c, const std::string& expect_head);
 int CmdExport(Io& io, const Common& c, ExportOptions opt);
 
+struct ReconcileCliOptions {
+  std::string contract;  // contract id
+  std::string period;
+  std::string claims;
+  std::string map;       // "" = none
+  std::string out;       // "" = no files
+};
+// Exit 0 when the claims agree, 5 when they differ.
+int CmdReconcile(Io& io, const Common& c, const ReconcileCliOptions& opt);
+
 }  // namespace reckon::cli

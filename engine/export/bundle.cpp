@@ -177,20 +177,6 @@ Status DecideAdjustmentRecords(Ledger& ledger, ContractRegistry& registry, const
   return Status::Ok();
 }
 
-Status CheckOutDir(const fs::path& out) {
-  std::error_code ec;
-  auto st = fs::status(out, ec);
-  if (fs::exists(st)) {
-    if (!fs::is_directory(st)) return Status::Invalid(fmt::format("--out {}: exists and is not a directory", out.string()));
-    if (!fs::is_empty(out, ec) || ec)
-      return Status::Invalid(fmt::format("--out {}: directory exists and is not empty; choose a new directory", out.string()));
-  }
-  fs::path parent = out.parent_path();
-  if (!parent.empty() && !fs::is_directory(parent, ec))
-    return Status::Invalid(fmt::format("--out {}: parent directory {} does not exist", out.string(), parent.string()));
-  return Status::Ok();
-}
-
 }  // namespace
 
 Result<ExportSummary> ExportBundle(Ledger& ledger, const ExportOptions& opt) {
@@ -205,7 +191,7 @@ Result<ExportSummary> ExportBundle(Ledger& ledger, const ExportOptions& opt) {
     if (!signing.ok()) return signing.status();
     key = std::move(*signing);
   }
-  if (auto s = CheckOutDir(out); !s.ok()) return s;
+  if (auto s = CheckNewOutDir(out); !s.ok()) return s;
 
   // 1. The whole chain.
   auto rep = ledger.Verify(std::nullopt, opt.progress);

@@ -43,6 +43,20 @@ void RemoveStale(const fs::path& parent, const fs::path& target) {
 
 }  // namespace
 
+Status CheckNewOutDir(const fs::path& out) {
+  std::error_code ec;
+  auto st = fs::status(out, ec);
+  if (fs::exists(st)) {
+    if (!fs::is_directory(st)) return Status::Invalid(fmt::format("--out {}: exists and is not a directory", out.string()));
+    if (!fs::is_empty(out, ec) || ec)
+      return Status::Invalid(fmt::format("--out {}: directory exists and is not empty; choose a new directory", out.string()));
+  }
+  fs::path parent = out.parent_path();
+  if (!parent.empty() && !fs::is_directory(parent, ec))
+    return Status::Invalid(fmt::format("--out {}: parent directory {} does not exist", out.string(), parent.string()));
+  return Status::Ok();
+}
+
 OutFile::OutFile(const fs::path& dir, std::string name) : name_(std::move(name)), path_(dir / name_) {
   f_ = std::fopen(path_.c_str(), "wbx");
   if (f_) {

@@ -20,6 +20,10 @@
 
 namespace reckon {
 
+// An --out DIR that a StagingDir may become: new, or an empty directory,
+// whose parent exists (else kInvalidInput saying so).
+Status CheckNewOutDir(const std::filesystem::path& out);
+
 class OutFile {
  public:
   OutFile(const std::filesystem::path& dir, std::string name);

@@ -32,6 +32,24 @@ std::string LineBuilder::WhyMissing(const Expr& e, const std::string& what) {
   return base;
 }
 
+Number PerUnitFeeAmount(const Fee& f, const Number& units) {
+  if (f.price) return units * *f.price;
+  if (f.tiers == TierMode::kGraduated) {
+    Number total, prev;
+    for (auto& t : f.prices) {
+      Number upper = t.up_to ? *t.up_to : units;
+      Number in_tier = std::min(units, upper) - prev;
+      if (!in_tier.is_negative() && !in_tier.is_zero()) total += in_tier * t.price;
+      if (!t.up_to) break;
+      prev = *t.up_to;
+    }
+    return total;
+  }
+  const Tier* hit = &f.prices.back();
+  for (auto& t : f.prices) if (t.up_to && !(*t.up_to < units)) { hit = &t; break; }
+  return units * hit->price;
+}
+
 void LineBuilder::Fees() {
   for (auto& f : contract_.fees) {
     Line l{LineKind::kFee, f.name, Number(), "", std::nullopt};
@@ -47,27 +65,24 @@ void LineBuilder::Fees() {
       Value u = metric_values_[f.per_metric];
       if (u.tag != Value::Tag::kNumber) { NotAssessed("fee", f.name, fmt::format("units metric {} is undefined", m.name)); continue; }
       Number units = u.num;
+      l.amount = Round(PerUnitFeeAmount(f, units));
       if (f.price) {
-        l.amount = Round(units * *f.price);
         l.explain = fmt::format("{} {} × price {} = {}", m.name, units.ToString(), f.price_text, MoneyText(l.amount));
       } else if (f.tiers == TierMode::kGraduated) {
-        Number total, prev;
+        Number prev;
         std::vector<std::string> parts;
         for (auto& t : f.prices) {
           Number upper = t.up_to ? *t.up_to : units;
           Number in_tier = std::min(units, upper) - prev;
           if (in_tier.is_negative() || in_tier.is_zero()) { if (t.up_to) prev = *t.up_to; continue; }
-          total += in_tier * t.price;
           parts.push_back(fmt::format("{} × {}", in_tier.ToString(), t.price_text));
           if (!t.up_to) break;
           prev = *t.up_to;
         }
-        l.amount = Round(total);
         l.explain = fmt::format("{} {}, graduated: {} = {}", m.name, units.ToString(), parts.empty() ? "0" : fmt::format("{}", fmt::join(parts, " + ")), MoneyText(l.amount));
       } else {
         const Tier* hit = &f.prices.back();
         for (auto& t : f.prices) if (t.up_to && !(*t.up_to < units)) { hit = &t; break; }
-        l.amount = Round(units * hit->price);
         l.explain = fmt::format("{} {}, volume tier {}: {} × {} = {}", m.name, units.ToString(),
                                 hit->up_to ? "up to " + hit->up_to->ToString() : std::string("above the last bound"),
                                 units.ToString(), hit->price_text, MoneyText(l.amount));

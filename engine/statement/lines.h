@@ -20,6 +20,10 @@
 
 namespace reckon {
 
+// The exact (unrounded) amount of a per-unit fee (`per` with `price` or
+// tiers) for `units`; the one pricing rule of fee lines and reconcile.
+Number PerUnitFeeAmount(const Fee& f, const Number& units);
+
 class LineBuilder {
  public:
   // `scope` must hold the metrics; `metric_values` are in Contract::metrics order.

@@ -270,7 +270,7 @@ Status RecordPass::CheckUnusedFields() const {
 void RecordPass::Decide(int64_t seq, bool counted, std::string_view reason) {
   if (!in_.on_record) return;
   const std::string_view* rev = view_.Find("revision");
-  in_.on_record({seq, view_.id(), rev ? *rev : std::string_view("0"), counted, reason});
+  in_.on_record({seq, view_.id(), rev ? *rev : std::string_view("0"), counted, reason, reason == "voided" ? nullptr : &scope_});
 }
 
 std::vector<Value> RecordPass::Aggregates() {

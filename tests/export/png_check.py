@@ -4,7 +4,8 @@ Decodes 8-bit RGB/RGBA (colour types 2 and 6, non-interlaced, as Chromium writes
 the per-row filters, and requires at least MIN_NON_WHITE_FRACTION of pixels that are not
 near-white, at least MIN_COLOURS distinct colours and at least MIN_BOX_PIXELS pixels of the
 verification box's background (#e3f4e1 in statement.html's CSS): a blank page, an error page or
-a page without its inline stylesheet fails.
+a page without its inline stylesheet fails. An optional second argument names another box
+colour as six hex digits (reconciliation.html's verdict box, say).
 """
 import struct
 import sys
@@ -60,12 +61,13 @@ def decode(path):
 
 def main():
     width, height, bpp, rows = decode(sys.argv[1])
+    box_colour = tuple(bytes.fromhex(sys.argv[2])) if len(sys.argv) > 2 else BOX_COLOUR
     colours, non_white, box = set(), 0, 0
     for line in rows:
         for x in range(0, len(line), bpp):
             r, g, b = line[x], line[x + 1], line[x + 2]
             colours.add((r, g, b))
-            if (r, g, b) == BOX_COLOUR:
+            if (r, g, b) == box_colour:
                 box += 1
             if min(r, g, b) < NEAR_WHITE:
                 non_white += 1
