@@ -35,7 +35,7 @@ std::string RenderStatementText(const Statement& st) {
   const StatementTotals& t = st.totals;
   out += fmt::format("Totals: fees {}  penalties {}  rewards {}  adjustments {}  net {} {}\n", t.fees.Text(), t.penalties.Text(),
                      t.rewards.Text(), t.adjustments.Text(), t.net.Text(), st.currency.code);
-  if (st.ledger) out += fmt::format("Ledger: entry {} hash {}\n", st.ledger->seq, st.ledger->hash);
+  if (st.ledger) out += fmt::format("Ledger entry: {}:{}\n", st.ledger->seq, st.ledger->hash);
   if (st.dry_run) out += "Dry run: nothing was written.\n";
   return out;
 }
