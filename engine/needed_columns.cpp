@@ -25,6 +25,7 @@ std::string Why(const NeededColumn& n, const RecordOptions& opt, const Mapping* 
   std::string fixes = fmt::format("add the {}", word);
   if (m) fixes += fmt::format(", map {} in {}", n.column, m->file);
   if (n.column == "vendor" && !opt.vendor) fixes += m ? ", or pass --vendor V" : " or pass --vendor V";
+  else if (!m) fixes += " or map one to it with --map M.yaml";
   return fmt::format("(every row needs it: {})", fixes);
 }
 

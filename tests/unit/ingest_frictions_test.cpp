@@ -67,7 +67,7 @@ TEST_CASE("frictions: a CSV header is checked once", "[ingest][columns]") {
   auto p = Texts(CheckHeader(needed, opt, nullptr, {"id", "occured_at"}, "f.csv", 3));
   REQUIRE(p.size() == 2);
   CHECK(p[0] == "f.csv:3: column 'vendor' is missing (every row needs it: add the column or pass --vendor V)");
-  CHECK(p[1] == "f.csv:3: column 'occurred_at' is missing (every row needs it: add the column); did you mean 'occured_at'?");
+  CHECK(p[1] == "f.csv:3: column 'occurred_at' is missing (every row needs it: add the column or map one to it with --map M.yaml); did you mean 'occured_at'?");
 
   auto m = LoadMappingText("m.yaml", "id: number\nvendor: {value: acme-ai}\noccurred_at: {column: opened, timezone: UTC}\n");
   REQUIRE(m.ok());
