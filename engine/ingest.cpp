@@ -248,8 +248,11 @@ Status Ingest(Ledger& ledger, IngestInputs& in, IngestSummary& sum, const std::f
     size_t kept = 0;
     for (size_t i = 0; i < sum.errors.size(); ++i) {
       if (error_files[i] == file) continue;
-      sum.errors[kept] = std::move(sum.errors[i]);
-      error_files[kept++] = error_files[i];
+      if (kept != i) {
+        sum.errors[kept] = std::move(sum.errors[i]);
+        error_files[kept] = error_files[i];
+      }
+      ++kept;
     }
     sum.errors.resize(kept);
     error_files.resize(kept);

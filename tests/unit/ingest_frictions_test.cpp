@@ -156,3 +156,24 @@ TEST_CASE("frictions: --skip-invalid refuses when every row, or too many, were r
   opt.skip_invalid = false;
   CHECK(Ingest(*ledger, opt, sum).kind() == ErrorKind::kUsage);  // --max-rejects needs --skip-invalid
 }
+
+TEST_CASE("frictions: a JSONL file's problem replaces its row errors, also past the first 100", "[ingest][columns]") {
+  TempDir dir;
+  std::string a;
+  for (int i = 0; i < 150; ++i) a += "{\"id\":\"A" + std::to_string(i) + "\",\"occurred_at\":\"2026-10-01T00:00:00Z\"}\n";
+  WriteFile(dir / "a.jsonl", a);
+  WriteFile(dir / "b.jsonl", "{\"id\":\"B1\",\"vendor\":\"v\",\"occurred_at\":\"2026-10-01T00:00:00Z\"}\n{\"id\":\"B2\",\"vendor\":\"v\",\"occurred_at\":\"nope\"}\n");
+  auto ledger = OpenOk(dir / "l.db");
+  IngestOptions opt;
+  opt.files = {dir / "b.jsonl", dir / "a.jsonl", dir / "b.jsonl"};
+  IngestSummary sum;
+  Status s = Ingest(*ledger, opt, sum);
+  CHECK(s.kind() == ErrorKind::kInvalidInput);
+  CHECK(s.message() == "2 invalid row(s), 1 problem(s) of a whole input file; nothing was written");
+  CHECK(sum.error_count == 3);
+  REQUIRE(sum.errors.size() == 3);
+  CHECK_THAT(sum.errors[0], Catch::StartsWith(dir / "b.jsonl:2: occurred_at:"));
+  CHECK_THAT(sum.errors[1], Catch::StartsWith(dir / "a.jsonl:1: key 'vendor' is missing from every row"));
+  CHECK_THAT(sum.errors[2], Catch::StartsWith(dir / "b.jsonl:2: occurred_at:"));
+  CHECK(ledger->ReadHead()->seq == 0);
+}
