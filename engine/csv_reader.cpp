@@ -88,6 +88,8 @@ class CsvReader final : public RowReader {
   bool recoverable() const override { return !fatal_.has_value(); }
   const std::string& name() const override { return name_; }
   std::string header_raw() const override { return header_raw_; }
+  const std::vector<std::string>* header_names() const override { return have_header_ ? &header_ : nullptr; }
+  int64_t header_line() const override { return header_line_; }
 
  private:
   enum class Parse { kRecord, kNeedMore, kFatal };
@@ -129,6 +131,8 @@ class CsvReader final : public RowReader {
   bool no_header_ = false;
   std::optional<Status> fatal_;
   std::vector<std::string> header_;
+  bool have_header_ = false;
+  int64_t header_line_ = 0;
   std::string header_raw_;  // the header record's bytes (no BOM, no line break)
   RawRow header_row_;
   std::vector<std::pair<int64_t, int64_t>> header_pos_;  // (line, col) of each header field
@@ -420,6 +424,8 @@ Status CsvReader::Start() {
   header_.clear();
   for (auto& f : header_row_.fields) header_.push_back(std::move(*f.second));
   header_raw_ = std::move(header_row_.raw);
+  header_line_ = header_pos_.empty() ? 1 : header_pos_.front().first;
+  have_header_ = true;
   header_row_ = RawRow();
   return Status::Ok();
 }

@@ -12,10 +12,15 @@
 
 #include "dsl/identifier.h"
 #include "dsl/printable.h"
+#include "dsl/suggest.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <unicode/uchar.h>
+#include <unicode/ustring.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -59,6 +64,55 @@ Result<std::vector<SettledRange>> SettledRangesFor(Ledger& ledger, ContractRegis
   return out;
 }
 
+// What ingest keeps per vendor of the run's accepted records.
+struct VendorState {
+  std::vector<SettledRange> settled;  // a record in one is late
+  bool covered = false;               // a registered contract has this vendor
+  int64_t accepted = 0;
+};
+
+// The vendors of the registered contracts, each once, by contract id.
+Result<std::vector<std::string>> RegisteredVendors(ContractRegistry& registry) {
+  std::vector<std::string> out;
+  auto ids = registry.Ids();
+  if (!ids.ok()) return ids.status();
+  for (auto& id : *ids) {
+    auto versions = registry.Versions(id);
+    if (!versions.ok()) return versions.status();
+    for (auto& c : *versions) {
+      if (std::find(out.begin(), out.end(), c.vendor) == out.end()) out.push_back(c.vendor);
+    }
+  }
+  return out;
+}
+
+// Unicode simple case folding of UTF-8 text (ASCII without ICU); the text
+// itself when ICU refuses it.
+std::string FoldCase(const std::string& s) {
+  bool ascii = std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (ascii) {
+    std::string out = s;
+    for (char& c : out) if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+    return out;
+  }
+  UErrorCode err = U_ZERO_ERROR;
+  int32_t n = 0;
+  u_strFromUTF8(nullptr, 0, &n, s.data(), int32_t(s.size()), &err);
+  if (err != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(err)) return s;
+  std::vector<UChar> u(size_t(n) + 1), folded(size_t(n) * 3 + 1);
+  err = U_ZERO_ERROR;
+  u_strFromUTF8(u.data(), n + 1, &n, s.data(), int32_t(s.size()), &err);
+  if (U_FAILURE(err)) return s;
+  int32_t m = u_strFoldCase(folded.data(), int32_t(folded.size()), u.data(), n, U_FOLD_CASE_DEFAULT, &err);
+  if (U_FAILURE(err)) return s;
+  std::string out(size_t(m) * 3 + 1, '\0');
+  int32_t len = 0;
+  u_strToUTF8(out.data(), int32_t(out.size()), &len, folded.data(), m, &err);
+  if (U_FAILURE(err)) return s;
+  out.resize(size_t(len));
+  return out;
+}
+
 std::optional<RowFormat> FormatOf(const std::string& path) {
   auto ends = [&](std::string_view suf) { return path.size() >= suf.size() && path.compare(path.size() - suf.size(), suf.size(), suf) == 0; };
   if (ends(".csv") || ends(".CSV")) return RowFormat::kCsv;
@@ -70,6 +124,19 @@ std::optional<RowFormat> FormatOf(const std::string& path) {
 
 IngestInputs::~IngestInputs() = default;
 
+std::string SuggestVendor(const std::string& vendor, const std::vector<std::string>& registered) {
+  const std::string folded = FoldCase(vendor);
+  std::vector<std::string> folded_registered;
+  for (auto& r : registered) {
+    folded_registered.push_back(FoldCase(r));
+    if (folded_registered.back() == folded) return r;
+  }
+  std::string best = Suggest(folded, folded_registered);
+  if (best.empty()) return "";
+  for (size_t i = 0; i < registered.size(); ++i) if (folded_registered[i] == best) return registered[i];
+  return "";
+}
+
 Result<std::unique_ptr<IngestInputs>> PrepareIngest(const IngestOptions& opt, IngestSummary& sum) {
   sum = IngestSummary();
   auto in = std::make_unique<IngestInputs>();
@@ -78,6 +145,11 @@ Result<std::unique_ptr<IngestInputs>> PrepareIngest(const IngestOptions& opt, In
     if (opt.vendor->size() > kMaxIdLength)
       return Status::Usage(fmt::format("--vendor: must be at most {} bytes", kMaxIdLength));
     if (auto why = IdentifierProblem(*opt.vendor)) return Status::Usage(fmt::format("--vendor {} {}", Printable(*opt.vendor), *why));
+  }
+  if (opt.max_rejects) {
+    if (!opt.skip_invalid)
+      return Status::Usage("--max-rejects applies only with --skip-invalid (without it, one invalid row refuses the run)");
+    if (*opt.max_rejects < 0) return Status::Usage("--max-rejects must be a whole number of rows, 0 or more");
   }
   if (opt.timezone) {
     auto z = Zone::Find(*opt.timezone);
@@ -145,17 +217,60 @@ Status Ingest(Ledger& ledger, IngestInputs& in, IngestSummary& sum, const std::f
   const int64_t first_seq = ledger.head().seq + 1;
   std::vector<uint32_t> lines;          // line of each entry appended by this run
   std::vector<std::pair<int64_t, size_t>> file_starts;  // (first seq, file index)
-  std::map<std::string, std::vector<SettledRange>> settled;
   ContractRegistry registry(ledger);
+  auto registered = RegisteredVendors(registry);
+  if (!registered.ok()) {
+    ledger.Rollback();
+    return registered.status();
+  }
+  std::map<std::string, VendorState> vendors;
   std::vector<std::unique_ptr<RejectsWriter>> rejects;
   for (size_t fi = 0; fi < readers.size(); ++fi) {
     if (opt.skip_invalid) rejects.push_back(std::make_unique<RejectsWriter>(opt.files[fi], in.formats[fi]));
   }
 
-  auto fail_row = [&](const std::string& msg) {
-    ++sum.error_count;
-    if (sum.errors.size() < kMaxReportedErrors) sum.errors.push_back(msg);
+  // Row errors are listed (the first kMaxReportedErrors) with the file they
+  // come from, so that problems of a whole file can replace them.
+  std::vector<size_t> error_files;
+  std::vector<int64_t> row_errors_of(readers.size(), 0);
+  int64_t row_errors = 0, file_problems = 0;
+  auto fail_row = [&](size_t file, const std::string& msg) {
+    ++row_errors;
+    ++row_errors_of[file];
+    if (sum.errors.size() < kMaxReportedErrors) {
+      sum.errors.push_back(msg);
+      error_files.push_back(file);
+    }
   };
+  auto fail_file = [&](size_t file, const std::vector<Status>& problems) {
+    row_errors -= row_errors_of[file];
+    row_errors_of[file] = 0;
+    size_t kept = 0;
+    for (size_t i = 0; i < sum.errors.size(); ++i) {
+      if (error_files[i] == file) continue;
+      if (kept != i) {
+        sum.errors[kept] = std::move(sum.errors[i]);
+        error_files[kept] = error_files[i];
+      }
+      ++kept;
+    }
+    sum.errors.resize(kept);
+    error_files.resize(kept);
+    for (auto& p : problems) {
+      ++file_problems;
+      sum.errors.push_back(p.ToString());
+      error_files.push_back(SIZE_MAX);
+    }
+  };
+  std::vector<std::string> reject_reasons;  // with --skip-invalid: listed if the run is refused
+  auto reject = [&](RejectsWriter& rw, RowReader& reader, const RawRow& row, const Status& why) {
+    ++sum.rejected;
+    if (reject_reasons.size() < kMaxReportedErrors) reject_reasons.push_back(why.ToString());
+    rw.SetHeader(reader.header_raw());
+    return rw.Write(row, why.message());
+  };
+  int64_t other_vendor_rows = 0;  // --contract: rows of another vendor
+  Status other_vendor_first;
 
   // Stage 1 (a second thread): read rows and build canonical records.
   // Stage 2 (this thread): duplicates, conflicts, hashing, SQLite -- in input order.
@@ -165,6 +280,10 @@ Status Ingest(Ledger& ledger, IngestInputs& in, IngestSummary& sum, const std::f
   while (io_failure.ok()) {
     RecordPipeline::Item* item = pipe.Next();
     if (!item) break;
+    if (item->kind == RecordPipeline::Item::kFileError) {
+      fail_file(item->file, item->problems);
+      continue;
+    }
     if (item->file != current_file) {
       current_file = item->file;
       file_starts.emplace_back(ledger.head().seq + 1, current_file);
@@ -175,12 +294,14 @@ Status Ingest(Ledger& ledger, IngestInputs& in, IngestSummary& sum, const std::f
     if (progress && (sum.rows & 0xffff) == 0) progress(sum.rows);
     if (item->kind == RecordPipeline::Item::kReadError) {
       if (rw && item->recoverable) {
-        ++sum.rejected;
-        rw->SetHeader(reader.header_raw());
-        io_failure = rw->Write(item->row, item->status.message());
+        io_failure = reject(*rw, reader, item->row, item->status);
       } else {
-        fail_row(item->status.ToString());
+        fail_row(item->file, item->status.ToString());
       }
+      continue;
+    }
+    if (item->other_vendor) {
+      if (other_vendor_rows++ == 0) other_vendor_first = item->status;
       continue;
     }
     Status st = item->status;
@@ -206,31 +327,34 @@ Status Ingest(Ledger& ledger, IngestInputs& in, IngestSummary& sum, const std::f
     }
     if (!st.ok()) {
       if (rw) {
-        ++sum.rejected;
-        rw->SetHeader(reader.header_raw());
-        io_failure = rw->Write(item->row, st.message());
+        io_failure = reject(*rw, reader, item->row, st);
       } else {
-        fail_row(st.ToString());
+        fail_row(item->file, st.ToString());
       }
       continue;
     }
     if (put == PutResult::kDuplicate) { ++sum.duplicates; continue; }
     ++sum.accepted;
     lines.push_back(uint32_t(std::min<int64_t>(item->row.line, UINT32_MAX)));
-    auto it = settled.find(rec.vendor);
-    if (it == settled.end()) {
+    auto it = vendors.find(rec.vendor);
+    if (it == vendors.end()) {
+      VendorState v;
       auto ranges = SettledRangesFor(ledger, registry, rec.vendor);
       if (!ranges.ok()) { io_failure = ranges.status(); break; }
-      it = settled.emplace(rec.vendor, std::move(*ranges)).first;
+      v.settled = std::move(*ranges);
+      v.covered = std::find(registered->begin(), registered->end(), rec.vendor) != registered->end();
+      it = vendors.emplace(rec.vendor, std::move(v)).first;
     }
+    ++it->second.accepted;
+    const std::vector<SettledRange>& settled = it->second.settled;
     // Late: the record's period is settled, or (a revision) the period it
     // moves out of is.
     auto settled_at = [&](int64_t ns) {
-      for (auto& r : it->second) if (r.start.ns <= ns && ns < r.end.ns) return true;
+      for (auto& r : settled) if (r.start.ns <= ns && ns < r.end.ns) return true;
       return false;
     };
     bool late = settled_at(rec.occurred_at.ns);
-    if (!late && rec.revision > 0 && !it->second.empty()) {
+    if (!late && rec.revision > 0 && !settled.empty()) {
       auto prev = ledger.PreviousOccurred(rec.vendor, rec.id, rec.revision);
       if (!prev.ok()) { io_failure = prev.status(); break; }
       late = *prev && settled_at(**prev);
@@ -238,16 +362,41 @@ Status Ingest(Ledger& ledger, IngestInputs& in, IngestSummary& sum, const std::f
     if (late) ++sum.late;
   }
   pipe.Stop();
-  if (!io_failure.ok()) {
-    ledger.Rollback();
-    for (auto& r : rejects) r->Discard();
-    return io_failure;
-  }
-  if (sum.error_count > 0) {
+  auto refuse = [&](Status why) {
     ledger.Rollback();
     for (auto& r : rejects) r->Discard();
     sum.head = ledger.head();
-    return Status::Invalid(fmt::format("{} invalid row(s); nothing was written", sum.error_count));
+    return why;
+  };
+  if (!io_failure.ok()) return refuse(io_failure);
+  if (other_vendor_rows > 0) {
+    sum.errors.push_back(fmt::format("{}: --contract takes only rows of its own vendor ({} row(s) of another vendor, the first here); "
+                                     "ingest them without --contract, or with their vendor's contract",
+                                     other_vendor_first.ToString(), other_vendor_rows));
+  }
+  sum.error_count = row_errors + file_problems + (other_vendor_rows > 0 ? 1 : 0);
+  if (sum.error_count > 0) {
+    std::vector<std::string> what;
+    if (row_errors > 0) what.push_back(fmt::format("{} invalid row(s)", row_errors));
+    if (file_problems > 0) what.push_back(fmt::format("{} problem(s) of a whole input file", file_problems));
+    if (other_vendor_rows > 0) what.push_back(fmt::format("{} row(s) of another vendor than contract {}'s", other_vendor_rows, contract->id));
+    return refuse(Status::Invalid(fmt::format("{}; nothing was written", fmt::join(what, ", "))));
+  }
+  // --skip-invalid writes the valid rows; none at all, or more rejected rows
+  // than --max-rejects allows, is a refusal like any other: nothing is
+  // written, no rejects file is kept, and the reasons are listed instead.
+  const bool all_rejected = sum.rejected > 0 && sum.rejected == sum.rows;
+  const bool too_many = opt.max_rejects && sum.rejected > *opt.max_rejects;
+  if (all_rejected || too_many) {
+    sum.errors = std::move(reject_reasons);
+    sum.error_count = sum.rejected;
+    return refuse(Status::Invalid(
+        all_rejected ? fmt::format("every row was rejected ({} of {}); nothing was written, and no rejects file was kept", sum.rejected, sum.rows)
+                     : fmt::format("{} of {} row(s) were rejected, more than --max-rejects {}; nothing was written, and no rejects file was kept",
+                                   sum.rejected, sum.rows, *opt.max_rejects)));
+  }
+  for (auto& [vendor, v] : vendors) {
+    if (!v.covered && v.accepted > 0) sum.uncovered.push_back({vendor, v.accepted, SuggestVendor(vendor, *registered)});
   }
   // Rejects files go in place before the commit, so that nothing can fail
   // after it: a file that cannot be written refuses the whole run.

@@ -13,6 +13,15 @@
 //    naming both places).
 //  * A record whose period is already settled for a registered contract of
 //    its vendor is counted as late.
+//  * Accepted records of a vendor that no registered contract has are
+//    stored and reported (IngestSummary::uncovered); with --contract, rows
+//    of another vendor than the contract's refuse the run.
+//  * With --skip-invalid the run is still refused (nothing written, no
+//    rejects file kept) when every row was rejected, or more rows than
+//    --max-rejects.
+//  * A column every row needs that a CSV header (or every row of a JSONL
+//    file) lacks is one problem of that file, not one error per row
+//    (engine/needed_columns.h).
 //  * Never a failure after the commit: rejects files are written, synced and
 //    put in place before it (and removed again if the commit fails).
 #pragma once
@@ -43,6 +52,14 @@ struct IngestOptions {
   std::optional<std::string> contract_path;  // check typed fields at ingest
   std::optional<std::string> map_path;       // column mapping (engine/mapping.h)
   bool skip_invalid = false;
+  std::optional<int64_t> max_rejects;        // with skip_invalid: refuse more rejected rows than this
+};
+
+// Accepted records of a vendor that no registered contract has.
+struct UncoveredVendor {
+  std::string vendor;
+  int64_t records = 0;
+  std::string suggestion;  // a registered vendor it may mean ("" when none is close)
 };
 
 struct IngestSummary {
@@ -55,7 +72,13 @@ struct IngestSummary {
   std::vector<std::string> errors;   // "file:line: reason", first kMaxReportedErrors
   int64_t error_count = 0;
   std::vector<std::string> rejects_files;  // written with --skip-invalid
+  std::vector<UncoveredVendor> uncovered;  // by vendor; empty when every accepted record is covered
 };
+
+// The registered vendor that `vendor` most likely means: one that differs
+// from it only in case (Unicode case folding), else the closest one by edit
+// distance with case ignored (dsl/suggest.h); "" when none is close.
+std::string SuggestVendor(const std::string& vendor, const std::vector<std::string>& registered);
 
 // The inputs of one ingest, loaded and checked before the ledger is opened:
 // a bad option, contract, mapping or input file (or two inputs sharing one

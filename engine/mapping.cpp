@@ -172,6 +172,7 @@ class Loader {
     MappingSpec s;
     s.name = name;
     s.line = Pos(key).line;
+    s.col = Pos(key).col;
     const std::string what = name;
     bool ok = true;
     if (n.IsScalar()) {
@@ -469,7 +470,12 @@ Result<Mapping> LoadMapping(const std::string& path, std::vector<Status>* proble
   return LoadMappingText(path, text, problems);
 }
 
-Status ApplyMapping(const Mapping& m, const RawRow& in, RawRow& out, const std::string& data_file) {
+const MappingSpec* FindSpec(const Mapping& m, std::string_view name) {
+  for (auto& s : m.specs) if (s.name == name) return &s;
+  return nullptr;
+}
+
+Status ApplyMapping(const Mapping& m, const RawRow& in, RawRow& out, const std::string& data_file, std::string* collision) {
   out.line = in.line;
   out.raw.clear();
   size_t n = 0;
@@ -491,6 +497,7 @@ Status ApplyMapping(const Mapping& m, const RawRow& in, RawRow& out, const std::
     auto it = m.columns.find(name);
     if (it != m.columns.end()) {
       if (it->second != Mapping::Use::kProduced) continue;  // consumed or dropped
+      if (collision) *collision = name;
       return Status::Invalid(fmt::format("column {} would pass through under its own name, which the mapping also sets "
                                          "(mapping {}:{}); add it to drop, or map it under fields with another name",
                                          Printable(name), m.file, m.produced.at(name)),

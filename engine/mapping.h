@@ -56,6 +56,7 @@ struct MappingSpec {
   std::optional<Zone> zone;                           // set with format, or alone for ISO text
   std::optional<std::string> missing;                 // marker text that means absent
   int line = 0;                                       // of the spec in the mapping file
+  int col = 0;                                        // of its key on that line
 };
 
 struct Mapping {
@@ -79,8 +80,14 @@ Result<Mapping> LoadMappingText(const std::string& path, const std::string& text
 // Builds in `out` the row BuildRecord sees (out.line = in.line; out.raw is
 // left empty: the input row stays the one to quote). `out`'s storage is
 // reused from call to call. Errors are kInvalidInput at {data_file, line}
-// with the field name and "(mapping M.yaml:LINE)" in the message.
-Status ApplyMapping(const Mapping& m, const RawRow& in, RawRow& out, const std::string& data_file);
+// with the field name and "(mapping M.yaml:LINE)" in the message. When the
+// error is a column that would pass through under a name the mapping sets,
+// `*collision` (when given) is set to that column's name.
+Status ApplyMapping(const Mapping& m, const RawRow& in, RawRow& out, const std::string& data_file,
+                    std::string* collision = nullptr);
+
+// The spec that produces output field `name`, or nullptr.
+const MappingSpec* FindSpec(const Mapping& m, std::string_view name);
 
 // Parses `text` in a compiled format as local time in `zone`; the error
 // says what is wrong ("February 2016 has 29 days"). Exposed for tests.

@@ -182,6 +182,11 @@ const std::string_view* RecordView::Find(std::string_view name) const {
   return nullptr;
 }
 
+std::optional<std::string> ContractVendorMismatch(const Contract& contract, std::string_view vendor) {
+  if (vendor == contract.vendor) return std::nullopt;
+  return fmt::format("vendor {} is not the vendor of contract {} ({})", Printable(vendor), contract.id, Printable(contract.vendor));
+}
+
 Status TypedField(const FieldDecl& d, const std::string_view* text, Value* out) {
   if (!text) {
     if (out) *out = Value::Null();

@@ -77,6 +77,10 @@ class RecordView {
   bool voided_ = false;
 };
 
+// `ingest --contract C`: a record whose vendor is not C's is refused. The
+// reason naming both vendors, or nullopt when `vendor` is the contract's.
+std::optional<std::string> ContractVendorMismatch(const Contract& contract, std::string_view vendor);
+
 // Checks one declared field's text against its declaration; the typed value
 // goes to *out. Used at settlement and by `ingest --contract`.
 Status TypedField(const FieldDecl& decl, const std::string_view* text, Value* out);

@@ -8,7 +8,13 @@ namespace reckon {
 
 RecordPipeline::RecordPipeline(std::vector<std::unique_ptr<RowReader>>& readers, const RecordOptions& opt, const Contract* contract,
                                const Mapping* mapping, Head head)
-    : readers_(readers), opt_(opt), contract_(contract), mapping_(mapping), spec_(head) {
+    : readers_(readers),
+      opt_(opt),
+      contract_(contract),
+      mapping_(mapping),
+      needed_(NeededColumns(opt_, mapping_)),
+      presence_(needed_, opt_, mapping_),
+      spec_(head) {
   thread_ = std::thread([this] { Produce(); });
 }
 
@@ -21,14 +27,23 @@ void RecordPipeline::Stop() {
 
 void RecordPipeline::Fill(Item& item, RowReader& reader) {
   const RawRow* row = &item.row;
+  const bool jsonl = reader.header_names() == nullptr;
+  if (jsonl) presence_.Row(item.row);
   if (mapping_) {
-    item.status = ApplyMapping(*mapping_, item.row, mapped_, reader.name());
+    collision_.clear();
+    item.status = ApplyMapping(*mapping_, item.row, mapped_, reader.name(), &collision_);
+    if (jsonl && !collision_.empty()) presence_.Collision(collision_, item.row.line);
     if (!item.status.ok()) return;
     row = &mapped_;
   }
   item.status = BuildRecord(*row, reader.name(), opt_, item.rec, scratch_);
   if (!item.status.ok()) return;
   if (contract_) {
+    if (auto why = ContractVendorMismatch(*contract_, item.rec.vendor)) {
+      item.other_vendor = true;
+      item.status = Status::Invalid(*why, {reader.name(), int(item.row.line), 0});
+      return;
+    }
     for (auto& d : contract_->fields) {
       if (d.core) continue;
       std::string_view found;
@@ -46,8 +61,16 @@ void RecordPipeline::Fill(Item& item, RowReader& reader) {
   spec_ = {item.pre.seq, item.pre.hash};
 }
 
+bool RecordPipeline::FileProblems(Item& item, std::vector<Status> problems) {
+  if (problems.empty()) return false;
+  item.kind = Item::kFileError;
+  item.problems = std::move(problems);
+  return true;
+}
+
 void RecordPipeline::Produce() {
   size_t file = 0;
+  bool header_checked = false;
   bool finished = false;
   while (!finished) {
     Queue::Batch* b = queue_.AcquireFree();
@@ -56,16 +79,39 @@ void RecordPipeline::Produce() {
       RowReader& reader = *readers_[file];
       Item& item = b->items[b->size];
       item.file = file;
+      item.other_vendor = false;
+      item.problems.clear();
       auto next = reader.Next(item.row);
+      // A CSV header, once read, is checked before its first row: with a
+      // problem the file's rows are not read.
+      if (!header_checked && (!next.ok() ? reader.recoverable() : *next)) {
+        header_checked = true;
+        if (auto* header = reader.header_names();
+            header && FileProblems(item, CheckHeader(needed_, opt_, mapping_, *header, reader.name(), reader.header_line()))) {
+          ++b->size;
+          ++file;
+          header_checked = false;
+          continue;
+        }
+      }
       if (!next.ok()) {
         item.kind = Item::kReadError;
         item.status = next.status();
         item.recoverable = reader.recoverable();
         ++b->size;
-        if (!item.recoverable) ++file;  // a broken file ends here
+        if (!item.recoverable) {  // a broken file ends here
+          presence_.Finish(reader.name());
+          ++file;
+          header_checked = false;
+        }
         continue;
       }
-      if (!*next) { ++file; continue; }
+      if (!*next) {
+        if (FileProblems(item, presence_.Finish(reader.name()))) ++b->size;
+        ++file;
+        header_checked = false;
+        continue;
+      }
       item.kind = Item::kRecord;
       Fill(item, reader);
       ++b->size;

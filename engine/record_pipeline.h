@@ -11,6 +11,7 @@
 
 #include "dsl/contract.h"
 #include "engine/mapping.h"
+#include "engine/needed_columns.h"
 #include "engine/record.h"
 #include "engine/row_reader.h"
 #include "ledger/ledger.h"
@@ -29,16 +30,22 @@ inline constexpr size_t kPipelineBatches = 4;
 class RecordPipeline {
  public:
   struct Item {
-    enum Kind { kRecord, kReadError } kind = kRecord;
+    // kFileError: problems of a whole input file (needed_columns.h), not a
+    // row: a CSV header's come before its rows (which are then not read), a
+    // JSONL file's after its last row.
+    enum Kind { kRecord, kReadError, kFileError } kind = kRecord;
     size_t file = 0;
     RawRow row;
     Status status;           // kReadError: the reader's error; kRecord: validation result
     bool recoverable = true;  // kReadError: can reading continue after it
+    bool other_vendor = false;  // kRecord: valid, but not the vendor of --contract (status says so)
+    std::vector<Status> problems;  // kFileError
     Record rec;
     Ledger::Precomputed pre;  // kRecord, valid: the entry hash if every earlier valid row is appended
   };
 
-  // `contract` (may be null): declared fields are checked at ingest.
+  // `contract` (may be null): declared fields are checked at ingest, and a
+  // record of another vendor is marked other_vendor.
   // `mapping` (may be null): applied to each row before BuildRecord.
   // `head`: the ledger head the records will follow. The reading thread
   // also hashes each valid record speculatively, assuming every valid row
@@ -56,12 +63,17 @@ class RecordPipeline {
   using Queue = BatchQueue<Item>;
   void Produce();
   void Fill(Item& item, RowReader& reader);
+  // kFileError into `item` when the file has problems; false otherwise.
+  bool FileProblems(Item& item, std::vector<Status> problems);
 
   std::vector<std::unique_ptr<RowReader>>& readers_;
   RecordOptions opt_;
   const Contract* contract_;
   const Mapping* mapping_;
   RawRow mapped_;  // the mapped row (reused storage); item.row stays the input row
+  std::vector<NeededColumn> needed_;
+  ColumnPresence presence_;   // JSONL files
+  std::string collision_;     // ApplyMapping's colliding column
   Queue queue_{kPipelineBatches, kPipelineBatchRows};
   std::thread thread_;
   Queue::Batch* current_ = nullptr;

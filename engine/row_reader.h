@@ -49,6 +49,10 @@ class RowReader {
   virtual const std::string& name() const = 0;
   // CSV: the header row's exact bytes once read (for rejects files); JSONL: "".
   virtual std::string header_raw() const { return std::string(); }
+  // CSV: the header's column names once read (nullptr before, for a file
+  // without a header, and for JSONL), and the line the header is on.
+  virtual const std::vector<std::string>* header_names() const { return nullptr; }
+  virtual int64_t header_line() const { return 0; }
 };
 
 // Opens `path` ("-" = stdin, shown as "<stdin>") in `format`. Fails with

@@ -85,7 +85,7 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
 
   IngestOptions ingest_opt;
   std::string format;
-  std::optional<std::string> vendor, timezone, contract_path, map_path;
+  std::optional<std::string> vendor, timezone, contract_path, map_path, max_rejects;
   auto* ingest = app.add_subcommand("ingest", "Append outcome records (CSV or JSONL) to the ledger, atomically");
   ingest->add_option("FILE", ingest_opt.files, "Record files (.csv, .jsonl; '-' = stdin with --format)")->required();
   ingest->add_option("--contract", contract_path, "Check records against this contract's typed fields");
@@ -93,6 +93,7 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
   ingest->add_option("--map", map_path, "Column mapping (YAML)");
   ingest->add_option("--timezone", timezone, "IANA zone of timestamps written without one");
   ingest->add_flag("--skip-invalid", ingest_opt.skip_invalid, "Write valid rows; send invalid ones to a rejects file");
+  ingest->add_option("--max-rejects", max_rejects, "With --skip-invalid: refuse the run when more than N rows are rejected");
   ingest->add_option("--format", format, "csv or jsonl (default: by extension)")->check(CLI::IsMember({"csv", "jsonl"}));
   add_common(ingest);
 
@@ -190,6 +191,15 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
   if (timezone) ingest_opt.timezone = *timezone;
   if (contract_path) ingest_opt.contract_path = *contract_path;
   if (map_path) ingest_opt.map_path = *map_path;
+  if (max_rejects) {
+    int64_t n = -1;
+    const std::string& t = *max_rejects;
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
+    if (t.empty() || t[0] < '0' || t[0] > '9' || ec != std::errc() || end != t.data() + t.size())
+      return usage(fmt::format("--max-rejects '{}' is not a whole number of rows (0 or more)", t));
+    if (!ingest_opt.skip_invalid) return usage("--max-rejects applies only with --skip-invalid (without it, one invalid row refuses the run)");
+    ingest_opt.max_rejects = n;
+  }
   if (!format.empty()) ingest_opt.format = format == "csv" ? RowFormat::kCsv : RowFormat::kJsonl;
   for (auto& f : ingest_opt.files) {
     if (f == "-" && !ingest_opt.format) return usage("reading stdin ('-') needs --format csv or --format jsonl");

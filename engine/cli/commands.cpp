@@ -2,6 +2,7 @@
 #include "engine/cli/commands.h"
 
 #include "dsl/contract.h"
+#include "dsl/printable.h"
 #include "engine/cli/close_output.h"
 #include "engine/cli/status_output.h"
 #include "engine/clock.h"
@@ -133,13 +134,26 @@ int CmdIngest(Io& io, const Common& c, IngestOptions& opt) {
       details.push_back(fmt::format("... and {} more error(s)", sum.error_count - int64_t(sum.errors.size())));
     return io.Fail(s, details);
   }
+  // Records no registered contract covers: stored, but named on stderr.
+  json uncovered = json::object();
+  std::vector<std::string> uncovered_text;
+  for (auto& u : sum.uncovered) {
+    uncovered[u.vendor] = u.records;
+    uncovered_text.push_back(fmt::format("{} of {}", u.records, Printable(u.vendor)));
+    io.Err(fmt::format("warning: vendor {} has no registered contract{}; its {} record(s) of this run are stored but no settlement "
+                       "counts them\n",
+                       Printable(u.vendor), u.suggestion.empty() ? std::string() : fmt::format(" (did you mean {}?)", Printable(u.suggestion)),
+                       u.records));
+  }
   json j = {{"rows", sum.rows}, {"accepted", sum.accepted}, {"duplicates", sum.duplicates}, {"rejected", sum.rejected},
-            {"late", sum.late}, {"head", HeadJson(sum.head)}};
+            {"late", sum.late}, {"uncovered", uncovered}, {"head", HeadJson(sum.head)}};
   if (!sum.rejects_files.empty()) j["rejects_files"] = sum.rejects_files;
   if (io.json()) io.Json(j);
   else {
     io.Out(fmt::format("{} rows: {} accepted, {} duplicates, {} rejected ({} late)\n", sum.rows, sum.accepted, sum.duplicates,
                        sum.rejected, sum.late));
+    if (!uncovered_text.empty())
+      io.Out(fmt::format("uncovered: {} (no registered contract has the vendor)\n", fmt::join(uncovered_text, ", ")));
     for (auto& r : sum.rejects_files) io.Out(fmt::format("rejected rows written to {}\n", r));
     io.Out(fmt::format("ledger head {}\n", sum.head.ToString()));
   }

@@ -1,10 +1,12 @@
 // libFuzzer target: the column-mapping loader (LoadMappingText) and, when the mapping loads,
 // ApplyMapping + BuildRecord on CSV rows. The input is the mapping YAML, then a NUL byte, then
 // CSV data (header and rows); without a NUL byte the whole input is the mapping and is applied
-// to one fixed row. Invariants under test: no crash; a mapping is either loaded or refused with
+// to one fixed row. The columns the mapping needs are checked against the CSV header
+// (NeededColumns, CheckHeader) and counted per row (ColumnPresence), as ingest does. Invariants under test: no crash; a mapping is either loaded or refused with
 // at least one problem, each carrying the mapping's file name and rendering to text; applying a
 // loaded mapping to any row gives a row or an error, never a crash.
 #include "engine/mapping.h"
+#include "engine/needed_columns.h"
 #include "engine/record.h"
 #include "engine/row_reader.h"
 
@@ -21,7 +23,8 @@ void Apply(const reckon::Mapping& m, const reckon::RawRow& in) {
   reckon::RawRow out;
   reckon::Record rec;
   std::vector<std::pair<std::string_view, std::string_view>> scratch;
-  auto s = reckon::ApplyMapping(m, in, out, "rows.csv");
+  std::string collision;
+  auto s = reckon::ApplyMapping(m, in, out, "rows.csv", &collision);
   if (!s.ok()) {
     (void)s.ToString();
     return;
@@ -63,8 +66,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!f) return 0;
   auto reader = reckon::MakeRowReader(f, "rows.csv", reckon::RowFormat::kCsv);
   reckon::RawRow row;
+  const reckon::RecordOptions opt;
+  const auto needed = reckon::NeededColumns(opt, &*m);
+  reckon::ColumnPresence presence(needed, opt, &*m);
+  bool header_checked = false;
   for (int i = 0; i < 10000; ++i) {
     auto next = reader->Next(row);
+    if (!header_checked && reader->header_names()) {
+      header_checked = true;
+      for (auto& s : reckon::CheckHeader(needed, opt, &*m, *reader->header_names(), "rows.csv", reader->header_line())) {
+        if (s.ToString().empty()) std::abort();
+      }
+    }
+    if (next.ok() && *next) presence.Row(row);
     if (!next.ok()) {
       if (!reader->recoverable()) break;
       continue;
@@ -72,6 +86,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!*next) break;
     Apply(*m, row);
   }
+  for (auto& s : presence.Finish("rows.csv")) (void)s.ToString();
   reader.reset();
   std::fclose(f);
   return 0;

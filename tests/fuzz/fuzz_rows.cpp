@@ -1,6 +1,8 @@
-// libFuzzer target: the CSV and JSONL readers plus record validation (the
-// first input byte picks the format: 'j' JSONL, else CSV). Invariants under test: no crash, every
-// row is either read or reported, and reading always terminates.
+// libFuzzer target: the CSV and JSONL readers plus record validation and the
+// once-per-file column checks (CheckHeader, ColumnPresence) (the first input
+// byte picks the format: 'j' JSONL, else CSV). Invariants under test: no
+// crash, every row is either read or reported, and reading always terminates.
+#include "engine/needed_columns.h"
 #include "engine/record.h"
 #include "engine/row_reader.h"
 
@@ -17,15 +19,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   reckon::RawRow row;
   reckon::Record rec;
   std::vector<std::pair<std::string_view, std::string_view>> scratch;
+  const reckon::RecordOptions opt;
+  const auto needed = reckon::NeededColumns(opt, nullptr);
+  reckon::ColumnPresence presence(needed, opt, nullptr);
+  bool header_checked = false;
   for (int i = 0; i < 100000; ++i) {
     auto next = reader->Next(row);
+    if (!header_checked && reader->header_names()) {
+      header_checked = true;
+      for (auto& s : reckon::CheckHeader(needed, opt, nullptr, *reader->header_names(), "fuzz", reader->header_line())) (void)s.ToString();
+    }
     if (!next.ok()) {
       if (!reader->recoverable()) break;
       continue;
     }
     if (!*next) break;
+    if (!reader->header_names()) presence.Row(row);
     (void)reckon::BuildRecord(row, "fuzz", {}, rec, scratch);
   }
+  for (auto& s : presence.Finish("fuzz")) (void)s.ToString();
   reader.reset();
   std::fclose(f);
   return 0;
