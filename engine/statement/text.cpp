@@ -33,11 +33,9 @@ std::string RenderStatementText(const Statement& st) {
     for (auto& n : st.not_assessed) out += fmt::format("  {:<10} {}: {}\n", n.kind, n.name, n.reason);
   }
   const StatementTotals& t = st.totals;
-  out += fmt::format("Totals: fees {}  penalties {}  rewards {}  adjustments {}  true-up {}  net {} {}
-", t.fees.Text(),
+  out += fmt::format("Totals: fees {}  penalties {}  rewards {}  adjustments {}  true-up {}  net {} {}\n", t.fees.Text(),
                      t.penalties.Text(), t.rewards.Text(), t.adjustments.Text(), t.true_up.Text(), t.net.Text(), st.currency.code);
-  if (st.ledger) out += fmt::format("Ledger entry: {}:{}
-", st.ledger->seq, st.ledger->hash);
+  if (st.ledger) out += fmt::format("Ledger entry: {}:{}\n", st.ledger->seq, st.ledger->hash);
   if (st.dry_run) out += "Dry run: nothing was written.\n";
   return out;
 }
