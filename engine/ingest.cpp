@@ -5,6 +5,7 @@
 #include "engine/registry.h"
 
 #include "dsl/contract.h"
+#include "engine/contract_arg.h"
 #include "engine/mapping.h"
 #include "engine/record.h"
 #include "engine/record_pipeline.h"
@@ -22,6 +23,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 
 namespace reckon {
@@ -156,7 +158,10 @@ Result<std::unique_ptr<IngestInputs>> PrepareIngest(const IngestOptions& opt, In
     if (!z.ok()) return Status::Invalid(fmt::format("--timezone: unknown time zone {}; use an IANA name such as America/New_York", Printable(*opt.timezone)));
     in->zone = *z;
   }
-  if (opt.contract_path) {
+  std::error_code exists_ec;
+  if (opt.contract_path && !std::filesystem::exists(*opt.contract_path, exists_ec)) {
+    in->contract_id = *opt.contract_path;  // resolved against the registry (ContractArg) once the ledger is open
+  } else if (opt.contract_path) {
     auto loaded = LoadContractFile(*opt.contract_path);
     if (!loaded.contract) {
       for (auto& d : loaded.diagnostics) sum.errors.push_back(Status::Invalid(d.message, d.pos).ToString());
@@ -207,17 +212,39 @@ Status Ingest(Ledger& ledger, IngestInputs& in, IngestSummary& sum, const std::f
   const IngestOptions& opt = in.opt;
   auto& readers = in.readers;
   std::optional<Zone>& zone = in.zone;
-  std::unique_ptr<Contract>& contract = in.contract;
+  std::shared_ptr<const Contract>& contract = in.contract;
   std::optional<Mapping>& mapping = in.mapping;
   RecordOptions ropt;
   ropt.vendor = opt.vendor;
   ropt.default_zone = zone ? &*zone : nullptr;
 
   if (auto s = ledger.BeginWrite(); !s.ok()) return s;
-  const int64_t first_seq = ledger.head().seq + 1;
   std::vector<uint32_t> lines;          // line of each entry appended by this run
   std::vector<std::pair<int64_t, size_t>> file_starts;  // (first seq, file index)
   ContractRegistry registry(ledger);
+  // --contract: a file is registered first (as `reckon register` does); an id
+  // names a registered contract, whose newest version checks the fields.
+  if (in.contract_id) {
+    auto arg = ContractArg::Resolve(registry, *in.contract_id);
+    if (!arg.ok()) {
+      ledger.Rollback();
+      return arg.status();
+    }
+    auto versions = registry.Versions(arg->id());
+    auto loaded = versions.ok() ? registry.Load(versions->back()) : Result<std::shared_ptr<const Contract>>(versions.status());
+    if (!loaded.ok()) {
+      ledger.Rollback();
+      return loaded.status();
+    }
+    contract = *loaded;
+  } else if (contract) {
+    auto reg = registry.Register(*contract, true);
+    if (!reg.ok()) {
+      ledger.Rollback();
+      return reg.status();
+    }
+  }
+  const int64_t first_seq = ledger.head().seq + 1;  // the first record entry of this run
   auto registered = RegisteredVendors(registry);
   if (!registered.ok()) {
     ledger.Rollback();

@@ -49,7 +49,7 @@ struct IngestOptions {
   std::optional<RowFormat> format;       // default: by extension
   std::optional<std::string> vendor;
   std::optional<std::string> timezone;
-  std::optional<std::string> contract_path;  // check typed fields at ingest
+  std::optional<std::string> contract_path;  // a contract file or registered id: typed fields, its vendor only
   std::optional<std::string> map_path;       // column mapping (engine/mapping.h)
   bool skip_invalid = false;
   std::optional<int64_t> max_rejects;        // with skip_invalid: refuse more rejected rows than this
@@ -86,7 +86,10 @@ std::string SuggestVendor(const std::string& vendor, const std::vector<std::stri
 struct IngestInputs {
   IngestOptions opt;
   std::optional<Zone> zone;
-  std::unique_ptr<Contract> contract;
+  // --contract: a file is loaded here and registered in the ingest's
+  // transaction; a registered id is resolved there (its newest version).
+  std::shared_ptr<const Contract> contract;
+  std::optional<std::string> contract_id;
   std::optional<Mapping> mapping;
   std::vector<std::unique_ptr<RowReader>> readers;
   std::vector<RowFormat> formats;  // of each input

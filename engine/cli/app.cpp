@@ -88,7 +88,7 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
   std::optional<std::string> vendor, timezone, contract_path, map_path, max_rejects;
   auto* ingest = app.add_subcommand("ingest", "Append outcome records (CSV or JSONL) to the ledger, atomically");
   ingest->add_option("FILE", ingest_opt.files, "Record files (.csv, .jsonl; '-' = stdin with --format)")->required();
-  ingest->add_option("--contract", contract_path, "Check records against this contract's typed fields");
+  ingest->add_option("--contract", contract_path, "Contract id or file: only its vendor's rows, typed fields checked (a file is registered)");
   ingest->add_option("--vendor", vendor, "Vendor of rows that have no vendor column");
   ingest->add_option("--map", map_path, "Column mapping (YAML)");
   ingest->add_option("--timezone", timezone, "IANA zone of timestamps written without one");
