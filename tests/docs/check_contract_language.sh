@@ -179,7 +179,9 @@ for c in "${contracts[@]}"; do
       [[ -z $line || $line == \#* ]] && continue
       if [[ $line =~ ^period[[:space:]]*=[[:space:]]*([^[:space:]]+)$ ]]; then
         p=${BASH_REMATCH[1]}
-        if ! "$bin" settle --ledger "$ledger" --contract "$dir/$file" --period "$p" --json > "$dir/st.$p.json" 2> "$dir/settle.err"; then
+        # The first period settled is where billing starts in this ledger (settle --start).
+        flag=--period; [ -z "$last" ] && flag=--start
+        if ! "$bin" settle --ledger "$ledger" --contract "$dir/$file" $flag "$p" --json > "$dir/st.$p.json" 2> "$dir/settle.err"; then
           echo "FAIL $file: settle --period $p failed:"; sed 's/^/    /' "$dir/settle.err"; cfail=1; break
         fi
         echo "ok   $file: settled $p"

@@ -10,7 +10,7 @@ cd "$work"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 awk 'BEGIN{print "id,vendor,occurred_at,verified,outcome"; for(i=1;i<=30;i++) printf "T%05d,acme-ai,2026-10-%02dT12:00:00Z,true,%s\n", i, i, (i<=20?"resolved":"escalated")}' > records.csv
 "$bin" ingest --ledger l.db records.csv > /dev/null
-"$bin" settle --ledger l.db --contract "$src/tests/golden/e1-rate-0.67/e1.yaml" --period 2026-10 > /dev/null
+"$bin" settle --ledger l.db --contract "$src/tests/golden/e1-rate-0.67/e1.yaml" --start 2026-10 > /dev/null
 openssl genpkey -algorithm ed25519 -out key.pem 2>/dev/null
 "$bin" export --ledger l.db --contract e1 --period 2026-10 --out bundle --sign key.pem > /dev/null
 [ -f bundle/MANIFEST.sha256.sig ] || fail "no signature file"
