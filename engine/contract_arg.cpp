@@ -96,6 +96,18 @@ Status ContractArg::RequireRegistered() {
   return Status::Ok();
 }
 
+std::string RegisteredIdHint(Ledger& ledger, const std::string& arg, std::string_view command) {
+  std::error_code ec;
+  if (std::filesystem::exists(arg, ec) || !ledger.BeginRead().ok()) return "";
+  ContractRegistry registry(ledger);
+  auto versions = registry.Versions(arg);
+  ledger.Rollback();
+  if (!versions.ok() || versions->empty()) return "";
+  return fmt::format("'{}' is a registered contract id, not a file: {} takes contract files (the registered text was checked when it "
+                     "was registered; reckon export --contract {} writes it as contract.yaml)",
+                     arg, command, arg);
+}
+
 Result<std::string> ResolveContractId(Ledger& ledger, const std::string& arg) {
   if (auto s = ledger.BeginRead(); !s.ok()) return s;
   struct ReadGuard {

@@ -50,6 +50,10 @@ class ContractArg {
   std::shared_ptr<const Contract> file_;
 };
 
+// For commands that take contract files (check, register): when `arg` is not
+// a file but a registered id, the sentence that says so; "" otherwise.
+std::string RegisteredIdHint(Ledger& ledger, const std::string& arg, std::string_view command);
+
 // For commands that only read: the contract id `arg` names, in a read
 // transaction of its own (a file must be registered with its exact text).
 Result<std::string> ResolveContractId(Ledger& ledger, const std::string& arg);

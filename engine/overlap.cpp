@@ -25,7 +25,7 @@ struct Range {
 
 }  // namespace
 
-std::vector<std::string> OverlapWarnings(const std::vector<std::shared_ptr<const Contract>>& versions) {
+std::vector<std::string> OverlapWarnings(const std::vector<std::shared_ptr<const Contract>>& versions, const std::set<std::string>& involving) {
   std::map<std::string, Range> by_id;
   for (auto& c : versions) {
     Range& r = by_id[c->id];
@@ -46,12 +46,15 @@ std::vector<std::string> OverlapWarnings(const std::vector<std::shared_ptr<const
       const Range& a = ranges[i];
       const Range& b = ranges[j];
       if (a.vendor != b.vendor) continue;
+      if (!involving.empty() && !involving.count(a.id) && !involving.count(b.id)) continue;
       bool a_before_b = a.end && *a.end <= b.start;
       bool b_before_a = b.end && *b.end <= a.start;
       if (a_before_b || b_before_a) continue;
-      out.push_back(fmt::format("contracts '{}' ({}) and '{}' ({}) of vendor '{}' overlap: both would bill the records of the overlap; "
-                                "end one with effective.to before the other starts",
-                                a.id, a.Text(), b.id, b.Text(), a.vendor));
+      Timestamp from = std::max(a.start, b.start);
+      std::optional<Timestamp> to = !a.end ? b.end : !b.end ? a.end : std::optional<Timestamp>(std::min(*a.end, *b.end));
+      out.push_back(fmt::format("contracts '{}' ({}) and '{}' ({}) of vendor '{}' overlap from {} to {}: both would bill the records "
+                                "of the overlap; end one with effective.to before the other starts",
+                                a.id, a.Text(), b.id, b.Text(), a.vendor, FormatUtc(from), to ? FormatUtc(*to) : "open"));
     }
   }
   return out;

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <set>
 
 namespace reckon {
 
@@ -66,7 +67,9 @@ Result<RegistrationReport> RegisterContracts(Ledger& ledger, const std::vector<s
   }
   std::vector<std::shared_ptr<const Contract>> all;
   if (auto s = AddRegistered(registry, all); !s.ok()) return fail(s);
-  report.warnings = OverlapWarnings(all);
+  std::set<std::string> given;
+  for (auto& c : loaded) given.insert(c->id);
+  report.warnings = OverlapWarnings(all, given);
   if (ledger.head().seq == before) {
     ledger.Rollback();
   } else if (auto s = ledger.Commit(); !s.ok()) {
@@ -77,6 +80,9 @@ Result<RegistrationReport> RegisterContracts(Ledger& ledger, const std::vector<s
 }
 
 Result<std::vector<std::string>> OverlapWarningsWith(Ledger* ledger, std::vector<std::shared_ptr<const Contract>> loaded) {
+  std::set<std::string> given;
+  for (auto& c : loaded) given.insert(c->id);
+  if (given.empty()) return std::vector<std::string>();
   if (ledger) {
     if (auto s = ledger->BeginRead(); !s.ok()) return s;
     ContractRegistry registry(*ledger);
@@ -84,7 +90,7 @@ Result<std::vector<std::string>> OverlapWarningsWith(Ledger* ledger, std::vector
     ledger->Rollback();
     if (!s.ok()) return s;
   }
-  return OverlapWarnings(loaded);
+  return OverlapWarnings(loaded, given);
 }
 
 }  // namespace reckon

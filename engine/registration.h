@@ -38,8 +38,8 @@ struct RegistrationReport {
 
 Result<RegistrationReport> RegisterContracts(Ledger& ledger, const std::vector<std::string>& files);
 
-// The overlap warnings of `loaded` (contracts the caller loaded and checked)
-// together with the versions registered in `ledger` (may be null).
+// The overlap warnings that involve `loaded` (contracts the caller loaded and
+// checked), among them and the versions registered in `ledger` (may be null).
 Result<std::vector<std::string>> OverlapWarningsWith(Ledger* ledger, std::vector<std::shared_ptr<const Contract>> loaded);
 
 }  // namespace reckon

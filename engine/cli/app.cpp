@@ -141,7 +141,7 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
 
   ReconcileCliOptions reconcile_opt;
   auto* reconcile = app.add_subcommand("reconcile", "Compare the vendor's claimed outcomes with a settled period (exit 5 on differences)");
-  reconcile->add_option("--contract", reconcile_opt.contract, "Contract id")->required();
+  reconcile->add_option("--contract", reconcile_opt.contract, "Registered contract id or contract file")->required();
   reconcile->add_option("--period", reconcile_opt.period, "Period")->required();
   reconcile->add_option("CLAIMS", reconcile_opt.claims, "Claims (.csv or .jsonl): id, revision, line, units")->required();
   reconcile->add_option("--map", reconcile_opt.map, "Column mapping (YAML) of a vendor export");

@@ -63,8 +63,20 @@ int CmdCheck(Io& io, const Common& c, const std::vector<std::string>& files) {
   json errors = json::array();
   int bad = 0;
   std::vector<std::shared_ptr<const Contract>> good;
+  // The ledger, when there is one: overlaps with registered contracts, and
+  // the hint for a registered id given where a file belongs.
+  std::unique_ptr<Ledger> ledger;
+  if (std::filesystem::exists(LedgerPath(c))) {
+    auto opened = OpenLedger(c, Ledger::Mode::kReadOnly);
+    if (!opened.ok()) return io.Fail(opened.status());
+    ledger = std::move(*opened);
+  }
   for (auto& f : files) {
     auto loaded = LoadContractFile(f);
+    if (!loaded.contract && ledger) {
+      std::string hint = RegisteredIdHint(*ledger, f, "check");
+      if (!hint.empty()) loaded.diagnostics = {{{f, 0, 0}, hint}};
+    }
     json item = {{"file", f}, {"ok", loaded.contract != nullptr}};
     if (loaded.contract) {
       item["contract"] = loaded.contract->id;
@@ -93,12 +105,6 @@ int CmdCheck(Io& io, const Common& c, const std::vector<std::string>& files) {
   }
   // Overlapping contracts of one vendor, among the files and the contracts
   // registered in the ledger (when there is one).
-  std::unique_ptr<Ledger> ledger;
-  if (std::filesystem::exists(LedgerPath(c))) {
-    auto opened = OpenLedger(c, Ledger::Mode::kReadOnly);
-    if (!opened.ok()) return io.Fail(opened.status());
-    ledger = std::move(*opened);
-  }
   auto warnings = OverlapWarningsWith(ledger.get(), std::move(good));
   if (!warnings.ok()) return io.Fail(warnings.status());
   for (auto& w : *warnings) io.Err("warning: " + w + "\n");
@@ -164,6 +170,13 @@ int CmdRegister(Io& io, const Common& c, const std::vector<std::string>& files) 
   NewLedgerGuard guard(LedgerPath(c));
   auto ledger = OpenLedger(c, Ledger::Mode::kReadWrite);
   if (!ledger.ok()) return io.Fail(ledger.status());
+  for (auto& f : files) {
+    std::string hint = RegisteredIdHint(**ledger, f, "register");
+    if (!hint.empty()) {
+      guard.Failed(*ledger);
+      return io.Fail(Status::Invalid(fmt::format("{}: {}; nothing registered", f, hint)));
+    }
+  }
   auto r = RegisterContracts(**ledger, files);
   if (!r.ok()) {
     guard.Failed(*ledger);

@@ -17,7 +17,7 @@ cp "$src"/tests/golden/reconcile-every-class/*.csv "$src"/tests/golden/reconcile
 cd "$work"
 printf '%s\n' '"<b id=""inj"">X</b>",,' >> claims.csv
 "$bin" ingest records.csv void.csv > /dev/null
-RECKON_NOW=2027-01-05T00:00:00Z "$bin" settle --contract rc.yaml --period 2026-10 > /dev/null
+RECKON_NOW=2027-01-05T00:00:00Z "$bin" settle --contract rc.yaml --start 2026-10 > /dev/null
 rc=0; "$bin" reconcile --contract rc --period 2026-10 claims.csv --out out > /dev/null || rc=$?
 [ "$rc" = 5 ] || { echo "FAIL: reconcile exited $rc, expected 5" >&2; exit 1; }
 page=out/reconciliation.html
