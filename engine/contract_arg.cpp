@@ -108,7 +108,12 @@ std::string RegisteredIdHint(Ledger& ledger, const std::string& arg, std::string
                      arg, command, arg);
 }
 
-Result<std::string> ResolveContractId(Ledger& ledger, const std::string& arg) {
+namespace {
+
+// `use` applied to the registered contract `arg` names, in a read
+// transaction of its own (a file must be registered with its exact text).
+template <typename T, typename Use>
+Result<T> WithRegistered(Ledger& ledger, const std::string& arg, Use use) {
   if (auto s = ledger.BeginRead(); !s.ok()) return s;
   struct ReadGuard {
     Ledger& l;
@@ -118,28 +123,27 @@ Result<std::string> ResolveContractId(Ledger& ledger, const std::string& arg) {
   auto resolved = ContractArg::Resolve(registry, arg);
   if (!resolved.ok()) return resolved.status();
   if (auto s = resolved->RequireRegistered(); !s.ok()) return s;
-  return resolved->id();
+  return use(*resolved);
+}
+
+}  // namespace
+
+Result<std::string> ResolveContractId(Ledger& ledger, const std::string& arg) {
+  return WithRegistered<std::string>(ledger, arg, [](ContractArg& resolved) -> Result<std::string> { return resolved.id(); });
 }
 
 Result<std::shared_ptr<const Contract>> ContractInForce(Ledger& ledger, const std::string& arg, const std::string& period_id, Period& period) {
-  if (auto s = ledger.BeginRead(); !s.ok()) return s;
-  struct ReadGuard {
-    Ledger& l;
-    ~ReadGuard() { l.Rollback(); }
-  } guard{ledger};
-  ContractRegistry registry(ledger);
-  auto resolved = ContractArg::Resolve(registry, arg);
-  if (!resolved.ok()) return resolved.status();
-  if (auto s = resolved->RequireRegistered(); !s.ok()) return s;
-  auto p = resolved->ParsePeriod(period_id);
-  if (!p.ok()) return p.status();
-  period = *p;
-  auto governing = resolved->Governing(period);
-  if (!governing.ok()) return governing.status();
-  if (!*governing)
-    return Status::Invalid(fmt::format("period {} is before contract '{}' takes effect (its first period is {})", period_id, resolved->id(),
-                                       resolved->FirstPeriod().Id()));
-  return *governing;
+  return WithRegistered<std::shared_ptr<const Contract>>(ledger, arg, [&](ContractArg& resolved) -> Result<std::shared_ptr<const Contract>> {
+    auto p = resolved.ParsePeriod(period_id);
+    if (!p.ok()) return p.status();
+    period = *p;
+    auto governing = resolved.Governing(period);
+    if (!governing.ok()) return governing.status();
+    if (!*governing)
+      return Status::Invalid(fmt::format("period {} is before contract '{}' takes effect (its first period is {})", period_id, resolved.id(),
+                                         resolved.FirstPeriod().Id()));
+    return *governing;
+  });
 }
 
 }  // namespace reckon

@@ -11,12 +11,7 @@ namespace reckon {
 
 namespace {
 
-constexpr const char* kCss = R"(body{font-family:"DejaVu Sans",Arial,Helvetica,sans-serif;margin:24px 32px;color:#1a1a1a;background:#fff;font-size:14px}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:24px 0 8px;border-bottom:2px solid #2b4c7e;padding-bottom:3px;color:#2b4c7e}
-table{border-collapse:collapse;margin:4px 0 8px}th,td{border:1px solid #c8ced8;padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#e8edf5}td.num{text-align:right;font-family:"DejaVu Sans Mono",monospace;white-space:nowrap}
-tr.total td{font-weight:bold;background:#f4f6fa}.hash{font-family:"DejaVu Sans Mono",monospace;font-size:12px;word-break:break-all}
-.ok{background:#e3f4e1;border:1px solid #7bb174;padding:8px 12px;margin:8px 0}.differ{background:#fbe9e7;border:1px solid #c0645a;padding:8px 12px;margin:8px 0}
+const std::string kCss = std::string(kPageCss) + R"(.differ{background:#fbe9e7;border:1px solid #c0645a;padding:8px 12px;margin:8px 0}
 .muted{color:#666;font-size:12px}@media print{body{margin:12mm}})";
 
 std::string H(std::string_view s) { return HtmlEscape(s); }
