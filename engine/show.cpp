@@ -98,7 +98,10 @@ std::string RenderRestatedText(const RestatedPeriod& r) {
   const std::string cur(r.settled.currency.code);
   std::string text = fmt::format("Restated: period {} of {} re-evaluated on the records up to entry {} (the ledger head)\n", r.settled.period,
                                  r.settled.contract, r.restated.as_of_seq);
-  text += RenderStatementText(r.restated);
+  // The restated figures are no ledger entry: the header names the head they saw.
+  Statement figures = r.restated;
+  figures.ledger.reset();
+  text += RenderStatementText(figures);
   text += fmt::format("Settled by its statement (entry {}): {} {}\n", r.settled.ledger ? r.settled.ledger->seq : 0,
                       r.settled.totals.net.Text(), cur);
   for (auto& a : r.adjustments) text += fmt::format("Adjusted in {} (entry {}): {} {}\n  {}\n", a.posted_in, a.seq, a.amount, cur, a.explain);
