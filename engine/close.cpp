@@ -100,6 +100,7 @@ Result<CloseReport> ClosePeriod(Ledger& ledger, const std::string& period, const
     return Status::Invalid(fmt::format("--period '{}' is not a period id: write a month 2026-10, a quarter 2026-Q4 or a year 2026", period));
   auto ids = IdsToClose(ledger, only);
   if (!ids.ok()) return ids.status();
+  if (ids->empty()) return Status::Invalid(fmt::format("no contract is registered in '{}': reckon register CONTRACT.yaml first", ledger.path()));
   CloseReport report;
   report.period = period;
   for (auto& id : *ids) {

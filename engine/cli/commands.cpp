@@ -232,6 +232,10 @@ int CmdSettle(Io& io, const Common& c, SettleOptions opt) {
 int CmdClose(Io& io, const Common& c, const std::string& period, const std::vector<std::string>& contracts) {
   auto now = Now();
   if (!now.ok()) return io.Fail(now.status());
+  // Closing needs registered contracts: a missing ledger is not created.
+  if (!std::filesystem::exists(LedgerPath(c)))
+    return io.Fail(Status::Invalid(fmt::format("no ledger at '{}': register the contracts (reckon register) and ingest their records first",
+                                               LedgerPath(c))));
   auto ledger = OpenLedger(c, Ledger::Mode::kReadWrite);
   if (!ledger.ok()) return io.Fail(ledger.status());
   auto r = ClosePeriod(**ledger, period, contracts, *now);
