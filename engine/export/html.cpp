@@ -1,17 +1,31 @@
 // statement.html rendering (see html.h).
 #include "engine/export/html.h"
 
+#include "engine/export/guarantee_status.h"
+#include "engine/human_number.h"
 #include "ledger/chain.h"
 
 #include <algorithm>
-#include <map>
+#include <iterator>
 
 namespace reckon {
 
 namespace {
 
-const std::string kCss = std::string(kPageCss) + R"(.yes{color:#a11;font-weight:bold}.no{color:#555}
-.explain{color:#333;font-size:13px}.muted{color:#666;font-size:12px})";
+// statement.html's own rules: the net payable block, the status colours,
+// wrapping of long text, and A4 print (no row split across pages, headings
+// kept with what follows, nothing wider than the page).
+const std::string kCss = std::string(kPageCss) + R"(.explain{color:#333;font-size:13px;overflow-wrap:anywhere;word-break:break-word}.muted{color:#666;font-size:12px}
+.net{border:2px solid #2b4c7e;background:#f4f6fa;padding:12px 16px;margin:0 0 12px}.net h1{font-size:16px;color:#2b4c7e;margin:0}
+.net-amount{font-size:34px;font-weight:bold;margin:2px 0;font-family:"DejaVu Sans Mono",monospace}.net-period{margin:0 0 8px}
+table.sum td{border:none;padding:2px 6px;vertical-align:bottom}table.sum td.op{font-size:18px;color:#2b4c7e}.num{font-family:"DejaVu Sans Mono",monospace;white-space:nowrap}
+table.wide{width:100%}table.bands{margin:4px 0}table.bands td,table.bands th{padding:2px 6px;font-size:12px}tr.applied td{background:#fde2e1;font-weight:bold}
+.status{font-weight:bold;padding:1px 6px;border-radius:3px;white-space:nowrap}.status.met{background:#e3f4e1;color:#1d5e17}
+.status.breached{background:#fde2e1;color:#a11}.status.other{background:#eee;color:#444}
+@page{size:A4;margin:14mm}
+@media print{body{margin:0;font-size:11px}.explain{font-size:10px}.net-amount{font-size:28px}table{max-width:100%}
+h2{break-after:avoid;page-break-after:avoid}tr,.net,.ok{break-inside:avoid;page-break-inside:avoid}thead{display:table-header-group}
+*{-webkit-print-color-adjust:exact;print-color-adjust:exact}})";
 
 std::string Html(std::string_view s) { return HtmlEscape(s); }
 
@@ -64,13 +78,106 @@ std::string StatementHtml(const StatementPage& page) {
   auto row2 = [&](std::string_view label, std::string_view value, const char* cls = nullptr) {
     h += "<tr><th>" + Html(label) + "</th><td" + (cls ? std::string(" class=\"") + cls + "\"" : "") + ">" + Html(value) + "</td></tr>\n";
   };
+  auto money = [](const Money& m) { return Html(GroupThousands(m.Text())); };
   std::string cur(st.currency.code);
   h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   h += "<title>Statement " + Html(st.contract) + " " + Html(st.period) + "</title>\n";
   h += "<style>\n" + std::string(kCss) + "\n</style>\n</head>\n<body>\n";
-  h += "<h1>Statement " + Html(st.contract) + " &middot; " + Html(st.period) + "</h1>\n";
-  h += "<p class=\"muted\">Audit bundle written by reckon export. Every figure below is in statement.json; "
-       "MANIFEST.sha256 holds the SHA-256 of every file of the bundle.</p>\n";
+
+  // Opens with the net payable, the totals that make it right under it.
+  h += "<div class=\"net\" id=\"net-payable\">\n<h1>Net payable</h1>\n";
+  h += "<p class=\"net-amount\">" + Html(cur) + " " + money(st.totals.net) + "</p>\n";
+  h += "<p class=\"net-period\">" + Html(st.contract) + " v" + std::to_string(st.version) + " &middot; " + Html(st.vendor);
+  if (!contract.customer.empty()) h += " &rarr; " + Html(contract.customer);
+  h += " &middot; period " + Html(st.period) + " (" + Html(st.period_start) + " to " + Html(st.period_end) + ", exclusive)</p>\n";
+  h += "<table class=\"sum\">\n<tr>";
+  const std::pair<const char*, const Money*> totals[] = {{"fees", &st.totals.fees}, {"penalties", &st.totals.penalties},
+                                                          {"rewards", &st.totals.rewards}, {"adjustments", &st.totals.adjustments},
+                                                          {"true-up", &st.totals.true_up}};
+  for (size_t i = 0; i < std::size(totals); ++i)
+    h += std::string(i ? "<td class=\"op\">+</td>" : "") + "<td><span class=\"muted\">" + totals[i].first + "</span><br><span class=\"num\">" +
+         money(*totals[i].second) + "</span></td>";
+  h += "<td class=\"op\">=</td><td><span class=\"muted\">net</span><br><span class=\"num\"><b>" + money(st.totals.net) + "</b></span></td></tr>\n</table>\n";
+  h += "<p class=\"muted\">Amounts in " + Html(cur) + "; penalties are credits (negative). Audit bundle written by reckon export: every figure "
+       "is in statement.json; MANIFEST.sha256 holds the SHA-256 of every file of the bundle.</p>\n</div>\n";
+
+  h += "<h2>Guarantees and SLAs</h2>\n";
+  std::vector<GuaranteeStatus> gs = GuaranteeStatuses(contract, st);
+  if (gs.empty()) {
+    h += "<p>This contract has no guarantees (penalties) or rewards.</p>\n";
+  } else {
+    h += "<table class=\"wide\">\n<tr><th>Guarantee / SLA</th><th>Kind</th><th>Target</th><th>Actual</th><th>Status</th><th>Amount (" + Html(cur) +
+         ")</th></tr>\n";
+    for (auto& g : gs) {
+      std::string target;
+      if (!g.bands.empty()) {
+        target = "credit schedule on " + Html(g.measure) + ":<br>\n<table class=\"bands\">\n<tr><th>" + (g.above ? "above" : "below") +
+                 "</th><th>credit</th><th></th></tr>\n";
+        for (auto& b : g.bands)
+          target += std::string("<tr") + (b.applied ? " class=\"applied\"" : "") + "><td>" + Html(b.threshold) + "</td><td>" + Html(b.credit) +
+                    "</td><td>" + (b.applied ? "applied" : "") + "</td></tr>\n";
+        target += "</table>";
+      } else if (!g.measure.empty()) {
+        target = (g.kind == "penalty" ? "credit when " : "reward when ") + Html(g.measure) + " " + Html(g.op) + " <b>" + Html(g.target) + "</b>";
+      } else {
+        target = (g.kind == "penalty" ? "credit when " : "reward when ") + Html(g.target);
+      }
+      std::string actual = g.measure.empty() ? Html(g.actual) : Html(g.measure) + " = " + Html(g.actual);
+      std::string state(GuaranteeStateName(g.state));
+      std::string cls = g.state == GuaranteeState::kBreached ? "breached" : g.state == GuaranteeState::kMet ? "met" : "other";
+      std::string status = "<span class=\"status " + cls + "\">" + Html(state) + "</span>";
+      if (!g.reason.empty()) status += "<br><span class=\"muted\">" + Html(g.reason) + "</span>";
+      h += "<tr><td>" + Html(g.name) + "</td><td>" + Html(g.kind) + "</td><td class=\"explain\">" + target + "</td><td class=\"explain\">" + actual +
+           "</td><td>" + status + "</td><td class=\"num\">" + (g.line ? money(g.line->amount) : std::string("-")) + "</td></tr>\n";
+    }
+    h += "</table>\n";
+  }
+
+  h += "<h2>Statement lines</h2>\n<table class=\"wide\">\n<tr><th>Kind</th><th>Name</th><th>Amount (" + Html(cur) + ")</th><th>Explanation</th></tr>\n";
+  for (auto& l : st.lines) {
+    std::string name = l.name;
+    if (!l.period.empty()) name += " (" + l.period + ")";
+    h += "<tr><td>" + Html(LineKindName(l.kind)) + "</td><td>" + Html(name) + "</td><td class=\"num\">" + money(l.amount) +
+         "</td><td class=\"explain\">" + Html(l.explain) + "</td></tr>\n";
+    if (l.kind == LineKind::kAdjustment && page.behind) {
+      for (auto& b : *page.behind)
+        if (b.period == l.period) h += "<tr><td></td><td colspan=\"3\" class=\"explain\">" + BehindHtml(b) + "</td></tr>\n";
+    }
+  }
+  h += "<tr class=\"total\"><td></td><td>net</td><td class=\"num\">" + money(st.totals.net) + "</td><td></td></tr>\n</table>\n";
+
+  h += "<h2>Adjusted later</h2>\n";
+  if (page.later.empty()) {
+    h += "<p>No adjustment for this period has been posted (up to the head below).</p>\n";
+  } else {
+    h += "<p>Records for this period arrived or changed after it was settled; later statements adjusted it:</p>\n"
+         "<table class=\"wide\">\n<tr><th>Posted in</th><th>Entry</th><th>Amount (" + Html(cur) + ")</th><th>Explanation</th></tr>\n";
+    for (auto& a : page.later)
+      h += "<tr><td>" + Html(a.posted_in) + "</td><td>" + std::to_string(a.seq) + "</td><td class=\"num\">" + Html(GroupThousands(a.amount)) +
+           "</td><td class=\"explain\">" + Html(a.explain) + "</td></tr>\n";
+    h += "</table>\n";
+  }
+
+  h += "<h2>Not assessed</h2>\n";
+  if (st.not_assessed.empty()) h += "<p>Every rule was assessed.</p>\n";
+  else {
+    h += "<table>\n<tr><th>Kind</th><th>Name</th><th>Reason</th></tr>\n";
+    for (auto& n : st.not_assessed)
+      h += "<tr><td>" + Html(n.kind) + "</td><td>" + Html(n.name) + "</td><td class=\"explain\">" + Html(n.reason) + "</td></tr>\n";
+    h += "</table>\n";
+  }
+
+  h += "<h2>Key figures (metrics)</h2>\n<table>\n<tr><th>Metric</th><th>Value</th></tr>\n";
+  for (auto& m : st.metrics)
+    h += "<tr><td>" + Html(m.name) + "</td><td class=\"num\">" + (m.value ? Html(GroupThousands(*m.value)) : std::string("undefined")) + "</td></tr>\n";
+  h += "</table>\n";
+
+  h += "<h2>Records</h2>\n<table>\n";
+  const RecordCounts& r = st.records;
+  for (auto [label, n] : {std::pair{"counted", r.counted}, {"excluded", r.excluded}, {"of which unverified", r.unverified},
+                          {"voided", r.voided}, {"late", r.late}})
+    h += "<tr><th>" + std::string(label) + "</th><td class=\"num\">" + Html(GroupThousands(std::to_string(n))) + "</td></tr>\n";
+  h += "</table>\n<p class=\"muted\">records.csv lists every record with its decision, ledger entry and hash.</p>\n";
 
   h += "<h2>Contract and period</h2>\n<table>\n";
   row2("Contract", st.contract);
@@ -94,77 +201,7 @@ std::string StatementHtml(const StatementPage& page) {
   if (page.behind && !page.behind->empty())
     h += "<br>\nEach period it adjusts re-evaluated as its adjustment entry did: matches the recorded re-evaluation.";
   h += "</div>\n";
-  h += "<p class=\"muted\">Check against the ledger: <code>reckon verify --expect-head " + page.head.ToString() + "</code></p>\n";
-
-  h += "<h2>Totals</h2>\n<table>\n<tr><th>Total</th><th>Amount (" + Html(cur) + ")</th></tr>\n";
-  for (auto [name, money] : {std::pair{"fees", &st.totals.fees}, {"penalties", &st.totals.penalties}, {"rewards", &st.totals.rewards},
-                             {"adjustments", &st.totals.adjustments}, {"true-up", &st.totals.true_up}})
-    h += "<tr><td>" + std::string(name) + "</td><td class=\"num\">" + Html(money->Text()) + "</td></tr>\n";
-  h += "<tr class=\"total\"><td>net</td><td class=\"num\">" + Html(st.totals.net.Text()) + "</td></tr>\n</table>\n";
-
-  h += "<h2>Guarantees, penalties and rewards</h2>\n";
-  std::map<std::string, std::string> guarantee;
-  for (auto& r : contract.penalties)
-    guarantee[r.name] = !r.schedule.empty() ? "credit schedule" : r.when.text.empty() ? "credit, always" : "credit when " + r.when.text;
-  for (auto& r : contract.rewards) guarantee[r.name] = r.when.text.empty() ? "reward, always" : "reward when " + r.when.text;
-  bool any_rule = false;
-  std::string rules = "<table>\n<tr><th>Rule</th><th>Kind</th><th>Guarantee / condition</th><th>Applied</th><th>Amount</th><th>Explanation</th></tr>\n";
-  for (auto& l : st.lines) {
-    if (l.kind != LineKind::kPenalty && l.kind != LineKind::kReward && l.kind != LineKind::kCap) continue;
-    any_rule = true;
-    std::string applied = l.condition ? (*l.condition ? "yes" : "no") : "-";
-    auto g = guarantee.find(l.name);
-    rules += "<tr><td>" + Html(l.name) + "</td><td>" + Html(LineKindName(l.kind)) + "</td><td>" + Html(g == guarantee.end() ? "" : g->second) +
-             "</td><td class=\"" + (applied == "yes" ? "yes" : "no") + "\">" + applied + "</td><td class=\"num\">" + Html(l.amount.Text()) +
-             "</td><td class=\"explain\">" + Html(l.explain) + "</td></tr>\n";
-  }
-  h += any_rule ? rules + "</table>\n" : "<p>This contract has no penalties, rewards or caps.</p>\n";
-
-  h += "<h2>Key figures (metrics)</h2>\n<table>\n<tr><th>Metric</th><th>Value</th></tr>\n";
-  for (auto& m : st.metrics)
-    h += "<tr><td>" + Html(m.name) + "</td><td class=\"num\">" + (m.value ? Html(*m.value) : std::string("undefined")) + "</td></tr>\n";
-  h += "</table>\n";
-
-  h += "<h2>Records</h2>\n<table>\n";
-  const RecordCounts& r = st.records;
-  for (auto [label, n] : {std::pair{"counted", r.counted}, {"excluded", r.excluded}, {"of which unverified", r.unverified},
-                          {"voided", r.voided}, {"late", r.late}})
-    h += "<tr><th>" + std::string(label) + "</th><td class=\"num\">" + std::to_string(n) + "</td></tr>\n";
-  h += "</table>\n<p class=\"muted\">records.csv lists every record with its decision, ledger entry and hash.</p>\n";
-
-  h += "<h2>Statement lines</h2>\n<table>\n<tr><th>Kind</th><th>Name</th><th>Amount (" + Html(cur) + ")</th><th>Explanation</th></tr>\n";
-  for (auto& l : st.lines) {
-    std::string name = l.name;
-    if (!l.period.empty()) name += " (" + l.period + ")";
-    h += "<tr><td>" + Html(LineKindName(l.kind)) + "</td><td>" + Html(name) + "</td><td class=\"num\">" + Html(l.amount.Text()) +
-         "</td><td class=\"explain\">" + Html(l.explain) + "</td></tr>\n";
-    if (l.kind == LineKind::kAdjustment && page.behind) {
-      for (auto& b : *page.behind)
-        if (b.period == l.period) h += "<tr><td></td><td colspan=\"3\" class=\"explain\">" + BehindHtml(b) + "</td></tr>\n";
-    }
-  }
-  h += "<tr class=\"total\"><td></td><td>net</td><td class=\"num\">" + Html(st.totals.net.Text()) + "</td><td></td></tr>\n</table>\n";
-
-  h += "<h2>Adjusted later</h2>\n";
-  if (page.later.empty()) {
-    h += "<p>No adjustment for this period has been posted (up to the head above).</p>\n";
-  } else {
-    h += "<p>Records for this period arrived or changed after it was settled; later statements adjusted it:</p>\n"
-         "<table>\n<tr><th>Posted in</th><th>Entry</th><th>Amount (" + Html(cur) + ")</th><th>Explanation</th></tr>\n";
-    for (auto& a : page.later)
-      h += "<tr><td>" + Html(a.posted_in) + "</td><td>" + std::to_string(a.seq) + "</td><td class=\"num\">" + Html(a.amount) +
-           "</td><td class=\"explain\">" + Html(a.explain) + "</td></tr>\n";
-    h += "</table>\n";
-  }
-
-  h += "<h2>Not assessed</h2>\n";
-  if (st.not_assessed.empty()) h += "<p>Every rule was assessed.</p>\n";
-  else {
-    h += "<table>\n<tr><th>Kind</th><th>Name</th><th>Reason</th></tr>\n";
-    for (auto& n : st.not_assessed)
-      h += "<tr><td>" + Html(n.kind) + "</td><td>" + Html(n.name) + "</td><td>" + Html(n.reason) + "</td></tr>\n";
-    h += "</table>\n";
-  }
+  h += "<p class=\"muted\">Check against the ledger: <code class=\"hash\">reckon verify --expect-head " + page.head.ToString() + "</code></p>\n";
   h += "</body>\n</html>\n";
   return h;
 }
