@@ -20,7 +20,7 @@ if grep -Eiq '<script|<link|src=|url\(|@import|https?://' bundle/statement.html;
 fi
 # Chromium writes to $HOME; keep it inside the work directory.
 HOME="$work" timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scrollbars \
-  --user-data-dir="$work/profile" --screenshot="$work/out.png" --window-size=1200,1600 "file://$work/bundle/statement.html" \
+  --user-data-dir="$work/profile" --screenshot="$work/out.png" --window-size=1200,1800 "file://$work/bundle/statement.html" \
   > chromium.log 2>&1 || { cat chromium.log >&2; echo "FAIL: chromium failed" >&2; exit 1; }
 [ -s out.png ] || { cat chromium.log >&2; echo "FAIL: no screenshot" >&2; exit 1; }
 python3 "$src/tests/export/png_check.py" out.png
