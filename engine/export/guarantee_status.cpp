@@ -8,15 +8,15 @@ namespace reckon {
 
 namespace {
 
-// Decimals of the percentage shown beside a metric's exact value ("≈ 64.51%").
-constexpr int kPercentDigits = 2;
+// Decimals of the percentage shown beside a metric's exact value ("≈ 64.5124%").
+constexpr int kPercentDigits = 4;
 
 const Expr* ThresholdLiteral(const Expr& e) {
   return e.kind == Expr::Kind::kLiteral && e.type == Type::kNumber ? &e : nullptr;
 }
 
 // The metric's recorded value, and as a percentage when the threshold is
-// written as one ("0.7234 (72.34%)", "0.645123 (≈ 64.51%)": the value itself is exact); "undefined" when the metric is.
+// written as one ("0.7234 (72.34%)", "0.645123916 (≈ 64.5124%)": the value itself is exact); "undefined" when the metric is.
 std::string MetricActual(const Statement& st, const std::string& metric, std::string_view threshold) {
   const MetricValue* m = st.Metric(metric);
   if (!m || !m->value) return "undefined";
