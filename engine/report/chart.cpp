@@ -42,9 +42,10 @@ Scale ScaleOf(const std::vector<ChartSeries>& series, bool with_zero) {
 // The x centre of slot i of n, in whole pixels.
 int XOf(size_t i, size_t n) { return kLeft + static_cast<int>((2 * i + 1) * kPlotW / (2 * n)); }
 
-std::string Frame(const std::string& title, const std::vector<std::string>& x, const Scale& sc, std::string (*format)(const Number&)) {
-  std::string svg = fmt::format(R"(<svg class="chart" role="img" viewBox="0 0 {} {}" width="{}" height="{}">)",
-                                kChartWidth, kChartHeight, kChartWidth, kChartHeight);
+std::string Frame(const std::string& title, const std::vector<std::string>& x, const Scale& sc, std::string (*format)(const Number&),
+                  int extra_height) {
+  const int h = kChartHeight + extra_height;
+  std::string svg = fmt::format(R"(<svg class="chart" role="img" viewBox="0 0 {} {}" width="{}" height="{}">)", kChartWidth, h, kChartWidth, h);
   svg += fmt::format("<title>{}</title>", HtmlEscape(title));
   svg += fmt::format(R"(<text x="{}" y="14" class="ct">{}</text>)", kLeft, HtmlEscape(title));
   svg += fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" class="plot"/>)", kLeft, kTop, kPlotW, kPlotH);
@@ -62,15 +63,29 @@ std::string Frame(const std::string& title, const std::vector<std::string>& x, c
   return svg;
 }
 
-std::string Legend(const std::vector<ChartSeries>& series) {
+// The legend under the plot, wrapped into rows of kChartWidth; its height.
+struct Legend {
   std::string svg;
-  int x = kLeft;
+  int height = 0;
+};
+
+Legend LegendOf(const std::vector<ChartSeries>& series) {
+  constexpr int kRow = 14, kChar = 6;
+  Legend l;
+  int x = 8, row = 0;
   for (auto& s : series) {
-    svg += fmt::format(R"(<rect x="{}" y="{}" width="10" height="10" fill="{}"/>)", x, kChartHeight - 12, s.color);
-    svg += fmt::format(R"(<text x="{}" y="{}" class="ax">{}</text>)", x + 13, kChartHeight - 3, HtmlEscape(s.label));
-    x += 20 + 6 * static_cast<int>(std::min<size_t>(s.label.size(), 40));
+    const int w = 20 + kChar * static_cast<int>(std::min<size_t>(s.label.size(), 56));
+    if (x > 8 && x + w > kChartWidth) {
+      x = 8;
+      ++row;
+    }
+    const int y = kChartHeight - 12 + row * kRow;
+    l.svg += fmt::format(R"(<rect x="{}" y="{}" width="10" height="10" fill="{}"/>)", x, y, s.color);
+    l.svg += fmt::format(R"(<text x="{}" y="{}" class="ax">{}</text>)", x + 13, y + 9, HtmlEscape(s.label));
+    x += w;
   }
-  return svg;
+  l.height = row * kRow;
+  return l;
 }
 
 }  // namespace
@@ -81,7 +96,8 @@ std::string MetricAxis(const Number& v) { return GroupThousands(v.Round(4, Round
 std::string LineChart(const std::string& title, const std::vector<std::string>& x, const std::vector<ChartSeries>& series,
                       std::string (*format)(const Number&)) {
   Scale sc = ScaleOf(series, false);
-  std::string svg = Frame(title, x, sc, format);
+  Legend legend = LegendOf(series);
+  std::string svg = Frame(title, x, sc, format, legend.height);
   for (auto& s : series) {
     std::string points;
     for (size_t i = 0; i < s.values.size() && i < x.size(); ++i) {
@@ -97,13 +113,14 @@ std::string LineChart(const std::string& title, const std::vector<std::string>& 
         svg += fmt::format(R"(<circle cx="{}" cy="{}" r="3" fill="{}"><title>{} {}: {}</title></circle>)", XOf(i, x.size()),
                            sc.Y(*s.values[i]), s.color, HtmlEscape(s.label), HtmlEscape(x[i]), HtmlEscape(format(*s.values[i])));
   }
-  return svg + Legend(series) + "</svg>";
+  return svg + legend.svg + "</svg>";
 }
 
 std::string BarChart(const std::string& title, const std::vector<std::string>& x, const std::vector<ChartSeries>& series,
                      std::string (*format)(const Number&)) {
   Scale sc = ScaleOf(series, true);
-  std::string svg = Frame(title, x, sc, format);
+  Legend legend = LegendOf(series);
+  std::string svg = Frame(title, x, sc, format, legend.height);
   const int slot = x.empty() ? kPlotW : kPlotW / static_cast<int>(x.size());
   const int n = series.empty() ? 1 : static_cast<int>(series.size());
   const int bar = std::max(1, (slot * 4 / 5) / n);
@@ -121,7 +138,7 @@ std::string BarChart(const std::string& title, const std::vector<std::string>& x
     }
   }
   svg += fmt::format(R"(<line x1="{}" x2="{}" y1="{}" y2="{}" class="zero"/>)", kLeft, kLeft + kPlotW, y0, y0);
-  return svg + Legend(series) + "</svg>";
+  return svg + legend.svg + "</svg>";
 }
 
 }  // namespace reckon

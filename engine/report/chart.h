@@ -11,7 +11,7 @@
 
 namespace reckon {
 
-inline constexpr int kChartWidth = 420;
+inline constexpr int kChartWidth = 390;
 inline constexpr int kChartHeight = 170;
 inline constexpr int kChartMaxLabels = 12;  // x labels shown; the rest are thinned out
 

@@ -80,10 +80,25 @@ std::optional<GuaranteeLine> LineOf(const Contract& c, const Rule& r, bool penal
                        lit->name.empty() ? lit->literal.num.ToString() : lit->name};
 }
 
+// A credit schedule's first band (where credits start: the highest `below`,
+// the lowest `above` threshold) when the thresholds are number literals.
+std::optional<GuaranteeLine> ScheduleLineOf(const Contract& c, const Rule& r) {
+  if (r.schedule_metric < 0 || static_cast<size_t>(r.schedule_metric) >= c.metrics.size()) return std::nullopt;
+  std::optional<GuaranteeLine> line;
+  for (auto& band : r.schedule) {
+    const Expr* e = band.threshold.expr.get();
+    if (!e || e->kind != Expr::Kind::kLiteral || e->literal.tag != Value::Tag::kNumber) return std::nullopt;
+    const Number& v = e->literal.num;
+    if (line && (r.above ? v >= line->value : v <= line->value)) continue;
+    line = GuaranteeLine{r.name, true, c.metrics[r.schedule_metric].name, r.above ? ">" : "<", v, band.threshold.text};
+  }
+  return line;
+}
+
 std::vector<GuaranteeLine> GuaranteesOf(const Contract& c) {
   std::vector<GuaranteeLine> out;
   for (auto& r : c.penalties)
-    if (auto g = LineOf(c, r, true)) out.push_back(std::move(*g));
+    if (auto g = r.schedule.empty() ? LineOf(c, r, true) : ScheduleLineOf(c, r)) out.push_back(std::move(*g));
   for (auto& r : c.rewards)
     if (auto g = LineOf(c, r, false)) out.push_back(std::move(*g));
   return out;

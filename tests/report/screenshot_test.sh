@@ -15,7 +15,7 @@ chrome() { HOME="$work" timeout 120 chromium --headless --no-sandbox --disable-g
 chrome --screenshot="$work/out.png" --window-size=1280,1600 "file://$page" > chromium.log 2>&1 \
   || { cat chromium.log >&2; echo "FAIL: chromium failed" >&2; exit 1; }
 [ -s out.png ] || { cat chromium.log >&2; echo "FAIL: no screenshot" >&2; exit 1; }
-python3 "$src/tests/export/png_check.py" out.png
+python3 "$src/tests/export/png_check.py" out.png fafbfd  # the charts' plot area (.plot in the inline CSS)
 chrome --dump-dom "file://$page" > dom.html 2> chromium.log || { cat chromium.log >&2; echo "FAIL: chromium --dump-dom" >&2; exit 1; }
 for text in 'Portfolio report' 'Portfolio net, USD' 'Net per vendor' 'acme-support' 'acme-quarterly' 'acme-itops' \
             'Guaranteed resolution rate &lt; 67%' 'resolution_rate' 'Adjusted later' '<svg'; do
