@@ -95,6 +95,8 @@ std::optional<GuaranteeLine> ScheduleLineOf(const Contract& c, const Rule& r) {
   return line;
 }
 
+}  // namespace
+
 std::vector<GuaranteeLine> GuaranteesOf(const Contract& c) {
   std::vector<GuaranteeLine> out;
   for (auto& r : c.penalties)
@@ -103,6 +105,8 @@ std::vector<GuaranteeLine> GuaranteesOf(const Contract& c) {
     if (auto g = LineOf(c, r, false)) out.push_back(std::move(*g));
   return out;
 }
+
+namespace {
 
 Result<ContractSeries> ReadSeries(Ledger& ledger, ContractRegistry& registry, const std::string& id, const std::optional<Bound>& from,
                                   const std::optional<Bound>& to) {

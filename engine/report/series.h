@@ -33,6 +33,12 @@ struct GuaranteeLine {
   std::string text;    // the literal as written ("67%")
 };
 
+// The guarantee lines of a contract version: penalties (a `when` of that
+// form, or a credit schedule's first band when its thresholds are literals),
+// then rewards.
+struct Contract;
+std::vector<GuaranteeLine> GuaranteesOf(const Contract& c);
+
 struct ReportPoint {
   Statement statement;                // as recorded, .ledger set
   Money later;                        // adjustments posted for the period since
