@@ -9,6 +9,7 @@
 #      reopened conversation voided, an escalation resolved, one re-dated into November):
 #      closing November re-evaluates October and posts an adjustment line for it;
 #   5. the chain is verified and `status` shows every contract's nets and what is due next.
+#   6. `report` writes the portfolio dashboard (report.html, .json, .csv) to WORK_DIR/report.
 #   usage: examples/demo.sh PATH/TO/reckon WORK_DIR
 set -euo pipefail
 reckon=$(realpath "${1:?usage: demo.sh PATH/TO/reckon WORK_DIR}")
@@ -46,3 +47,6 @@ step "$reckon" show --restated --contract acme-support --period 2026-10
 step "$reckon" verify
 step "$reckon" status
 printf '\nLedger: %s\n' "$RECKON_LEDGER"
+# The portfolio dashboard over every settled period: report.html (open it in a browser), .json, .csv.
+step "$reckon" report --out "$work/report"
+printf 'Report: %s\n' "$work/report/report.html"

@@ -148,6 +148,15 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
   reconcile->add_option("--out", reconcile_opt.out, "New (or empty) directory for reconciliation.csv, .json and .html");
   add_common(reconcile);
 
+  std::string report_out, report_from, report_to;
+  std::vector<std::string> report_contracts;
+  auto* report = app.add_subcommand("report", "Write the portfolio dashboard (report.html, .json, .csv) over settled periods");
+  report->add_option("--out", report_out, "New (or empty) directory for report.html, report.json and report.csv")->required();
+  report->add_option("--from", report_from, "First period (a month, quarter or year); default: the first settled");
+  report->add_option("--to", report_to, "Last period (a month, quarter or year); default: the last settled");
+  report->add_option("--contract", report_contracts, "Registered contract id or contract file (repeatable); default: every contract");
+  add_common(report);
+
   Io io(out, err, WantsJson(argc, argv));
   auto usage = [&](const std::string& what) {
     return io.Usage(fmt::format("reckon: {}", what), "Run 'reckon --help' or 'reckon COMMAND --help'.");
@@ -184,7 +193,7 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
     settle_opt.period = settle_period ? *settle_period : *settle_start;
     settle_opt.start = settle_start;
   }
-  for (auto* list : {&close_contracts, &register_files, &check_files})
+  for (auto* list : {&close_contracts, &register_files, &check_files, &report_contracts})
     for (auto& v : *list)
       if (v.empty()) return usage("an empty contract argument ('') names nothing; give an id or a file");
   if (vendor) ingest_opt.vendor = *vendor;
@@ -224,6 +233,11 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
     for (auto [name, value] : {std::pair{"--map", &reconcile_opt.map}, {"--out", &reconcile_opt.out}})
       if (reconcile->count(name) && value->empty()) return usage(fmt::format("{} '' is empty; give a value or leave the option out", name));
     return CmdReconcile(io, common, reconcile_opt);
+  }
+  if (report->parsed()) {
+    for (auto [name, value] : {std::pair{"--from", &report_from}, {"--to", &report_to}})
+      if (report->count(name) && value->empty()) return usage(fmt::format("{} '' is empty; give a value or leave the option out", name));
+    return CmdReport(io, common, report_out, report_from, report_to, report_contracts);
   }
   return 2;
 }

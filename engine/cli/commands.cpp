@@ -12,6 +12,7 @@
 #include "engine/registration.h"
 #include "engine/reconcile/reconcile.h"
 #include "engine/reconcile/writers.h"
+#include "engine/report/report.h"
 #include "engine/registry.h"
 #include "engine/show.h"
 #include "engine/statement.h"
@@ -403,6 +404,19 @@ int CmdReconcile(Io& io, const Common& c, const ReconcileCliOptions& opt) {
     else if (!agree) io.Out("Write the dispute file with --out DIR.\n");
   }
   return agree ? 0 : 5;
+}
+
+int CmdReport(Io& io, const Common& c, const std::string& out, const std::string& from, const std::string& to,
+              const std::vector<std::string>& contracts) {
+  auto ledger = OpenLedger(c, Ledger::Mode::kReadOnly);
+  if (!ledger.ok()) return io.Fail(ledger.status());
+  auto r = WriteReport(**ledger, {from, to, contracts}, out);
+  if (!r.ok()) return io.Fail(r.status());
+  if (io.json())
+    io.Json({{"ok", true}, {"out", r->out_dir}, {"files", r->files}, {"contracts", r->contracts}, {"periods", r->periods}});
+  else
+    io.Out(fmt::format("Wrote {} to {}: {} contracts, {} settled periods\n", fmt::join(r->files, ", "), r->out_dir, r->contracts, r->periods));
+  return 0;
 }
 
 }  // namespace reckon::cli

@@ -41,4 +41,8 @@ struct ReconcileCliOptions {
 // Exit 0 when the claims agree, 5 when they differ.
 int CmdReconcile(Io& io, const Common& c, const ReconcileCliOptions& opt);
 
+// reckon report --out DIR [--from P] [--to P] [--contract ID...] (docs/reports.md).
+int CmdReport(Io& io, const Common& c, const std::string& out, const std::string& from, const std::string& to,
+              const std::vector<std::string>& contracts);
+
 }  // namespace reckon::cli
