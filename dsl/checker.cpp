@@ -50,6 +50,7 @@ std::vector<std::string> VisibleNames(const CheckEnv& env, ExprContext ctx) {
   for (auto& b : contract.baselines) out.push_back("baselines." + b.name);
   for (auto p : kPeriodNames) out.push_back(p);
   if (env.allow_fees) out.push_back("fees");
+  if (env.allow_totals) for (auto p : {"penalties", "rewards", "adjustments", "net"}) out.push_back(p);
   if (env.allow_window) for (auto p : {"window.fees", "window.penalties", "window.rewards"}) out.push_back(p);
   return out;
 }
@@ -87,6 +88,11 @@ std::optional<Type> CheckName(Expr& e, Ctx& c, ExprContext ctx) {
   } else if (n == "fees" && c.env.allow_fees) {
     e.name_kind = NameKind::kFees;
     return e.type = Type::kNumber;
+  } else if (c.env.allow_totals && (n == "penalties" || n == "rewards" || n == "adjustments" || n == "net")) {
+    static const char* kTotals[] = {"penalties", "rewards", "adjustments", "net"};
+    for (int i = 0; i < 4; ++i) {
+      if (n == kTotals[i]) { e.name_kind = NameKind::kTotal; e.slot = i; return e.type = Type::kNumber; }
+    }
   } else if (n.rfind("window.", 0) == 0 && c.env.allow_window) {
     static const char* kParts[] = {"fees", "penalties", "rewards"};
     for (int i = 0; i < 3; ++i) {

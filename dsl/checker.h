@@ -29,6 +29,7 @@ struct CheckEnv {
   const std::vector<Type>* metric_types = nullptr;  // by metric index; only metrics already checked
   bool allow_fees = false;
   bool allow_window = false;
+  bool allow_totals = false;   // `reported:`: penalties, rewards, adjustments, net
   std::vector<AggregateSpec>* aggregates = nullptr;  // kMetric: where aggregate calls go
   std::set<int>* used_fields = nullptr;        // record fields referenced (for decoding)
   // Names whose definition was refused and reported (a baseline that is not

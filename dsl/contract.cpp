@@ -414,7 +414,7 @@ class Loader {
     if (!root.IsDefined() || root.IsNull()) { Error({path_, 1, 1}, "contract file is empty"); return; }
     auto top = Map(root, {"reckon", "contract", "version", "vendor", "customer", "currency", "timezone", "period",
                           "effective", "rounding", "settle_after", "records", "baselines", "metrics", "fees", "commitment",
-                          "penalties", "rewards", "caps"},
+                          "penalties", "rewards", "caps", "meta", "reported", "display"},
                    "the contract");
     if (!top) return;
     Fields& f = *top;
@@ -498,6 +498,9 @@ class Loader {
     if (f.count("penalties")) Rules(f["penalties"].second, true);
     if (f.count("rewards")) Rules(f["rewards"].second, false);
     if (f.count("caps")) CapsSection(f["caps"].second);
+    if (f.count("meta")) MetaSection(f["meta"].second);
+    if (f.count("reported")) ReportedSection(f["reported"].second);
+    if (f.count("display")) DisplaySection(f["display"].second);
 
     // where: default `verified`.
     if (where.expr) {
@@ -512,6 +515,7 @@ class Loader {
     CheckExpr(k_->where, rec, Type::kBool, "records.where");
     CheckMetrics();
     CheckLines();
+    CheckReported();
     k_->used_fields = used_fields_;
   }
 
@@ -686,6 +690,7 @@ class Loader {
       m.name = name;
       m.src = Parse(val, fmt::format("metric '{}'", name));
       metric_keys_.push_back(key);
+      k_->metric_order.push_back(name);
       k_->metrics.push_back(std::move(m));
     }
   }
@@ -1001,6 +1006,121 @@ class Loader {
     CheckExpr(c.rewards_per_period, with_fees, Type::kNumber, "caps.rewards.per_period");
     CheckExpr(c.net_min, with_fees, Type::kNumber, "caps.net.min");
     CheckExpr(c.net_max, with_fees, Type::kNumber, "caps.net.max");
+  }
+
+  // `meta:` free-text keys, carried as written. A plain YAML number or
+  // boolean is refused: other YAML readers would not keep its text.
+  void MetaSection(const YAML::Node& n) {
+    auto entries = NamedMap(n, "meta");
+    if (entries.size() > kMaxMetaKeys) { Error(n, fmt::format("meta has more than {} keys", kMaxMetaKeys)); return; }
+    // What YAML 1.1 or 1.2 reads as a number, boolean, null, date or time.
+    static const std::regex kPlainNonText(
+        "[-+]?[0-9][0-9_]*(\\.[0-9_]*)?([eE][-+]?[0-9]+)?|[-+]?\\.[0-9]+([eE][-+]?[0-9]+)?|0x[0-9a-fA-F_]+|0o[0-7_]+|"
+        "[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?|[0-9]+(:[0-5]?[0-9])+(\\.[0-9]*)?|"
+        "true|True|TRUE|false|False|FALSE|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N|null|Null|NULL|~");
+    // The fixed columns of statement.csv, where every meta key is a column too.
+    static const std::set<std::string> kCsvColumns = {
+        "contract", "version", "vendor", "customer", "period", "period_start", "period_end", "kind", "name", "amount",
+        "currency", "ledger_seq", "ledger_hash", "adjusts_period", "explain", "total"};
+    for (auto& [key, val] : entries) {
+      std::string what = fmt::format("meta.{}", key.Scalar());
+      if (kCsvColumns.count(key.Scalar())) {
+        Error(key, fmt::format("meta key '{}' is a column of statement.csv already; name it differently (e.g. erp_{})", key.Scalar(), key.Scalar()));
+        continue;
+      }
+      if (!val.IsScalar()) { Error(val, fmt::format("{} must be a text value, such as PO-2026-0042", what)); continue; }
+      auto v = Scalar(val, what);
+      if (!v) continue;
+      if (val.Tag() == "?" && (v->empty() || std::regex_match(*v, kPlainNonText))) {
+        Error(val, fmt::format("{} is not text in YAML; quote it (\"{}\") so it is carried exactly as written", what, *v));
+        continue;
+      }
+      if (v->size() > kMaxMetaValueLength) { Error(val, fmt::format("{} is longer than {} bytes", what, kMaxMetaValueLength)); continue; }
+      if (std::any_of(v->begin(), v->end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+        Error(val, fmt::format("{} contains a control character (line break or tab); write it on one line", what));
+        continue;
+      }
+      k_->meta.push_back({key.Scalar(), *v});
+    }
+  }
+
+  void ReportedSection(const YAML::Node& n) {
+    for (auto& [key, val] : NamedMap(n, "reported")) {
+      std::string name = key.Scalar();
+      if (kReservedNames.count(name)) { Error(key, fmt::format("'{}' is a reserved word and cannot name a reported KPI", name)); continue; }
+      if (std::count(k_->metric_order.begin(), k_->metric_order.end(), name)) {
+        Error(key, fmt::format("'{}' is already a metric; give the reported KPI another name", name));
+        continue;
+      }
+      ReportedKpi r;
+      r.name = name;
+      r.src = Parse(val, fmt::format("reported '{}'", name));
+      k_->reported.push_back(std::move(r));
+    }
+  }
+
+  void DisplaySection(const YAML::Node& n) {
+    for (auto& [key, val] : NamedMap(n, "display")) {
+      std::string name = key.Scalar();
+      bool known = std::count(k_->metric_order.begin(), k_->metric_order.end(), name) > 0 ||
+                   std::any_of(k_->reported.begin(), k_->reported.end(), [&](auto& r) { return r.name == name; });
+      if (!known) {
+        std::vector<std::string> names = k_->metric_order;
+        for (auto& r : k_->reported) names.push_back(r.name);
+        std::string hint = Suggest(name, names);
+        Error(key, fmt::format("display.{}: '{}' is not a metric or reported KPI{}", name, name,
+                               hint.empty() ? "" : fmt::format("; did you mean '{}'?", hint)));
+        continue;
+      }
+      std::string what = fmt::format("display.{}", name);
+      auto m = Map(val, {"format", "digits", "label", "unit"}, what);
+      if (!m) continue;
+      Display d;
+      if (m->count("format")) {
+        auto& fn = (*m)["format"].second;
+        if (auto v = Scalar(fn, what + ".format")) {
+          if (*v == "percent") d.format = DisplayFormat::kPercent;
+          else if (*v == "number") d.format = DisplayFormat::kNumber;
+          else {
+            std::string hint = Suggest(*v, {"percent", "number"});
+            Error(fn, fmt::format("{}.format must be percent or number, not {}{}", what, Printable(*v),
+                                  hint.empty() ? "" : fmt::format("; did you mean '{}'?", hint)));
+          }
+        }
+      }
+      if (m->count("digits")) {
+        if (auto v = Int((*m)["digits"].second, what + ".digits", 0, kMaxDisplayDigits)) d.digits = int(*v);
+      }
+      auto text = [&](const char* k, size_t limit, std::string& out) {
+        if (!m->count(k)) return;
+        auto& tn = (*m)[k].second;
+        auto v = Scalar(tn, fmt::format("{}.{}", what, k));
+        if (!v) return;
+        if (v->empty() || v->size() > limit) {
+          Error(tn, fmt::format("{}.{} must be 1 to {} bytes long", what, k, limit));
+          return;
+        }
+        if (std::any_of(v->begin(), v->end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+          Error(tn, fmt::format("{}.{} contains a control character; write it on one line", what, k));
+          return;
+        }
+        out = *v;
+      };
+      text("label", kMaxDisplayLabelLength, d.label);
+      text("unit", kMaxDisplayUnitLength, d.unit);
+      k_->display[name] = std::move(d);
+    }
+  }
+
+  // Reported KPIs see metrics, baselines, period.* and the statement's totals.
+  void CheckReported() {
+    CheckEnv env;
+    env.context = ExprContext::kRule;
+    env.metric_types = &metric_types_;
+    env.allow_fees = true;
+    env.allow_totals = true;
+    for (auto& r : k_->reported)
+      if (r.src) CheckExpr(r.src, env, Type::kNumber, fmt::format("reported '{}'", r.name));
   }
 
   std::string path_, text_;

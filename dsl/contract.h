@@ -30,6 +30,11 @@ inline constexpr size_t kMaxNameLength = 128;          // contract ids, metric a
 inline constexpr size_t kMaxEnumValues = 1000;         // values of one enum field
 inline constexpr int64_t kMaxSettleAfterDays = 366;    // `settle_after:` at most this long
 inline constexpr int kMaxStreakPeriods = 120;          // a reward's `for_periods`, a window's `periods`
+inline constexpr size_t kMaxMetaKeys = 32;             // keys under `meta:`
+inline constexpr size_t kMaxMetaValueLength = 256;     // bytes of one `meta:` value
+inline constexpr size_t kMaxDisplayLabelLength = 64;   // bytes of a `display:` label
+inline constexpr size_t kMaxDisplayUnitLength = 16;    // bytes of a `display:` unit
+inline constexpr int kMaxDisplayDigits = 18;           // a `display:` digits (metrics print exactly to 18)
 
 // One problem in a contract file.
 struct Diagnostic {
@@ -144,6 +149,27 @@ struct Commitment {
   SourcePos pos;
 };
 
+// `meta:` one free-text key carried into every statement (as written).
+struct MetaEntry {
+  std::string key;
+  std::string value;
+};
+
+// `reported:` a KPI computed after the money (it never changes it).
+struct ReportedKpi {
+  std::string name;
+  ExprSrc src;
+};
+
+// `display:` how people see one metric or reported KPI.
+enum class DisplayFormat { kNumber, kPercent };
+struct Display {
+  DisplayFormat format = DisplayFormat::kNumber;
+  std::optional<int> digits;   // absent: the exact decimal as stored
+  std::string label;           // "" = the name
+  std::string unit;            // "" = none
+};
+
 struct Caps {
   ExprSrc penalties_per_period;
   std::optional<WindowCap> penalties_window;
@@ -181,6 +207,10 @@ struct Contract {
   std::vector<Rule> penalties;
   std::vector<Rule> rewards;
   Caps caps;
+  std::vector<MetaEntry> meta;         // in file order
+  std::vector<ReportedKpi> reported;   // in file order
+  std::map<std::string, Display> display;  // by metric or reported name
+  std::vector<std::string> metric_order;   // metric names in file order
   std::set<int> used_fields;           // field slots any expression reads
 
   int FieldIndex(std::string_view name) const;

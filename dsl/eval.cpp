@@ -198,6 +198,7 @@ Value Eval(const Expr& e, const EvalScope& s) {
         }
         case NameKind::kFees: return s.fees ? Value::Num(*s.fees) : Value::Undefined();
         case NameKind::kWindow: return Value::Num(s.window[e.slot]);
+        case NameKind::kTotal: return Value::Num(s.totals[e.slot]);
         case NameKind::kUnresolved: return Value::Undefined();
       }
       return Value::Undefined();
@@ -237,7 +238,7 @@ void ExplainNode(const Expr& e, const EvalScope& s, std::string& out, int parent
       out += e.name;
       if (e.name_kind == NameKind::kField) break;
       Value v = Eval(e, s);
-      bool money = e.name_kind == NameKind::kFees || e.name_kind == NameKind::kWindow;
+      bool money = e.name_kind == NameKind::kFees || e.name_kind == NameKind::kWindow || e.name_kind == NameKind::kTotal;
       out += " " + (money && s.money_digits >= 0 && v.tag == Value::Tag::kNumber ? v.num.ToFixed(s.money_digits, s.rounding) : ValueText(v));
       break;
     }

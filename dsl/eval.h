@@ -30,6 +30,7 @@ struct EvalScope {
   Timestamp period_start, period_end;              // period.start, period.end
   std::optional<Number> fees;
   std::array<Number, 3> window{};                  // fees, penalties, rewards
+  std::array<Number, 4> totals{};                  // reported: penalties, rewards, adjustments, net
   RoundingMode rounding = RoundingMode::kHalfEven;
   int money_digits = -1;   // explain: print `fees` / `window.*` with these minor digits
   // Where to note the first node whose exact result is Oversized (see

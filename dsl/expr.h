@@ -54,6 +54,7 @@ enum class NameKind {
   kPeriod,     // slot: 0 days, 1 hours, 2 minutes, 3 seconds, 4 start, 5 end (timestamps)
   kFees,       // `fees`: sum of the rounded fee lines
   kWindow,     // slot: 0 fees, 1 penalties, 2 rewards
+  kTotal,      // `reported:` totals; slot: 0 penalties, 1 rewards, 2 adjustments, 3 net
 };
 
 inline constexpr int kPeriodStartSlot = 4;  // period.start

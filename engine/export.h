@@ -42,6 +42,7 @@ namespace reckon {
 // The bundle's file names, in manifest (byte) order.
 inline constexpr const char* kExportFiles[] = {"contract.yaml", "proof.json", "records.csv",
                                                "statement.csv", "statement.html", "statement.json"};
+inline constexpr const char* kUtf8Bom = "\xEF\xBB\xBF";
 inline constexpr const char* kManifestFile = "MANIFEST.sha256";
 inline constexpr const char* kSignatureFile = "MANIFEST.sha256.sig";
 
@@ -50,6 +51,7 @@ struct ExportOptions {
   std::string period;     // period id as settled ("2026-10")
   std::string out_dir;
   std::string sign_key;   // path of a PEM Ed25519 private key; empty = unsigned
+  bool excel = false;     // statement.csv starts with a UTF-8 byte order mark (for spreadsheets)
   // Verification progress (entries done, total); optional.
   std::function<void(int64_t, int64_t)> progress;
 };

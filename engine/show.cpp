@@ -44,11 +44,18 @@ Result<ShownStatement> ShowPeriod(Ledger& ledger, const std::string& contract, c
   if (!st.ok()) return st.status();
   auto later = AdjustmentsFor(ledger, contract, period, ledger.head().seq);
   if (!later.ok()) return later.status();
-  return ShownStatement{std::move(*st), std::move(*later)};
+  // The version that settled it gives the order and display of its metrics;
+  // a version that cannot be loaded is shown plain (verify reports it).
+  std::shared_ptr<const Contract> version;
+  ContractRegistry registry(ledger);
+  if (auto row = registry.Find(contract, st->version); row.ok() && *row) {
+    if (auto loaded = registry.Load(**row); loaded.ok()) version = *loaded;
+  }
+  return ShownStatement{std::move(*st), std::move(*later), std::move(version)};
 }
 
 std::string RenderShownText(const ShownStatement& shown) {
-  std::string text = RenderStatementText(shown.statement);
+  std::string text = RenderStatementText(shown.statement, shown.contract.get());
   for (auto& a : shown.later)
     text += fmt::format("Adjusted in {} (entry {}): {} {}\n  {}\n", a.posted_in, a.seq, a.amount, shown.statement.currency.code, a.explain);
   return text;
@@ -91,7 +98,7 @@ Result<RestatedPeriod> ShowRestated(Ledger& ledger, const std::string& contract,
     final_net += *m;
   }
   Money pending = re->totals.net - final_net;
-  return RestatedPeriod{std::move(*re), std::move(*st), std::move(*adjustments), std::move(final_net), std::move(pending)};
+  return RestatedPeriod{std::move(*re), std::move(*st), std::move(*adjustments), std::move(final_net), std::move(pending), *loaded};
 }
 
 std::string RenderRestatedText(const RestatedPeriod& r) {
@@ -101,7 +108,7 @@ std::string RenderRestatedText(const RestatedPeriod& r) {
   // The restated figures are no ledger entry: the header names the head they saw.
   Statement figures = r.restated;
   figures.ledger.reset();
-  text += RenderStatementText(figures);
+  text += RenderStatementText(figures, r.contract.get());
   text += fmt::format("Settled by its statement (entry {}): {} {}\n", r.settled.ledger ? r.settled.ledger->seq : 0,
                       r.settled.totals.net.Text(), cur);
   for (auto& a : r.adjustments) text += fmt::format("Adjusted in {} (entry {}): {} {}\n  {}\n", a.posted_in, a.seq, a.amount, cur, a.explain);

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@ namespace reckon {
 struct ShownStatement {
   Statement statement;                  // as recorded, with .ledger set
   std::vector<PostedAdjustment> later;  // posted for its period since, oldest first
+  std::shared_ptr<const Contract> contract;  // its version, for display (null when it cannot be loaded)
 };
 
 Result<ShownStatement> ShowPeriod(Ledger& ledger, const std::string& contract, const std::string& period);
@@ -37,6 +39,7 @@ struct RestatedPeriod {
   std::vector<PostedAdjustment> adjustments; // posted for it since, oldest first
   Money final_net;
   Money pending;
+  std::shared_ptr<const Contract> contract;  // the settled version, for display
 };
 
 Result<RestatedPeriod> ShowRestated(Ledger& ledger, const std::string& contract, const std::string& period);

@@ -49,7 +49,10 @@ class Evaluator {
     if (auto s = lines.Adjustments(pass.changes()); !s.ok()) return s;
     lines.NetCaps();
     if (oversized_) return TooLarge();
-    return Build(pass.counts(), lines);
+    Statement st = Build(pass.counts(), lines);
+    Reported(st);
+    if (oversized_) return TooLarge();
+    return st;
   }
 
  private:
@@ -64,6 +67,25 @@ class Evaluator {
       if (v.tag != Value::Tag::kNumber) v = Value::Undefined();
       metric_values_[i] = v;
     }
+  }
+
+  // `reported:` KPIs, after the money (they never change it): they see the
+  // statement's totals; undefined (e.g. a division by zero) is null.
+  void Reported(Statement& st) {
+    if (!contract_.meta.empty()) {
+      st.meta.emplace();
+      for (auto& m : contract_.meta) (*st.meta)[m.key] = m.value;
+    }
+    if (contract_.reported.empty()) return;
+    const StatementTotals& t = st.totals;
+    scope_.fees = t.fees.amount();
+    scope_.totals = {t.penalties.amount(), t.rewards.amount(), t.adjustments.amount(), t.net.amount()};
+    st.reported.emplace();
+    for (auto& r : contract_.reported) {
+      Value v = Eval(*r.src.expr, scope_);
+      st.reported->push_back({r.name, v.tag == Value::Tag::kNumber ? std::optional(v.num.ToString()) : std::nullopt});
+    }
+    std::sort(st.reported->begin(), st.reported->end(), [](const MetricValue& a, const MetricValue& b) { return a.name < b.name; });
   }
 
   Statement Build(const RecordCounts& counts, const LineBuilder& lines) const {

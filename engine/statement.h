@@ -107,7 +107,10 @@ struct StatementInput {
 
 Result<Statement> ComputeStatement(Ledger& ledger, const StatementInput& in);
 
-// Human-readable rendering of a statement (for the CLI without --json).
-std::string RenderStatementText(const Statement& st);
+// Human-readable rendering of a statement (for the CLI without --json):
+// with its contract version, metrics and reported KPIs in the contract's
+// order with their display (engine/display.h); without it, sorted by name.
+// Money has thousands separators.
+std::string RenderStatementText(const Statement& st, const Contract* contract = nullptr);
 
 }  // namespace reckon

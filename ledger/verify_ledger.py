@@ -233,9 +233,11 @@ def check_statement(obj):
     for key in ("counted", "excluded", "unverified", "voided", "late"):
         r.int(key)
     r.finish()
-    for key, v in f.obj_("metrics").items():
-        if v is not None and not (isinstance(v, str) and NUMBER.fullmatch(v) and len(v) <= 64):
-            raise PayloadError(f"metrics.{key[:40]} must be a decimal string or null")
+    def check_values(obj_, what):
+        for key, v in obj_.items():
+            if v is not None and not (isinstance(v, str) and NUMBER.fullmatch(v) and len(v) <= 64):
+                raise PayloadError(f"{what}.{key[:40]} must be a decimal string or null")
+    check_values(f.obj_("metrics"), "metrics")
     sums = dict.fromkeys(("fees", "penalties", "rewards", "adjustments", "true_up", "net"), decimal.Decimal(0))
     for i, line in enumerate(f.obj_("lines", list, "an array")):
         lf = Fields(line, f"lines[{i}]")
@@ -268,6 +270,13 @@ def check_statement(obj):
             nf.str(key)
         nf.finish()
     f.int("as_of_seq")
+    # meta and reported: only in statements of contracts that have them.
+    if "meta" in f.obj:
+        for key, v in f.obj_("meta").items():
+            if not isinstance(v, str):
+                raise PayloadError(f"meta.{key[:40]} must be a string")
+    if "reported" in f.obj:
+        check_values(f.obj_("reported"), "reported")
     f.finish()
     for key, value in sums.items():
         if totals[key] != value:

@@ -137,6 +137,7 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
   exp->add_option("--period", export_opt.period, "Period")->required();
   exp->add_option("--out", export_opt.out_dir, "New (or empty) directory for the bundle")->required();
   exp->add_option("--sign", export_opt.sign_key, "PEM Ed25519 private key: also write MANIFEST.sha256.sig");
+  exp->add_flag("--excel", export_opt.excel, "statement.csv starts with a UTF-8 byte order mark (for spreadsheets)");
   add_common(exp);
 
   ReconcileCliOptions reconcile_opt;

@@ -225,7 +225,8 @@ int CmdSettle(Io& io, const Common& c, SettleOptions opt) {
     if (r->preview)
       io.Out(fmt::format("PREVIEW as of {}: period {} has not ended (it can be settled from {}); figures are to date.\n", r->as_of,
                          opt.period, FormatInZone(*r->contract, r->due.due)));
-    io.Out(RenderStatementText(r->statement));
+    const Contract* version = r->contract && r->contract->version == r->statement.version ? r->contract.get() : nullptr;
+    io.Out(RenderStatementText(r->statement, version));
   }
   return 0;
 }

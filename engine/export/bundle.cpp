@@ -375,11 +375,25 @@ Result<ExportSummary> ExportBundle(Ledger& ledger, const ExportOptions& opt) {
   }
   {  // statement.csv: one row per line.
     OutFile f(stage.path(), "statement.csv");
-    // `total`: the statement total the line counts in (the amounts sum to the net).
-    f.Write("contract,period,kind,name,amount,currency,adjusts_period,explain,total\n");
-    for (auto& l : st.lines)
-      f.Write(SpreadsheetCsvRow({st.contract, st.period, LineKindName(l.kind), l.name, l.amount.Text(), st.currency.code, l.period,
-                                 l.explain, TotalNameOf(l)}));
+    // The columns an ERP import needs (docs/export.md, "statement.csv"),
+    // then one column per `meta:` key (sorted, as stored). `total`: the
+    // statement total the line counts in (the amounts sum to the net).
+    if (opt.excel) f.Write(kUtf8Bom);
+    std::string header = "contract,version,vendor,customer,period,period_start,period_end,kind,name,amount,currency,"
+                         "ledger_seq,ledger_hash,adjusts_period,explain,total";
+    if (st.meta)
+      for (auto& [k, v] : *st.meta) header += "," + SpreadsheetCsvCell(k);
+    f.Write(header + "\n");
+    const std::string version = std::to_string(st.version), seq = std::to_string(st_seq), hash = st.ledger->hash;
+    for (auto& l : st.lines) {
+      std::string row = SpreadsheetCsvRow({st.contract, version, st.vendor, st.customer.value_or(""), st.period, st.period_start,
+                                           st.period_end, LineKindName(l.kind), l.name, l.amount.Text(), st.currency.code, seq, hash,
+                                           l.period, l.explain, TotalNameOf(l)});
+      row.pop_back();  // the newline: the meta cells follow
+      if (st.meta)
+        for (auto& [k, v] : *st.meta) row += "," + SpreadsheetCsvCell(v);
+      f.Write(row + "\n");
+    }
     if (auto s = finish(f); !s.ok()) return s;
   }
   {  // statement.html

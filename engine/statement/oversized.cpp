@@ -42,6 +42,7 @@ Status OversizedError(const Contract& contract, const Expr* node, const RecordVi
   owners.push_back({"caps.rewards.per_period", &contract.caps.rewards_per_period});
   owners.push_back({"caps.net.min", &contract.caps.net_min});
   owners.push_back({"caps.net.max", &contract.caps.net_max});
+  for (auto& r : contract.reported) owners.push_back({fmt::format("reported '{}'", r.name), &r.src});
   std::string what = "an expression";
   SourcePos pos{contract.path, 0, 0};
   for (auto& [name, src] : owners) {

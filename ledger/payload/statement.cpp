@@ -60,6 +60,13 @@ const MetricValue* Statement::Metric(std::string_view name) const {
   return nullptr;
 }
 
+const MetricValue* Statement::Reported(std::string_view name) const {
+  if (!reported) return nullptr;
+  for (auto& m : *reported)
+    if (m.name == name) return &m;
+  return nullptr;
+}
+
 StatementTotals TotalsOf(const std::vector<StatementLine>& lines, Currency currency) {
   StatementTotals t{Money::Zero(currency), Money::Zero(currency), Money::Zero(currency), Money::Zero(currency), Money::Zero(currency),
                     Money::Zero(currency)};
@@ -128,6 +135,16 @@ nlohmann::json StatementJson(const Statement& st) {
   for (auto& n : st.not_assessed) na.push_back({{"kind", n.kind}, {"name", n.name}, {"reason", n.reason}});
   j["not_assessed"] = std::move(na);
   j["as_of_seq"] = st.as_of_seq;
+  if (st.meta) {
+    json meta = json::object();
+    for (auto& [k, v] : *st.meta) meta[k] = v;
+    j["meta"] = std::move(meta);
+  }
+  if (st.reported) {
+    json rep = json::object();
+    for (auto& m : *st.reported) rep[m.name] = m.value ? json(*m.value) : json(nullptr);
+    j["reported"] = std::move(rep);
+  }
   return j;
 }
 
@@ -165,17 +182,19 @@ Result<Statement> ReadStatement(const nlohmann::json& j, std::string_view where)
     st.records.late = r.Int("late");
     r.Finish();
   }
-  const nlohmann::json& metrics = top.Obj("metrics");
-  for (auto it = metrics.begin(); it != metrics.end() && error.empty(); ++it) {
-    MetricValue m{it.key(), std::nullopt};
-    if (it->is_string()) {
-      m.value = it->get<std::string>();
-      if (!Number::Parse(*m.value)) error = fmt::format("metrics.{} is not a decimal number", it.key().substr(0, 40));
-    } else if (!it->is_null()) {
-      error = fmt::format("metrics.{} must be a decimal string or null", it.key().substr(0, 40));
+  auto read_values = [&](const nlohmann::json& obj, const char* what, std::vector<MetricValue>& out) {
+    for (auto it = obj.begin(); it != obj.end() && error.empty(); ++it) {
+      MetricValue m{it.key(), std::nullopt};
+      if (it->is_string()) {
+        m.value = it->get<std::string>();
+        if (!Number::Parse(*m.value)) error = fmt::format("{}.{} is not a decimal number", what, it.key().substr(0, 40));
+      } else if (!it->is_null()) {
+        error = fmt::format("{}.{} must be a decimal string or null", what, it.key().substr(0, 40));
+      }
+      out.push_back(std::move(m));
     }
-    st.metrics.push_back(std::move(m));
-  }
+  };
+  read_values(top.Obj("metrics"), "metrics", st.metrics);
   const nlohmann::json& lines = top.Arr("lines");
   for (size_t i = 0; i < lines.size() && error.empty(); ++i) {
     JsonFields l(lines[i], fmt::format("lines[{}]", i), &error);
@@ -219,6 +238,20 @@ Result<Statement> ReadStatement(const nlohmann::json& j, std::string_view where)
     st.not_assessed.push_back(std::move(rule));
   }
   st.as_of_seq = top.Int("as_of_seq");
+  // meta and reported: absent in statements of contracts without them (and
+  // of earlier releases).
+  if (top.ok() && j.is_object() && j.contains("meta")) {
+    const nlohmann::json& meta = top.Obj("meta");
+    st.meta.emplace();
+    for (auto it = meta.begin(); it != meta.end() && error.empty(); ++it) {
+      if (!it->is_string()) error = fmt::format("meta.{} must be a string", it.key().substr(0, 40));
+      else (*st.meta)[it.key()] = it->get<std::string>();
+    }
+  }
+  if (top.ok() && error.empty() && j.is_object() && j.contains("reported")) {
+    st.reported.emplace();
+    read_values(top.Obj("reported"), "reported", *st.reported);
+  }
   top.Finish();
   if (error.empty()) {
     StatementTotals sums = TotalsOf(st.lines, st.currency);

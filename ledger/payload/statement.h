@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -90,12 +91,20 @@ struct Statement {
   StatementTotals totals;
   std::vector<NotAssessedRule> not_assessed;
   int64_t as_of_seq = 0;                 // records with seq <= this were evaluated
+  // The contract's `meta:` (free text by key); nullopt when it has none
+  // (then not stored). Statements of earlier releases have none.
+  std::optional<std::map<std::string, std::string>> meta;
+  // The contract's `reported:` KPIs, sorted by name as stored (like
+  // metrics; the contract gives the order people see); nullopt when it has
+  // none (then not stored). Undefined values are nullopt.
+  std::optional<std::vector<MetricValue>> reported;
 
   // Output only: where it is recorded, or that it is a dry run.
   std::optional<LedgerRef> ledger;
   bool dry_run = false;
 
   const MetricValue* Metric(std::string_view name) const;
+  const MetricValue* Reported(std::string_view name) const;  // null when absent
 };
 
 // The totals of `lines` (docs/ledger-format.md, "Payloads"): fees = fee lines, penalties =
