@@ -21,8 +21,9 @@ std::vector<ReportMeasure> MeasuresOf(const ContractSeries& c, const ReportPoint
     if (!m) continue;  // a metric of another version
     out.push_back({"metric:" + name, m->value});
   }
-  // REPORTED KPIs: add {"reported:NAME", value} here once the typed
-  // Statement carries its `reported` object.
+  // The contract's `reported:` KPIs (computed after the money), as recorded.
+  if (p.statement.reported)
+    for (auto& r : *p.statement.reported) out.push_back({"reported:" + r.name, r.value});
   return out;
 }
 

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 namespace reckon {
@@ -85,6 +86,25 @@ std::string ContractSection(const ContractSeries& c) {
     std::vector<ChartSeries> all{values};
     for (auto& [rule, s] : lines) all.push_back(s);
     html += LineChart(name, x, all, MetricAxis);
+  }
+  // Each `reported:` KPI (cost per resolution, ...), as recorded.
+  std::vector<std::string> reported;
+  for (auto& p : c.points)
+    if (p.statement.reported)
+      for (auto& r : *p.statement.reported)
+        if (std::find(reported.begin(), reported.end(), r.name) == reported.end()) reported.push_back(r.name);
+  for (auto& name : reported) {
+    ChartSeries values{name + " (reported)", {}, kMetric, false};
+    bool any = false;
+    for (auto& p : c.points) {
+      std::optional<Number> v;
+      if (p.statement.reported)
+        for (auto& r : *p.statement.reported)
+          if (r.name == name && r.value) v = Number::Parse(*r.value);
+      any = any || v.has_value();
+      values.values.push_back(v);
+    }
+    if (any) html += LineChart(name + " (reported)", x, {values}, MetricAxis);
   }
   html += "</div>\n<table><tr><th>Period</th><th>Fees</th><th>Penalties</th><th>Rewards</th><th>Adjustments</th><th>True-up</th>"
           "<th>Net (statement)</th><th>Adjusted later</th><th>Final net</th><th>Entry</th></tr>\n";

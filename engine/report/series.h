@@ -44,9 +44,8 @@ struct ReportPoint {
   Money later;                        // adjustments posted for the period since
   Money final_net;                    // statement net + later
   std::vector<GuaranteeLine> guarantees;  // of the version that settled it
-  // REPORTED KPIs: when the typed Statement carries its `reported` object,
-  // its values belong here (and in the "reported:NAME" measures of the
-  // JSON and CSV rows, and a chart per KPI on the page).
+  // The statement's `reported` KPIs are read from `statement.reported`: the
+  // "reported:NAME" measures of the JSON and CSV rows, a chart per KPI.
 };
 
 struct ContractSeries {
