@@ -1,6 +1,8 @@
 // statement.html rendering (see html.h).
 #include "engine/export/html.h"
 
+#include "engine/display.h"
+
 #include "engine/export/guarantee_status.h"
 #include "engine/human_number.h"
 #include "ledger/chain.h"
@@ -167,9 +169,22 @@ std::string StatementHtml(const StatementPage& page) {
     h += "</table>\n";
   }
 
-  h += "<h2>Key figures (metrics)</h2>\n<table>\n<tr><th>Metric</th><th>Value</th></tr>\n";
-  for (auto& m : st.metrics)
-    h += "<tr><td>" + Html(m.name) + "</td><td class=\"num\">" + (m.value ? Html(GroupThousands(*m.value)) : std::string("undefined")) + "</td></tr>\n";
+  // Metrics (then reported KPIs) in the contract's order, with their display
+  // labels and formats; statement.json keeps the exact values.
+  h += "<h2>Key figures (metrics)</h2>\n<table>\n<tr><th>Metric</th><th>Value</th><th>Exact</th></tr>\n";
+  auto row = [&](const std::string& name, const std::optional<std::string>& value) {
+    h += "<tr><td>" + Html(MetricLabel(contract, name)) + "</td><td class=\"num\">" + Html(MetricForPeople(contract, name, value)) +
+         "</td><td class=\"num muted\">" + (value ? Html(*value) : std::string("undefined")) + "</td></tr>\n";
+  };
+  std::vector<std::string> shown;
+  for (auto& name : MetricsInContractOrder(contract)) {
+    if (const MetricValue* m = st.Metric(name)) row(name, m->value), shown.push_back(name);
+    else if (st.reported)
+      for (auto& r : *st.reported)
+        if (r.name == name) row(name, r.value), shown.push_back(name);
+  }
+  for (auto& m : st.metrics)  // any the contract does not name (defensive: the version that settled it names all)
+    if (std::find(shown.begin(), shown.end(), m.name) == shown.end()) row(m.name, m.value);
   h += "</table>\n";
 
   h += "<h2>Records</h2>\n<table>\n";
