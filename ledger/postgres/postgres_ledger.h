@@ -1,0 +1,111 @@
+// PostgresLedger: the ledger in a PostgreSQL database (docs/postgresql.md).
+//
+// The same entries, the same hash encoding, the same derived tables and the
+// same verification as the SQLite file (ledger/ledger.h); only the storage
+// differs. One ledger per database, or per schema when the address sets a
+// search_path (`?options=-csearch_path%3Dname`).
+//
+// Invariants:
+//  * Writers serialize on the chain head: BeginWrite takes the transaction
+//    advisory lock (kPgLockClass, hashtext(current_schema())), waiting at
+//    most BusyTimeoutMs(), then reads the head; a writer on any host that
+//    holds it is the only one appending, so the chain never forks and no row
+//    is lost. The lock ends with the transaction (commit, rollback, or the
+//    server noticing a dead client), so kill -9 leaves nothing half-written.
+//  * Readers use REPEATABLE READ READ ONLY snapshots and take no lock: they
+//    never block writers nor see a half-written transaction.
+//  * Appends are buffered and written with COPY (entries and records rows)
+//    before any read that could need them and before Commit; lookups of a
+//    record key consult the buffer first.
+//  * A database whose objects are not exactly reckon's (schema.h) is refused
+//    (kIntegrity) on opening, at the start of every transaction and by Verify.
+#pragma once
+
+#include "ledger/ledger.h"
+#include "ledger/postgres/connection.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+namespace reckon {
+
+class PostgresLedger {
+ public:
+  using Mode = Ledger::Mode;
+  // Connects to `url` (postgresql://...); kReadWrite creates the schema in an
+  // empty database (the role needs CREATE on the schema; see the docs).
+  static Result<std::unique_ptr<PostgresLedger>> Open(const std::string& url, Mode mode);
+  ~PostgresLedger();
+  PostgresLedger(const PostgresLedger&) = delete;
+  PostgresLedger& operator=(const PostgresLedger&) = delete;
+
+  // The address without its password.
+  const std::string& path() const { return display_; }
+
+  Status BeginWrite();
+  Status BeginRead();
+  Status Commit();
+  void Rollback();
+  bool in_transaction() const { return in_tx_; }
+
+  Result<Head> ReadHead();
+  const Head& head() const { return head_; }
+
+  using Precomputed = Ledger::Precomputed;
+  Result<Head> Append(std::string_view kind, std::string_view payload, const Precomputed* pre = nullptr);
+  Result<PutResult> PutRecord(std::string_view vendor, std::string_view id, int64_t revision, int64_t occurred_ns,
+                              std::string_view payload, int64_t* existing_seq, const Precomputed* pre = nullptr);
+
+  Result<std::optional<ContractRow>> FindContract(std::string_view contract, int64_t version);
+  Result<std::vector<ContractRow>> Contracts();
+  Result<Head> PutContract(const ContractRow& row, std::string_view payload);
+  Result<std::vector<StatementRow>> Statements(std::string_view contract);
+  Result<Head> PutStatement(const StatementRow& row, std::string_view payload);
+  Result<std::vector<AdjustmentRow>> Adjustments(std::string_view contract);
+  Result<Head> PutAdjustment(const AdjustmentRow& row, std::string_view payload);
+
+  Result<Entry> GetEntry(int64_t seq);
+  Result<std::string_view> PayloadOf(int64_t seq);
+  Result<int64_t> RecordCount();
+  Result<std::vector<std::string>> Vendors();
+  Result<std::optional<int64_t>> PreviousOccurred(std::string_view vendor, std::string_view id, int64_t revision);
+  Status ScanRecords(std::string_view vendor, int64_t max_seq, const std::function<bool(const RecordRow&)>& fn);
+  Result<std::optional<RecordRow>> EffectiveRecord(std::string_view vendor, std::string_view id, int64_t max_seq);
+
+  Result<VerifyReport> Verify(const std::optional<Head>& expect = std::nullopt,
+                              const std::function<void(int64_t done, int64_t total)>& progress = nullptr);
+
+  // Nothing to remove: the database outlives the command. Closes *ledger.
+  static void RemoveIfEmpty(std::unique_ptr<PostgresLedger>& ledger) { ledger.reset(); }
+
+  PgConnection& connection() { return *conn_; }
+
+ private:
+  PostgresLedger() = default;
+  // The schema, exactly (kIntegrity naming the first difference).
+  Status CheckSchema();
+  // Writes the buffered entries and records rows (COPY).
+  Status Flush();
+  Status InsertDerived(const char* name, const char* sql, std::initializer_list<PgParam> params);
+
+  std::unique_ptr<PgConnection> conn_;
+  std::string display_;
+  bool in_tx_ = false;
+  bool write_tx_ = false;
+  Head head_;
+  // Appended but not yet written (COPY text format), and the record keys
+  // among them (vendor \0 id \0 revision -> seq).
+  std::string pending_entries_, pending_records_;
+  size_t pending_count_ = 0;
+  std::unordered_map<std::string, int64_t> pending_keys_;
+  // PayloadOf: the payload bytes last handed out, and the rows of the scan
+  // in progress (the scan hands out payloads of the rows it just passed).
+  std::string payload_;
+  struct ScanCache;
+  std::unique_ptr<ScanCache> scan_;
+  int cursors_ = 0;
+};
+
+}  // namespace reckon
