@@ -135,10 +135,6 @@ Result<PgResult> PgConnection::Query(const std::string& sql, const std::vector<P
     lengths.push_back(int(p.bytes.size()));
     formats.push_back(p.binary ? 1 : 0);
   }
-  // Text parameters are sent with their length and binary format flag 0: a
-  // text value must not hold NUL bytes; send it as binary (format 1, the
-  // same bytes for text columns) to be safe.
-  for (size_t i = 0; i < params.size(); ++i) formats[i] = 1;
   return Check(PQexecParams(conn_, sql.c_str(), int(params.size()), nullptr, values.data(), lengths.data(), formats.data(), 1), "query failed");
 }
 
@@ -153,7 +149,7 @@ Result<PgResult> PgConnection::Prepared(const char* name, const char* sql, std::
   for (auto& p : params) {
     values.push_back(p.bytes.data() ? p.bytes.data() : "");
     lengths.push_back(int(p.bytes.size()));
-    formats.push_back(1);
+    formats.push_back(p.binary ? 1 : 0);
   }
   return Check(PQexecPrepared(conn_, name, int(params.size()), values.data(), lengths.data(), formats.data(), 1), "query failed");
 }

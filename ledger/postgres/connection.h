@@ -31,7 +31,9 @@ bool IsPostgresUrl(std::string_view ledger);
 // The address with any password removed, for messages.
 std::string DisplayUrl(std::string_view url);
 
-// One query parameter: bytes and whether they are binary (bytea, int8).
+// One query parameter: bytes and whether they are sent in binary format
+// (bytea, int8, and text, whose binary format is its bytes) or as text (an
+// array literal, which must not hold NUL bytes).
 struct PgParam {
   std::string_view bytes;
   bool binary = false;

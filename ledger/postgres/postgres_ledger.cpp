@@ -21,7 +21,7 @@ constexpr size_t kFlushBytes = 16u << 20;       // ... or this many bytes of COP
 constexpr int kScanFetchRows = 8192;            // rows per FETCH of a scan cursor
 constexpr const char* kLockSql = "SELECT pg_advisory_xact_lock($1::int4, hashtext(current_schema()))";
 
-std::string RecordKey(std::string_view vendor, std::string_view id, int64_t revision) {
+std::string KeyString(std::string_view vendor, std::string_view id, int64_t revision) {
   std::string k;
   k.reserve(vendor.size() + id.size() + 24);
   k.append(vendor).push_back('\0');
@@ -188,6 +188,8 @@ Status PostgresLedger::Commit() {
     return Status::Error(s.kind(), s.message() + "; commit failed; nothing was written");
   }
   in_tx_ = false;
+  absent_.clear();
+  present_.clear();
   return Status::Ok();
 }
 
@@ -196,6 +198,8 @@ void PostgresLedger::Rollback() {
   pending_records_.clear();
   pending_keys_.clear();
   pending_count_ = 0;
+  absent_.clear();
+  present_.clear();
   scan_.reset();
   if (!in_tx_) return;
   (void)conn_->Exec("ROLLBACK");
@@ -258,21 +262,27 @@ Result<Head> PostgresLedger::Append(std::string_view kind, std::string_view payl
 Result<PutResult> PostgresLedger::PutRecord(std::string_view vendor, std::string_view id, int64_t revision, int64_t occurred_ns,
                                             std::string_view payload, int64_t* existing_seq, const Precomputed* pre) {
   if (!in_tx_ || !write_tx_) return Status::Io("internal: PutRecord outside a write transaction");
-  std::string key = RecordKey(vendor, id, revision);
+  std::string key = KeyString(vendor, id, revision);
   // A key appended in this transaction: written first, then found below.
   if (pending_keys_.count(key)) {
     if (auto s = Flush(); !s.ok()) return s;
   }
-  PgInt8 rev(revision);
-  auto found = conn_->Prepared("reckon_find_record", "SELECT seq FROM records WHERE vendor = $1 AND id = $2 AND revision = $3",
-                               {Text(vendor), Text(id), rev.param()});
-  if (!found.ok()) return found.status();
-  if (found->rows() > 0) {
-    int64_t seq = found->int8(0, 0);
-    if (existing_seq) *existing_seq = seq;
-    auto e = GetEntry(seq);
-    if (!e.ok()) return e.status();
-    return e->payload == payload ? PutResult::kDuplicate : PutResult::kConflict;
+  if (absent_.erase(key) == 0) {
+    if (auto p = present_.find(key); p != present_.end()) {
+      if (existing_seq) *existing_seq = p->second.first;
+      return p->second.second == payload ? PutResult::kDuplicate : PutResult::kConflict;
+    }
+    PgInt8 rev(revision);
+    auto found = conn_->Prepared("reckon_find_record", "SELECT seq FROM records WHERE vendor = $1 AND id = $2 AND revision = $3",
+                                 {Text(vendor), Text(id), rev.param()});
+    if (!found.ok()) return found.status();
+    if (found->rows() > 0) {
+      int64_t seq = found->int8(0, 0);
+      if (existing_seq) *existing_seq = seq;
+      auto e = GetEntry(seq);
+      if (!e.ok()) return e.status();
+      return e->payload == payload ? PutResult::kDuplicate : PutResult::kConflict;
+    }
   }
   int64_t seq = head_.seq + 1;
   std::string& out = pending_records_;
@@ -290,6 +300,95 @@ Result<PutResult> PostgresLedger::PutRecord(std::string_view vendor, std::string
   auto h = Append(kKindRecord, payload, pre);
   if (!h.ok()) return h.status();
   return PutResult::kInserted;
+}
+
+namespace {
+
+// A PostgreSQL array literal of text elements: {"a","b\"c"}.
+void AppendArrayElement(std::string& out, std::string_view s) {
+  out += out.size() > 1 ? ",\"" : "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+}
+
+}  // namespace
+
+Status PostgresLedger::ExpectRecords(const std::vector<RecordKey>& keys) {
+  absent_.clear();
+  present_.clear();
+  if (!in_tx_ || !write_tx_ || keys.empty()) return Status::Ok();
+  std::string vendors = "{", ids = "{", revisions = "{";
+  for (auto& k : keys) {
+    AppendArrayElement(vendors, k.vendor);
+    AppendArrayElement(ids, k.id);
+    if (revisions.size() > 1) revisions += ',';
+    revisions += std::to_string(k.revision);
+  }
+  vendors += '}';
+  ids += '}';
+  revisions += '}';
+  // What is already written (pending appends are looked up in the buffer).
+  if (auto s = Flush(); !s.ok()) return s;
+  auto r = conn_->Prepared("reckon_expect",
+                           "SELECT k.ord, r.seq, e.payload FROM unnest($1::text[], $2::text[], $3::int8[]) WITH ORDINALITY AS k(v, i, r, ord) "
+                           "JOIN records r ON r.vendor = k.v COLLATE \"C\" AND r.id = k.i COLLATE \"C\" AND r.revision = k.r "
+                           "JOIN entries e ON e.seq = r.seq",
+                           {PgParam{vendors, false}, PgParam{ids, false}, PgParam{revisions, false}});
+  if (!r.ok()) return r.status();
+  std::vector<bool> found(keys.size(), false);
+  for (int i = 0; i < r->rows(); ++i) {
+    size_t k = size_t(r->int8(i, 0) - 1);
+    if (k >= keys.size()) continue;
+    found[k] = true;
+    present_[KeyString(keys[k].vendor, keys[k].id, keys[k].revision)] = {r->int8(i, 1), std::string(r->bytes(i, 2))};
+  }
+  for (size_t k = 0; k < keys.size(); ++k)
+    if (!found[k]) absent_.insert(KeyString(keys[k].vendor, keys[k].id, keys[k].revision));
+  return Status::Ok();
+}
+
+Status PostgresLedger::ScanEntries(int64_t after_seq, const std::function<bool(const Entry&)>& fn) {
+  if (auto s = Flush(); !s.ok()) return s;
+  bool own = !in_tx_;
+  if (own) {
+    if (auto s = BeginRead(); !s.ok()) return s;
+  }
+  std::string cursor = fmt::format("reckon_entries_{}", ++cursors_);
+  PgInt8 after(after_seq);
+  auto declared = conn_->Query(fmt::format("DECLARE {} NO SCROLL CURSOR FOR SELECT seq, kind, payload, prev_hash, hash FROM entries "
+                                           "WHERE seq > $1 ORDER BY seq", cursor),
+                               {after.param()});
+  Status out = declared.ok() ? Status::Ok() : declared.status();
+  const std::string fetch = fmt::format("FETCH {} FROM {}", kScanFetchRows, cursor);
+  Entry e;
+  bool more = out.ok();
+  while (more) {
+    auto b = conn_->Query(fetch);
+    if (!b.ok()) { out = b.status(); break; }
+    for (int i = 0; i < b->rows(); ++i) {
+      e.seq = b->int8(i, 0);
+      e.kind.assign(b->bytes(i, 1));
+      e.payload.assign(b->bytes(i, 2));
+      auto prev = b->bytes(i, 3), hash = b->bytes(i, 4);
+      e.prev_hash = Hash{};
+      e.hash = Hash{};
+      std::memcpy(e.prev_hash.data(), prev.data(), std::min<size_t>(32, prev.size()));
+      std::memcpy(e.hash.data(), hash.data(), std::min<size_t>(32, hash.size()));
+      if (prev.size() != 32 || hash.size() != 32) {
+        out = Status::Integrity(fmt::format("ledger '{}': entry {} has a malformed hash", display_, e.seq));
+        more = false;
+        break;
+      }
+      if (!fn(e)) { more = false; break; }
+    }
+    if (b->rows() < kScanFetchRows) break;
+  }
+  if (declared.ok()) (void)conn_->Exec("CLOSE " + cursor);
+  if (own) Rollback();
+  return out;
 }
 
 Result<Entry> PostgresLedger::GetEntry(int64_t seq) {

@@ -23,11 +23,13 @@
 
 #include "ledger/ledger.h"
 #include "ledger/postgres/connection.h"
+#include "ledger/record_key.h"
 
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace reckon {
 
@@ -58,6 +60,11 @@ class PostgresLedger {
   Result<PutResult> PutRecord(std::string_view vendor, std::string_view id, int64_t revision, int64_t occurred_ns,
                               std::string_view payload, int64_t* existing_seq, const Precomputed* pre = nullptr);
 
+  // A hint before a run of PutRecord calls: these keys are about to be put.
+  // They are looked up in one query, so that PutRecord needs no round trip
+  // of its own for them. Never changes what PutRecord returns.
+  Status ExpectRecords(const std::vector<RecordKey>& keys);
+
   Result<std::optional<ContractRow>> FindContract(std::string_view contract, int64_t version);
   Result<std::vector<ContractRow>> Contracts();
   Result<Head> PutContract(const ContractRow& row, std::string_view payload);
@@ -73,6 +80,9 @@ class PostgresLedger {
   Result<std::optional<int64_t>> PreviousOccurred(std::string_view vendor, std::string_view id, int64_t revision);
   Status ScanRecords(std::string_view vendor, int64_t max_seq, const std::function<bool(const RecordRow&)>& fn);
   Result<std::optional<RecordRow>> EffectiveRecord(std::string_view vendor, std::string_view id, int64_t max_seq);
+  // Every entry with seq > after_seq, in seq order, as stored (nothing is
+  // checked). The callback returns false to stop.
+  Status ScanEntries(int64_t after_seq, const std::function<bool(const Entry&)>& fn);
 
   Result<VerifyReport> Verify(const std::optional<Head>& expect = std::nullopt,
                               const std::function<void(int64_t done, int64_t total)>& progress = nullptr);
@@ -100,6 +110,9 @@ class PostgresLedger {
   std::string pending_entries_, pending_records_;
   size_t pending_count_ = 0;
   std::unordered_map<std::string, int64_t> pending_keys_;
+  // ExpectRecords: keys known absent, and keys known present (seq, payload).
+  std::unordered_set<std::string> absent_;
+  std::unordered_map<std::string, std::pair<int64_t, std::string>> present_;
   // PayloadOf: the payload bytes last handed out, and the rows of the scan
   // in progress (the scan hands out payloads of the rows it just passed).
   std::string payload_;

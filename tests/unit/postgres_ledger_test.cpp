@@ -403,3 +403,36 @@ TEST_CASE("postgres: a database with other tables, or a missing ledger, is refus
   REQUIRE(!nohost.ok());
   CHECK(nohost.status().message().find("secret") == std::string::npos);
 }
+
+TEST_CASE("postgres: ExpectRecords looks keys up together without changing what PutRecord returns") {
+  REQUIRE_SERVER();
+  TestDb db("expect");
+  auto l = OpenPg(db.url);
+  PutThree(*l);
+  REQUIRE(l->BeginWrite().ok());
+  // Ids with the characters an array literal quotes.
+  const std::string odd = "Q\"\\,{x}", odd_json = "Q\\\"\\\\,{x}";
+  std::vector<RecordKey> keys{{"acme", "T-1", 0}, {"acme", "T-2", 0}, {"acme", odd, 0}, {"acme", "T-3", 1}};
+  REQUIRE(l->ExpectRecords(keys).ok());
+  int64_t existing = 0;
+  CHECK(*l->PutRecord("acme", "T-1", 0, kOccurred, RecordPayload("T-1", 0), &existing) == PutResult::kDuplicate);
+  CHECK(existing == 1);
+  CHECK(*l->PutRecord("acme", "T-2", 0, kOccurred, RecordPayload("T-2", 0, "\"x\":\"1\","), &existing) == PutResult::kConflict);
+  CHECK(existing == 2);
+  CHECK(*l->PutRecord("acme", odd, 0, kOccurred, RecordPayload(odd_json, 0), &existing) == PutResult::kInserted);
+  CHECK(*l->PutRecord("acme", odd, 0, kOccurred, RecordPayload(odd_json, 0), &existing) == PutResult::kDuplicate);
+  CHECK(existing == 4);
+  CHECK(*l->PutRecord("acme", "T-3", 1, kOccurred, RecordPayload("T-3", 1), &existing) == PutResult::kInserted);
+  REQUIRE(l->Commit().ok());
+  std::vector<int64_t> seqs;
+  REQUIRE(l->ScanEntries(2, [&](const Entry& e) {
+             seqs.push_back(e.seq);
+             CHECK(e.hash == EntryHash(e.seq, e.kind, e.prev_hash, e.payload));
+             return true;
+           }).ok());
+  CHECK(seqs == std::vector<int64_t>{3, 4, 5});
+  auto v = l->Verify();
+  REQUIRE(v.ok());
+  CHECK(v->ok);
+  CHECK(v->entries == 5);
+}
