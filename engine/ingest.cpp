@@ -304,9 +304,20 @@ Status Ingest(Ledger& ledger, IngestInputs& in, IngestSummary& sum, const std::f
   RecordPipeline pipe(readers, ropt, contract.get(), mapping ? &*mapping : nullptr, ledger.head());
   size_t current_file = SIZE_MAX;
   Status io_failure;
+  // Each batch's record keys are announced to the ledger (one lookup per
+  // batch where a round trip per record would cost more: PostgreSQL).
+  std::vector<RecordKey> batch_keys;
+  pipe.OnBatch([&](const RecordPipeline::Item* items, size_t n) {
+    batch_keys.clear();
+    for (size_t i = 0; i < n; ++i)
+      if (items[i].kind == RecordPipeline::Item::kRecord && items[i].status.ok() && !items[i].other_vendor)
+        batch_keys.push_back({items[i].rec.vendor, items[i].rec.id, items[i].rec.revision});
+    if (Status s = ledger.ExpectRecords(batch_keys); !s.ok() && io_failure.ok()) io_failure = s;
+  });
   while (io_failure.ok()) {
     RecordPipeline::Item* item = pipe.Next();
     if (!item) break;
+    if (!io_failure.ok()) break;
     if (item->kind == RecordPipeline::Item::kFileError) {
       fail_file(item->file, item->problems);
       continue;

@@ -133,6 +133,7 @@ RecordPipeline::Item* RecordPipeline::Next() {
     if (done_) return nullptr;
     current_ = queue_.AcquireFull();
     pos_ = 0;
+    if (current_ && on_batch_) on_batch_(current_->items.data(), current_->size);
   }
 }
 

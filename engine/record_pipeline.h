@@ -18,6 +18,7 @@
 
 #include "ledger/batch_queue.h"
 
+#include <functional>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -58,6 +59,9 @@ class RecordPipeline {
   // next call.
   Item* Next();
   void Stop();
+  // Called by Next() with each batch as the consumer starts on it (e.g. to
+  // look its record keys up in one go: Ledger::ExpectRecords).
+  void OnBatch(std::function<void(const Item* items, size_t n)> fn) { on_batch_ = std::move(fn); }
 
  private:
   using Queue = BatchQueue<Item>;
@@ -81,6 +85,7 @@ class RecordPipeline {
   bool done_ = false;
   std::vector<std::pair<std::string_view, std::string_view>> scratch_;
   Head spec_;  // the speculative head after the rows read so far
+  std::function<void(const Item*, size_t)> on_batch_;
 };
 
 }  // namespace reckon

@@ -1,7 +1,7 @@
 // Ledger implementation: schema, appends and derived tables (verification:
 // verify.cpp).
 // All SQL is prepared once per connection; every failure becomes a Status.
-#include "ledger/ledger.h"
+#include "ledger/sqlite_ledger.h"
 
 #include "dsl/timestamp.h"
 #include "ledger/batch_queue.h"
@@ -190,13 +190,13 @@ std::string SchemaDifference(const std::vector<SchemaObject>& want, const std::v
 
 }  // namespace
 
-Ledger::~Ledger() {
+SqliteLedger::~SqliteLedger() {
   for (auto* st : {append_, put_record_, find_record_, get_entry_, get_payload_, previous_}) sqlite3_finalize(st);
   if (in_tx_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close_v2(db_);
 }
 
-Status Ledger::SqlError(std::string_view what) {
+Status SqliteLedger::SqlError(std::string_view what) {
   int code = sqlite3_extended_errcode(db_);
   std::string msg = fmt::format("ledger '{}': {}: {}", path_, what, sqlite3_errmsg(db_));
   // For I/O errors, what the operating system said ("File too large", "No space left on device").
@@ -212,13 +212,13 @@ Status Ledger::SqlError(std::string_view what) {
 // A failure to read the file while opening it: not a ledger (integrity) only
 // when SQLite says so; an I/O error (full disk, file size limit, permissions)
 // or a lock is reported as what it is.
-Status Ledger::OpenError(std::string not_a_ledger) {
+Status SqliteLedger::OpenError(std::string not_a_ledger) {
   int code = sqlite3_extended_errcode(db_) & 0xff;
   if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT) return Status::Integrity(std::move(not_a_ledger));
   return SqlError("cannot read the ledger");
 }
 
-Status Ledger::CheckSchema() {
+Status SqliteLedger::CheckSchema() {
   const auto& want = ExpectedSchema();
   if (want.empty()) return Status::Io(fmt::format("ledger '{}': internal error: cannot build the expected schema", path_));
   std::vector<SchemaObject> have;
@@ -230,24 +230,24 @@ Status Ledger::CheckSchema() {
                                        path_, diff));
 }
 
-Status Ledger::WrongType(const char* table, int64_t seq) {
+Status SqliteLedger::WrongType(const char* table, int64_t seq) {
   return Status::Integrity(fmt::format("ledger '{}': the {} table row of entry {} has a value of the wrong storage type; the file was changed "
                                        "outside reckon: run reckon verify",
                                        path_, table, seq));
 }
 
-Status Ledger::Exec(const char* sql) {
+Status SqliteLedger::Exec(const char* sql) {
   if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) return SqlError("statement failed");
   return Status::Ok();
 }
 
-Status Ledger::Prepare(sqlite3_stmt** st, const char* sql) {
+Status SqliteLedger::Prepare(sqlite3_stmt** st, const char* sql) {
   if (*st) return Status::Ok();
   if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, st, nullptr) != SQLITE_OK) return SqlError("prepare");
   return Status::Ok();
 }
 
-Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, Mode mode) {
+Result<std::unique_ptr<SqliteLedger>> SqliteLedger::Open(const std::string& path, Mode mode) {
   // Once per process, before SQLite initializes: no global allocation
   // statistics (they take a global mutex on every malloc). Harmless if SQLite
   // was already initialized by someone else.
@@ -265,8 +265,8 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, Mode mode)
   }
 }
 
-Result<std::unique_ptr<Ledger>> Ledger::OpenAttempt(const std::string& path, Mode mode) {
-  std::unique_ptr<Ledger> l(new Ledger());
+Result<std::unique_ptr<SqliteLedger>> SqliteLedger::OpenAttempt(const std::string& path, Mode mode) {
+  std::unique_ptr<SqliteLedger> l(new SqliteLedger());
   l->path_ = path;
   bool exists = std::filesystem::exists(path);
   if (mode == Mode::kReadOnly && !exists)
@@ -347,7 +347,7 @@ Result<std::unique_ptr<Ledger>> Ledger::OpenAttempt(const std::string& path, Mod
   return l;
 }
 
-Status Ledger::BeginWrite() {
+Status SqliteLedger::BeginWrite() {
   if (auto s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   in_tx_ = true;
   write_tx_ = true;
@@ -363,8 +363,8 @@ Status Ledger::BeginWrite() {
   return Status::Ok();
 }
 
-void Ledger::RemoveIfEmpty(std::unique_ptr<Ledger>& ledger) {
-  if (!ledger) return;
+void SqliteLedger::RemoveIfEmptyBeforeClose() {
+  SqliteLedger* ledger = this;
   ledger->Rollback();
   if (ledger->BeginWrite().ok() && ledger->head_.seq == 0) {
     for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
@@ -376,10 +376,9 @@ void Ledger::RemoveIfEmpty(std::unique_ptr<Ledger>& ledger) {
     int persist = 1;
     sqlite3_file_control(ledger->db_, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
   }
-  ledger.reset();  // rolls back, releases the lock, closes
 }
 
-Status Ledger::BeginRead() {
+Status SqliteLedger::BeginRead() {
   if (auto s = Exec("BEGIN"); !s.ok()) return s;
   in_tx_ = true;
   write_tx_ = false;
@@ -390,7 +389,7 @@ Status Ledger::BeginRead() {
   return Status::Ok();
 }
 
-Status Ledger::Commit() {
+Status SqliteLedger::Commit() {
   if (!in_tx_) return Status::Ok();
   if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
     Status s = SqlError("commit failed; nothing was written");
@@ -401,14 +400,14 @@ Status Ledger::Commit() {
   return Status::Ok();
 }
 
-void Ledger::Rollback() {
+void SqliteLedger::Rollback() {
   if (!in_tx_) return;
   sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   in_tx_ = false;
   ReadHead();
 }
 
-Result<Head> Ledger::ReadHead() {
+Result<Head> SqliteLedger::ReadHead() {
   Stmt st;
   if (sqlite3_prepare_v2(db_, "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1", -1, &st.st, nullptr) != SQLITE_OK)
     return SqlError("read head");
@@ -424,7 +423,7 @@ Result<Head> Ledger::ReadHead() {
   return h;
 }
 
-Result<Head> Ledger::Append(std::string_view kind, std::string_view payload, const Precomputed* pre) {
+Result<Head> SqliteLedger::Append(std::string_view kind, std::string_view payload, const Precomputed* pre) {
   if (!in_tx_ || !write_tx_) return Status::Io("internal: Append outside a write transaction");
   if (auto s = Prepare(&append_, "INSERT INTO entries(seq, kind, payload, prev_hash, hash) VALUES(?1, ?2, ?3, ?4, ?5)"); !s.ok()) return s;
   Head next;
@@ -443,7 +442,7 @@ Result<Head> Ledger::Append(std::string_view kind, std::string_view payload, con
   return next;
 }
 
-Result<PutResult> Ledger::PutRecord(std::string_view vendor, std::string_view id, int64_t revision, int64_t occurred_ns,
+Result<PutResult> SqliteLedger::PutRecord(std::string_view vendor, std::string_view id, int64_t revision, int64_t occurred_ns,
                                     std::string_view payload, int64_t* existing_seq, const Precomputed* pre) {
   // Checked before the derived row is inserted: outside a transaction that
   // insert would commit on its own, leaving a row with no entry.
@@ -482,7 +481,7 @@ Result<PutResult> Ledger::PutRecord(std::string_view vendor, std::string_view id
   return PutResult::kInserted;
 }
 
-Result<Entry> Ledger::GetEntry(int64_t seq) {
+Result<Entry> SqliteLedger::GetEntry(int64_t seq) {
   if (auto s = Prepare(&get_entry_, "SELECT seq, kind, payload, prev_hash, hash FROM entries WHERE seq = ?1"); !s.ok()) return s;
   sqlite3_bind_int64(get_entry_, 1, seq);
   int rc = sqlite3_step(get_entry_);
@@ -501,7 +500,7 @@ Result<Entry> Ledger::GetEntry(int64_t seq) {
   return e;
 }
 
-Result<std::string_view> Ledger::PayloadOf(int64_t seq) {
+Result<std::string_view> SqliteLedger::PayloadOf(int64_t seq) {
   if (auto s = Prepare(&get_payload_, "SELECT payload FROM entries WHERE seq = ?1"); !s.ok()) return s;
   sqlite3_reset(get_payload_);
   sqlite3_bind_int64(get_payload_, 1, seq);
@@ -517,7 +516,7 @@ Result<std::string_view> Ledger::PayloadOf(int64_t seq) {
 // the TEXT bound here), so that such a row is refused as the wrong storage
 // type rather than silently missed: a period that looks unsettled would be
 // settled a second time.
-Result<std::optional<ContractRow>> Ledger::FindContract(std::string_view contract, int64_t version) {
+Result<std::optional<ContractRow>> SqliteLedger::FindContract(std::string_view contract, int64_t version) {
   Stmt st;
   // Every version of the contract (a handful), so that a version stored as
   // REAL or TEXT is refused too rather than read as "not registered".
@@ -538,7 +537,7 @@ Result<std::optional<ContractRow>> Ledger::FindContract(std::string_view contrac
   return std::optional<ContractRow>();
 }
 
-Result<std::vector<ContractRow>> Ledger::Contracts() {
+Result<std::vector<ContractRow>> SqliteLedger::Contracts() {
   Stmt st;
   if (sqlite3_prepare_v2(db_, "SELECT seq, contract, version, vendor, sha256 FROM contracts ORDER BY seq", -1, &st.st, nullptr) != SQLITE_OK)
     return SqlError("list contracts");
@@ -553,7 +552,7 @@ Result<std::vector<ContractRow>> Ledger::Contracts() {
   return out;
 }
 
-Result<Head> Ledger::PutContract(const ContractRow& row, std::string_view payload) {
+Result<Head> SqliteLedger::PutContract(const ContractRow& row, std::string_view payload) {
   auto h = Append(kKindContract, payload);
   if (!h.ok()) return h;
   Stmt st;
@@ -568,7 +567,7 @@ Result<Head> Ledger::PutContract(const ContractRow& row, std::string_view payloa
   return h;
 }
 
-Result<std::vector<StatementRow>> Ledger::Statements(std::string_view contract) {
+Result<std::vector<StatementRow>> SqliteLedger::Statements(std::string_view contract) {
   Stmt st;
   if (sqlite3_prepare_v2(db_,
                          "SELECT seq, contract, period, version FROM statements "
@@ -587,7 +586,7 @@ Result<std::vector<StatementRow>> Ledger::Statements(std::string_view contract) 
   return out;
 }
 
-Result<Head> Ledger::PutStatement(const StatementRow& row, std::string_view payload) {
+Result<Head> SqliteLedger::PutStatement(const StatementRow& row, std::string_view payload) {
   auto h = Append(kKindStatement, payload);
   if (!h.ok()) return h;
   Stmt st;
@@ -601,7 +600,7 @@ Result<Head> Ledger::PutStatement(const StatementRow& row, std::string_view payl
   return h;
 }
 
-Result<std::vector<AdjustmentRow>> Ledger::Adjustments(std::string_view contract) {
+Result<std::vector<AdjustmentRow>> SqliteLedger::Adjustments(std::string_view contract) {
   Stmt st;
   if (sqlite3_prepare_v2(db_,
                          "SELECT seq, contract, period, posted_in, version FROM adjustments "
@@ -621,7 +620,7 @@ Result<std::vector<AdjustmentRow>> Ledger::Adjustments(std::string_view contract
   return out;
 }
 
-Result<Head> Ledger::PutAdjustment(const AdjustmentRow& row, std::string_view payload) {
+Result<Head> SqliteLedger::PutAdjustment(const AdjustmentRow& row, std::string_view payload) {
   auto h = Append(kKindAdjustment, payload);
   if (!h.ok()) return h;
   Stmt st;
@@ -637,7 +636,7 @@ Result<Head> Ledger::PutAdjustment(const AdjustmentRow& row, std::string_view pa
   return h;
 }
 
-Result<std::optional<int64_t>> Ledger::PreviousOccurred(std::string_view vendor, std::string_view id, int64_t revision) {
+Result<std::optional<int64_t>> SqliteLedger::PreviousOccurred(std::string_view vendor, std::string_view id, int64_t revision) {
   if (auto s = Prepare(&previous_, "SELECT occurred_ns FROM records WHERE vendor = ?1 COLLATE BINARY AND id = ?2 COLLATE BINARY AND revision < ?3 "
                                    "ORDER BY revision DESC LIMIT 1");
       !s.ok())
@@ -656,14 +655,14 @@ Result<std::optional<int64_t>> Ledger::PreviousOccurred(std::string_view vendor,
   return out;
 }
 
-Result<int64_t> Ledger::RecordCount() {
+Result<int64_t> SqliteLedger::RecordCount() {
   Stmt st;
   if (sqlite3_prepare_v2(db_, "SELECT count(*) FROM records", -1, &st.st, nullptr) != SQLITE_OK || sqlite3_step(st.st) != SQLITE_ROW)
     return SqlError("count records");
   return sqlite3_column_int64(st.st, 0);
 }
 
-Result<std::vector<std::string>> Ledger::Vendors() {
+Result<std::vector<std::string>> SqliteLedger::Vendors() {
   Stmt st;
   if (sqlite3_prepare_v2(db_, "SELECT DISTINCT vendor COLLATE BINARY FROM records ORDER BY 1", -1, &st.st, nullptr) != SQLITE_OK)
     return SqlError("list vendors");
@@ -677,7 +676,7 @@ Result<std::vector<std::string>> Ledger::Vendors() {
   return out;
 }
 
-Status Ledger::ScanRecords(std::string_view vendor, int64_t max_seq, const std::function<bool(const RecordRow&)>& fn) {
+Status SqliteLedger::ScanRecords(std::string_view vendor, int64_t max_seq, const std::function<bool(const RecordRow&)>& fn) {
   Stmt st;
   if (sqlite3_prepare_v2(db_,
                          "SELECT seq, id, revision, occurred_ns FROM records WHERE vendor = ?1 COLLATE BINARY AND seq <= ?2 "
@@ -703,7 +702,7 @@ Status Ledger::ScanRecords(std::string_view vendor, int64_t max_seq, const std::
   return Status::Ok();
 }
 
-Result<std::optional<RecordRow>> Ledger::EffectiveRecord(std::string_view vendor, std::string_view id, int64_t max_seq) {
+Result<std::optional<RecordRow>> SqliteLedger::EffectiveRecord(std::string_view vendor, std::string_view id, int64_t max_seq) {
   Stmt st;
   if (sqlite3_prepare_v2(db_,
                          "SELECT seq, revision, occurred_ns FROM records WHERE vendor = ?1 COLLATE BINARY AND id = ?2 COLLATE BINARY "
@@ -723,6 +722,26 @@ Result<std::optional<RecordRow>> Ledger::EffectiveRecord(std::string_view vendor
   row.revision = sqlite3_column_int64(st.st, 1);
   row.occurred_ns = sqlite3_column_int64(st.st, 2);
   return std::optional<RecordRow>(row);
+}
+
+Status SqliteLedger::ScanEntries(int64_t after_seq, const std::function<bool(const Entry&)>& fn) {
+  Stmt st;
+  if (sqlite3_prepare_v2(db_, "SELECT seq, kind, payload, prev_hash, hash FROM entries WHERE seq > ?1 ORDER BY seq", -1, &st.st, nullptr) !=
+      SQLITE_OK)
+    return SqlError("scan entries");
+  sqlite3_bind_int64(st.st, 1, after_seq);
+  int rc;
+  Entry e;
+  while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
+    e.seq = sqlite3_column_int64(st.st, 0);
+    e.kind.assign(ColText(st.st, 1));
+    e.payload.assign(ColBlob(st.st, 2));
+    if (!ColHash(st.st, 3, e.prev_hash) || !ColHash(st.st, 4, e.hash))
+      return Status::Integrity(fmt::format("ledger '{}': entry {} has a malformed hash", path_, e.seq));
+    if (!fn(e)) return Status::Ok();
+  }
+  if (rc != SQLITE_DONE) return SqlError("scan entries");
+  return Status::Ok();
 }
 
 }  // namespace reckon

@@ -1,4 +1,5 @@
-// Ledger: the append-only, hash-chained SQLite file (docs/ledger-format.md).
+// Ledger: the append-only, hash-chained ledger (docs/ledger-format.md), in a
+// SQLite file or a PostgreSQL database (docs/postgresql.md).
 //
 // Invariants:
 //  * `entries` is the source of truth: seq is 1, 2, 3, ... without gaps;
@@ -8,15 +9,17 @@
 //  * `records`, `contracts`, `statements` and `adjustments` are derived: each row is a
 //    function of one entry (rowid = that entry's seq) and Verify() rebuilds
 //    and compares them. Settlement reads only rows whose entries are chained.
-//  * Triggers refuse UPDATE and DELETE on every table; the connection runs
-//    in SQLite's defensive mode, WAL journal, synchronous=FULL.
-//  * Writers take the write lock with BEGIN IMMEDIATE, waiting at most
-//    BusyTimeoutMs() for another writer, so two writers serialize on one
-//    chain. Nothing is visible to others until Commit().
+//  * Triggers refuse UPDATE and DELETE on every table (SQLite: also
+//    defensive mode, WAL journal, synchronous=FULL).
+//  * Writers take the write lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: an
+//    advisory lock), waiting at most BusyTimeoutMs() for another writer, so
+//    writers serialize on one chain. Nothing is visible to others until
+//    Commit().
 #pragma once
 
 #include "dsl/status.h"
 #include "ledger/chain.h"
+#include "ledger/record_key.h"
 
 #include <cstdint>
 #include <functional>
@@ -25,9 +28,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-struct sqlite3;
-struct sqlite3_stmt;
 
 namespace reckon {
 
@@ -107,31 +107,38 @@ struct VerifyReport {
 
 enum class PutResult { kInserted, kDuplicate, kConflict };
 
+// A ledger: the entries and derived tables above, in one of two backends --
+// a SQLite file (SqliteLedger, ledger/sqlite_ledger.h) or a PostgreSQL
+// database (PostgresLedger, ledger/postgres/postgres_ledger.h) -- with the
+// same entries, hashes, derived rows and verification. Everything above the
+// ledger uses only this interface.
 class Ledger {
  public:
   enum class Mode { kReadWrite, kReadOnly };
-  // Opens (and for kReadWrite creates) the ledger. kReadOnly on a missing
-  // file is an error naming the path.
+  // Opens (and for kReadWrite creates) the ledger: a PostgreSQL one when
+  // `path` starts with postgresql:// or postgres://, else a SQLite file.
+  // kReadOnly on a missing file is an error naming the path.
   static Result<std::unique_ptr<Ledger>> Open(const std::string& path, Mode mode);
-  ~Ledger();
+  virtual ~Ledger() = default;
   Ledger(const Ledger&) = delete;
   Ledger& operator=(const Ledger&) = delete;
 
-  const std::string& path() const { return path_; }
+  // The file's path, or the database's address without its password.
+  virtual const std::string& path() const = 0;
 
-  // Transactions. BeginWrite takes the write lock (BEGIN IMMEDIATE) and loads
-  // the head; it fails (kState, nothing written) if the file was removed or
-  // replaced at its path meanwhile (see RemoveIfEmpty). BeginRead gives a
+  // Transactions. BeginWrite takes the write lock (the one chain head) and
+  // loads the head; it fails (kState, nothing written) if the file was removed
+  // or replaced at its path meanwhile (see RemoveIfEmpty). BeginRead gives a
   // consistent snapshot.
-  Status BeginWrite();
-  Status BeginRead();
-  Status Commit();
-  void Rollback();
-  bool in_transaction() const { return in_tx_; }
+  virtual Status BeginWrite() = 0;
+  virtual Status BeginRead() = 0;
+  virtual Status Commit() = 0;
+  virtual void Rollback() = 0;
+  virtual bool in_transaction() const = 0;
 
   // The head as of the current transaction (or the latest committed one).
-  Result<Head> ReadHead();
-  const Head& head() const { return head_; }
+  virtual Result<Head> ReadHead() = 0;
+  virtual const Head& head() const = 0;
 
   // A hash computed ahead of time (on another thread) for the entry that
   // would follow `prev`: used only when seq and prev match the head, so a
@@ -143,87 +150,67 @@ class Ledger {
   };
 
   // Appends an entry (inside a write transaction) and advances the head.
-  Result<Head> Append(std::string_view kind, std::string_view payload, const Precomputed* pre = nullptr);
+  virtual Result<Head> Append(std::string_view kind, std::string_view payload, const Precomputed* pre = nullptr) = 0;
 
   // Records: appends the record entry and its derived row unless the key
   // exists. On kDuplicate / kConflict nothing is written and *existing_seq
   // is the stored revision's entry.
-  Result<PutResult> PutRecord(std::string_view vendor, std::string_view id, int64_t revision, int64_t occurred_ns,
-                              std::string_view payload, int64_t* existing_seq, const Precomputed* pre = nullptr);
+  virtual Result<PutResult> PutRecord(std::string_view vendor, std::string_view id, int64_t revision, int64_t occurred_ns,
+                                      std::string_view payload, int64_t* existing_seq, const Precomputed* pre = nullptr) = 0;
+  // A hint before a run of PutRecord calls: these keys are about to be put
+  // (a backend may look them up together). Never changes what PutRecord returns.
+  virtual Status ExpectRecords(const std::vector<RecordKey>& keys) { return Status::Ok(); }
 
   // Contracts.
-  Result<std::optional<ContractRow>> FindContract(std::string_view contract, int64_t version);
-  Result<std::vector<ContractRow>> Contracts();   // ordered by seq
-  Result<Head> PutContract(const ContractRow& row, std::string_view payload);
+  virtual Result<std::optional<ContractRow>> FindContract(std::string_view contract, int64_t version) = 0;
+  virtual Result<std::vector<ContractRow>> Contracts() = 0;   // ordered by seq
+  virtual Result<Head> PutContract(const ContractRow& row, std::string_view payload) = 0;
 
   // Statements.
-  Result<std::vector<StatementRow>> Statements(std::string_view contract);  // ordered by seq
-  Result<Head> PutStatement(const StatementRow& row, std::string_view payload);
+  virtual Result<std::vector<StatementRow>> Statements(std::string_view contract) = 0;  // ordered by seq
+  virtual Result<Head> PutStatement(const StatementRow& row, std::string_view payload) = 0;
 
   // Adjustments (re-evaluations of settled periods).
-  Result<std::vector<AdjustmentRow>> Adjustments(std::string_view contract);  // ordered by seq
-  Result<Head> PutAdjustment(const AdjustmentRow& row, std::string_view payload);
+  virtual Result<std::vector<AdjustmentRow>> Adjustments(std::string_view contract) = 0;  // ordered by seq
+  virtual Result<Head> PutAdjustment(const AdjustmentRow& row, std::string_view payload) = 0;
 
   // Entries.
-  Result<Entry> GetEntry(int64_t seq);
+  virtual Result<Entry> GetEntry(int64_t seq) = 0;
   // The payload bytes of entry `seq`, valid until the next call (no copy).
-  Result<std::string_view> PayloadOf(int64_t seq);
-  Result<int64_t> RecordCount();
+  virtual Result<std::string_view> PayloadOf(int64_t seq) = 0;
+  // Every entry with seq > after_seq in seq order, as stored (nothing is
+  // checked but the hash sizes). The callback returns false to stop.
+  virtual Status ScanEntries(int64_t after_seq, const std::function<bool(const Entry&)>& fn) = 0;
+  virtual Result<int64_t> RecordCount() = 0;
   // The vendors that have records, in byte order.
-  Result<std::vector<std::string>> Vendors();
+  virtual Result<std::vector<std::string>> Vendors() = 0;
   // occurred_ns of the highest stored revision of (vendor, id) below
   // `revision`, if any.
-  Result<std::optional<int64_t>> PreviousOccurred(std::string_view vendor, std::string_view id, int64_t revision);
+  virtual Result<std::optional<int64_t>> PreviousOccurred(std::string_view vendor, std::string_view id, int64_t revision) = 0;
   // Streams the vendor's records with seq <= max_seq ordered by (id,
   // revision). The callback returns false to stop.
-  Status ScanRecords(std::string_view vendor, int64_t max_seq, const std::function<bool(const RecordRow&)>& fn);
+  virtual Status ScanRecords(std::string_view vendor, int64_t max_seq, const std::function<bool(const RecordRow&)>& fn) = 0;
   // The effective (highest) revision of (vendor, id) among entries with
   // seq <= max_seq, if any (reconcile's lookup of a claimed id). Its `id`
   // view is empty.
-  Result<std::optional<RecordRow>> EffectiveRecord(std::string_view vendor, std::string_view id, int64_t max_seq);
+  virtual Result<std::optional<RecordRow>> EffectiveRecord(std::string_view vendor, std::string_view id, int64_t max_seq) = 0;
 
   // Recomputes every hash and every derived table (optionally against an
   // anchor). Runs in its own read transaction.
-  Result<VerifyReport> Verify(const std::optional<Head>& expect = std::nullopt,
-                              const std::function<void(int64_t done, int64_t total)>& progress = nullptr);
-
-  sqlite3* db() { return db_; }
+  virtual Result<VerifyReport> Verify(const std::optional<Head>& expect = std::nullopt,
+                                      const std::function<void(int64_t done, int64_t total)>& progress = nullptr) = 0;
 
   // Removes a ledger that this process created and that is still empty,
-  // closing *ledger: under the write lock, so that another process that has
-  // the file open and waits for the lock finds it gone (BeginWrite) instead
-  // of writing into a removed file. Does nothing if any entry exists.
+  // closing *ledger (SQLite: under the write lock, so that another process
+  // that has the file open and waits for the lock finds it gone instead of
+  // writing into a removed file; PostgreSQL: the database stays). Does
+  // nothing if any entry exists.
   static void RemoveIfEmpty(std::unique_ptr<Ledger>& ledger);
 
- private:
+ protected:
   Ledger() = default;
-  static Result<std::unique_ptr<Ledger>> OpenAttempt(const std::string& path, Mode mode);
-  Status Exec(const char* sql);
-  Status Prepare(sqlite3_stmt** st, const char* sql);
-  Status SqlError(std::string_view what);
-  Status OpenError(std::string not_a_ledger);
-  // Refuses (kIntegrity, naming the first difference) a ledger whose
-  // sqlite_schema is not exactly what a new ledger gets: every table, index,
-  // trigger and view with its SQL text.
-  Status CheckSchema();
-  // A derived row that settlement would misread (a BLOB where TEXT belongs,
-  // ...): kIntegrity.
-  Status WrongType(const char* table, int64_t seq);
-
-  std::string path_;
-  sqlite3* db_ = nullptr;
-  bool in_tx_ = false;
-  bool write_tx_ = false;
-  Head head_;
-  // The file opened (device, inode): BeginWrite refuses a ledger that was
-  // removed or replaced at its path while this connection waited for it.
-  uint64_t dev_ = 0, ino_ = 0;
-  sqlite3_stmt* append_ = nullptr;
-  sqlite3_stmt* put_record_ = nullptr;
-  sqlite3_stmt* find_record_ = nullptr;
-  sqlite3_stmt* get_entry_ = nullptr;
-  sqlite3_stmt* get_payload_ = nullptr;
-  sqlite3_stmt* previous_ = nullptr;
+  // RemoveIfEmpty's work before the ledger is closed.
+  virtual void RemoveIfEmptyBeforeClose() {}
 };
 
 }  // namespace reckon

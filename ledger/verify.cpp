@@ -17,7 +17,7 @@
 // at the same entry wins over its hash).
 #include "ledger/batch_queue.h"
 #include "ledger/canonical.h"
-#include "ledger/ledger.h"
+#include "ledger/sqlite_ledger.h"
 #include "ledger/payload/adjustment.h"
 #include "ledger/payload/contract_entry.h"
 #include "ledger/payload/record.h"
@@ -294,7 +294,7 @@ int64_t FirstUnbackedRecordRow(sqlite3* db) {
 
 }  // namespace
 
-Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect, const std::function<void(int64_t, int64_t)>& progress) {
+Result<VerifyReport> SqliteLedger::Verify(const std::optional<Head>& expect, const std::function<void(int64_t, int64_t)>& progress) {
   bool own_tx = !in_tx_;
   if (own_tx) {
     // Not BeginRead(): it refuses a head entry with a malformed hash, which is
@@ -305,7 +305,7 @@ Result<VerifyReport> Ledger::Verify(const std::optional<Head>& expect, const std
     (void)ReadHead();  // head_.seq: the progress total only
   }
   struct Guard {
-    Ledger* l;
+    SqliteLedger* l;
     bool own;
     ~Guard() {
       if (own) l->Rollback();

@@ -158,6 +158,14 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
   report->add_option("--contract", report_contracts, "Registered contract id or contract file (repeatable); default: every contract");
   add_common(report);
 
+  std::string copy_src, copy_dst;
+  auto* ledger_cmd = app.add_subcommand("ledger", "Ledger maintenance (copy between SQLite and PostgreSQL)");
+  ledger_cmd->require_subcommand(1);
+  auto* ledger_copy = ledger_cmd->add_subcommand("copy", "Copy a ledger entry by entry, checking each (a file or a postgresql:// address)");
+  ledger_copy->add_option("SRC", copy_src, "The ledger to copy")->required();
+  ledger_copy->add_option("DST", copy_dst, "A file that does not exist, or an empty database")->required();
+  ledger_copy->add_flag("--json", common.json, "Machine-readable output on stdout");
+
   Io io(out, err, WantsJson(argc, argv));
   auto usage = [&](const std::string& what) {
     return io.Usage(fmt::format("reckon: {}", what), "Run 'reckon --help' or 'reckon COMMAND --help'.");
@@ -235,6 +243,7 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
       if (reconcile->count(name) && value->empty()) return usage(fmt::format("{} '' is empty; give a value or leave the option out", name));
     return CmdReconcile(io, common, reconcile_opt);
   }
+  if (ledger_copy->parsed()) return CmdLedgerCopy(io, copy_src, copy_dst);
   if (report->parsed()) {
     for (auto [name, value] : {std::pair{"--from", &report_from}, {"--to", &report_to}})
       if (report->count(name) && value->empty()) return usage(fmt::format("{} '' is empty; give a value or leave the option out", name));

@@ -17,7 +17,9 @@
 #include "engine/show.h"
 #include "engine/statement.h"
 #include "ledger/chain.h"
+#include "ledger/copy.h"
 #include "ledger/ledger.h"
+#include "ledger/postgres/connection.h"
 
 #include <fmt/format.h>
 
@@ -53,6 +55,16 @@ class NewLedgerGuard {
 
 }  // namespace
 
+namespace {
+
+// Whether a ledger is there: a file, or a PostgreSQL database with reckon's tables.
+bool LedgerExists(const std::string& path) {
+  if (IsPostgresUrl(path)) return Ledger::Open(path, Ledger::Mode::kReadOnly).ok();
+  return std::filesystem::exists(path);
+}
+
+}  // namespace
+
 std::string LedgerPath(const Common& c) {
   if (c.ledger_given) return c.ledger;
   if (const char* env = std::getenv("RECKON_LEDGER"); env && *env) return env;
@@ -67,7 +79,7 @@ int CmdCheck(Io& io, const Common& c, const std::vector<std::string>& files) {
   // The ledger, when there is one: overlaps with registered contracts, and
   // the hint for a registered id given where a file belongs.
   std::unique_ptr<Ledger> ledger;
-  if (std::filesystem::exists(LedgerPath(c))) {
+  if (LedgerExists(LedgerPath(c))) {
     auto opened = OpenLedger(c, Ledger::Mode::kReadOnly);
     if (!opened.ok()) return io.Fail(opened.status());
     ledger = std::move(*opened);
@@ -235,7 +247,7 @@ int CmdClose(Io& io, const Common& c, const std::string& period, const std::vect
   auto now = Now();
   if (!now.ok()) return io.Fail(now.status());
   // Closing needs registered contracts: a missing ledger is not created.
-  if (!std::filesystem::exists(LedgerPath(c)))
+  if (!LedgerExists(LedgerPath(c)))
     return io.Fail(Status::Invalid(fmt::format("no ledger at '{}': register the contracts (reckon register) and ingest their records first",
                                                LedgerPath(c))));
   auto ledger = OpenLedger(c, Ledger::Mode::kReadWrite);
@@ -417,6 +429,18 @@ int CmdReport(Io& io, const Common& c, const std::string& out, const std::string
     io.Json({{"ok", true}, {"out", r->out_dir}, {"files", r->files}, {"contracts", r->contracts}, {"periods", r->periods}});
   else
     io.Out(fmt::format("Wrote {} to {}: {} contracts, {} settled periods\n", fmt::join(r->files, ", "), r->out_dir, r->contracts, r->periods));
+  return 0;
+}
+
+int CmdLedgerCopy(Io& io, const std::string& src, const std::string& dst) {
+  if (src.empty() || dst.empty()) return io.Fail(Status::Usage("ledger copy: an empty SRC or DST names nothing; give a file or a postgresql:// address"));
+  auto r = CopyLedger(src, dst);
+  if (!r.ok()) return io.Fail(r.status());
+  if (io.json()) {
+    io.Json({{"ok", true}, {"entries", r->entries}, {"head", HeadJson(r->head)}});
+  } else {
+    io.Out(fmt::format("copied {} entries from {} to {}; head {}\n", r->entries, DisplayUrl(src), DisplayUrl(dst), r->head.ToString()));
+  }
   return 0;
 }
 

@@ -45,4 +45,7 @@ int CmdReconcile(Io& io, const Common& c, const ReconcileCliOptions& opt);
 int CmdReport(Io& io, const Common& c, const std::string& out, const std::string& from, const std::string& to,
               const std::vector<std::string>& contracts);
 
+// reckon ledger copy SRC DST (docs/postgresql.md).
+int CmdLedgerCopy(Io& io, const std::string& src, const std::string& dst);
+
 }  // namespace reckon::cli

@@ -183,6 +183,11 @@ Status PostgresLedger::BeginRead() {
 Status PostgresLedger::Commit() {
   if (!in_tx_) return Status::Ok();
   if (auto s = Flush(); !s.ok()) { Rollback(); return s; }
+  // A statement of this transaction failed: COMMIT would roll back and say so only in its tag.
+  if (PQtransactionStatus(conn_->raw()) != PQTRANS_INTRANS) {
+    Rollback();
+    return Status::Io(fmt::format("ledger '{}': a statement of the transaction failed; nothing was written", display_));
+  }
   if (auto s = conn_->Exec("COMMIT"); !s.ok()) {
     Rollback();
     return Status::Error(s.kind(), s.message() + "; commit failed; nothing was written");

@@ -33,62 +33,55 @@
 
 namespace reckon {
 
-class PostgresLedger {
+class PostgresLedger final : public Ledger {
  public:
-  using Mode = Ledger::Mode;
   // Connects to `url` (postgresql://...); kReadWrite creates the schema in an
   // empty database (the role needs CREATE on the schema; see the docs).
   static Result<std::unique_ptr<PostgresLedger>> Open(const std::string& url, Mode mode);
-  ~PostgresLedger();
-  PostgresLedger(const PostgresLedger&) = delete;
-  PostgresLedger& operator=(const PostgresLedger&) = delete;
+  ~PostgresLedger() override;
 
   // The address without its password.
-  const std::string& path() const { return display_; }
+  const std::string& path() const override { return display_; }
 
-  Status BeginWrite();
-  Status BeginRead();
-  Status Commit();
-  void Rollback();
-  bool in_transaction() const { return in_tx_; }
+  Status BeginWrite() override;
+  Status BeginRead() override;
+  Status Commit() override;
+  void Rollback() override;
+  bool in_transaction() const override { return in_tx_; }
 
-  Result<Head> ReadHead();
-  const Head& head() const { return head_; }
+  Result<Head> ReadHead() override;
+  const Head& head() const override { return head_; }
 
-  using Precomputed = Ledger::Precomputed;
-  Result<Head> Append(std::string_view kind, std::string_view payload, const Precomputed* pre = nullptr);
+  Result<Head> Append(std::string_view kind, std::string_view payload, const Precomputed* pre = nullptr) override;
   Result<PutResult> PutRecord(std::string_view vendor, std::string_view id, int64_t revision, int64_t occurred_ns,
-                              std::string_view payload, int64_t* existing_seq, const Precomputed* pre = nullptr);
+                              std::string_view payload, int64_t* existing_seq, const Precomputed* pre = nullptr) override;
 
   // A hint before a run of PutRecord calls: these keys are about to be put.
   // They are looked up in one query, so that PutRecord needs no round trip
   // of its own for them. Never changes what PutRecord returns.
-  Status ExpectRecords(const std::vector<RecordKey>& keys);
+  Status ExpectRecords(const std::vector<RecordKey>& keys) override;
 
-  Result<std::optional<ContractRow>> FindContract(std::string_view contract, int64_t version);
-  Result<std::vector<ContractRow>> Contracts();
-  Result<Head> PutContract(const ContractRow& row, std::string_view payload);
-  Result<std::vector<StatementRow>> Statements(std::string_view contract);
-  Result<Head> PutStatement(const StatementRow& row, std::string_view payload);
-  Result<std::vector<AdjustmentRow>> Adjustments(std::string_view contract);
-  Result<Head> PutAdjustment(const AdjustmentRow& row, std::string_view payload);
+  Result<std::optional<ContractRow>> FindContract(std::string_view contract, int64_t version) override;
+  Result<std::vector<ContractRow>> Contracts() override;
+  Result<Head> PutContract(const ContractRow& row, std::string_view payload) override;
+  Result<std::vector<StatementRow>> Statements(std::string_view contract) override;
+  Result<Head> PutStatement(const StatementRow& row, std::string_view payload) override;
+  Result<std::vector<AdjustmentRow>> Adjustments(std::string_view contract) override;
+  Result<Head> PutAdjustment(const AdjustmentRow& row, std::string_view payload) override;
 
-  Result<Entry> GetEntry(int64_t seq);
-  Result<std::string_view> PayloadOf(int64_t seq);
-  Result<int64_t> RecordCount();
-  Result<std::vector<std::string>> Vendors();
-  Result<std::optional<int64_t>> PreviousOccurred(std::string_view vendor, std::string_view id, int64_t revision);
-  Status ScanRecords(std::string_view vendor, int64_t max_seq, const std::function<bool(const RecordRow&)>& fn);
-  Result<std::optional<RecordRow>> EffectiveRecord(std::string_view vendor, std::string_view id, int64_t max_seq);
+  Result<Entry> GetEntry(int64_t seq) override;
+  Result<std::string_view> PayloadOf(int64_t seq) override;
+  Result<int64_t> RecordCount() override;
+  Result<std::vector<std::string>> Vendors() override;
+  Result<std::optional<int64_t>> PreviousOccurred(std::string_view vendor, std::string_view id, int64_t revision) override;
+  Status ScanRecords(std::string_view vendor, int64_t max_seq, const std::function<bool(const RecordRow&)>& fn) override;
+  Result<std::optional<RecordRow>> EffectiveRecord(std::string_view vendor, std::string_view id, int64_t max_seq) override;
   // Every entry with seq > after_seq, in seq order, as stored (nothing is
   // checked). The callback returns false to stop.
-  Status ScanEntries(int64_t after_seq, const std::function<bool(const Entry&)>& fn);
+  Status ScanEntries(int64_t after_seq, const std::function<bool(const Entry&)>& fn) override;
 
   Result<VerifyReport> Verify(const std::optional<Head>& expect = std::nullopt,
-                              const std::function<void(int64_t done, int64_t total)>& progress = nullptr);
-
-  // Nothing to remove: the database outlives the command. Closes *ledger.
-  static void RemoveIfEmpty(std::unique_ptr<PostgresLedger>& ledger) { ledger.reset(); }
+                              const std::function<void(int64_t done, int64_t total)>& progress = nullptr) override;
 
   PgConnection& connection() { return *conn_; }
 

@@ -24,8 +24,53 @@ cp -r "$case_dir"/. "$work"/
 cd "$work"
 export RECKON_BIN="$bin"
 reckon() { "$RECKON_BIN" "$@"; }
-export -f reckon
 unset RECKON_LEDGER
+# PostgreSQL mode (the golden-pg/CASE tests): with RECKON_GOLDEN_PG set to a server's admin
+# address, every ledger a command names (--ledger NAME, $RECKON_LEDGER, or the default
+# reckon.db) is a database of its own on that server, created on first use and dropped at the
+# end; the transcript names each ledger as the case wrote it, so `expected` is the same file.
+# A case that opens the SQLite file itself holds a file `sqlite-only` saying why, and is skipped.
+if [ -n "${RECKON_GOLDEN_PG:-}" ]; then
+  if [ -f "$case_dir/sqlite-only" ]; then echo "SQLite only: $(head -1 "$case_dir/sqlite-only")"; exit 77; fi
+  export RECKON_PG_TAG="g$(printf '%s' "$(basename "$case_dir")" | cksum | cut -d' ' -f1)_$$"
+  export RECKON_PG_MAP="$work/.pg-ledgers"
+  : > "$RECKON_PG_MAP"
+  reckon_pg_ledger() {  # NAME -> its database's address (created on first use)
+    local db url
+    db="${RECKON_PG_TAG}_$(printf '%s' "$1" | tr -c 'a-zA-Z0-9' '_' | tr 'A-Z' 'a-z')"
+    db=${db:0:63}
+    url="${RECKON_GOLDEN_PG%%/postgres\?*}/$db?${RECKON_GOLDEN_PG#*\?}"
+    if ! grep -qxF "$db" "$RECKON_PG_MAP.dbs" 2>/dev/null; then
+      psql -X -q "$RECKON_GOLDEN_PG" -c "CREATE DATABASE \"$db\" ENCODING 'UTF8' TEMPLATE template0" >/dev/null 2>&1
+      echo "$db" >> "$RECKON_PG_MAP.dbs"
+      printf '%s\t%s\n' "$url" "$1" >> "$RECKON_PG_MAP"
+    fi
+    printf '%s' "$url"
+  }
+  reckon() {
+    local args=() a next=0 seen=0
+    for a in "$@"; do
+      if [ $next = 1 ]; then args+=("$(reckon_pg_ledger "$a")"); next=0; continue; fi
+      case "$a" in
+        --ledger) args+=("$a"); next=1; seen=1 ;;
+        --ledger=*) args+=("--ledger=$(reckon_pg_ledger "${a#--ledger=}")"); seen=1 ;;
+        *) args+=("$a") ;;
+      esac
+    done
+    if [ $seen = 0 ]; then
+      RECKON_LEDGER="$(reckon_pg_ledger "${RECKON_LEDGER:-reckon.db}")" "$RECKON_BIN" "${args[@]}"
+    else
+      "$RECKON_BIN" "${args[@]}"
+    fi
+  }
+  export -f reckon_pg_ledger
+  drop_pg() {
+    [ -f "$RECKON_PG_MAP.dbs" ] || return 0
+    while IFS= read -r db; do psql -X -q "$RECKON_GOLDEN_PG" -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1; done < "$RECKON_PG_MAP.dbs"
+  }
+  trap 'drop_pg; rm -rf "$work"' EXIT
+fi
+export -f reckon
 # Time is an input: "now" is fixed unless a command line sets its own RECKON_NOW.
 export RECKON_NOW="${RECKON_GOLDEN_NOW:-2030-01-01T00:00:00Z}"
 actual="$work/.actual"
@@ -36,6 +81,12 @@ while IFS= read -r line || [ -n "$line" ]; do
   bash -c "$line" >> "$actual" 2>&1 < /dev/null
   printf '[exit %d]\n' "$?" >> "$actual"
 done < "$case_dir/cmd"
+if [ -n "${RECKON_GOLDEN_PG:-}" ]; then
+  # Each database's address back to the ledger name the case wrote.
+  while IFS=$'\t' read -r url name; do
+    URL="$url" NAME="$name" perl -pi -e 's/\Q$ENV{URL}\E/$ENV{NAME}/g' "$actual"
+  done < "$RECKON_PG_MAP"
+fi
 if [ ! -f "$case_dir/keep-hashes" ]; then
   sed -E 's/(^|[^0-9a-f])[0-9a-f]{64}([^0-9a-f]|$)/\1<sha256>\2/g; s/(^|[^0-9a-f])[0-9a-f]{64}([^0-9a-f]|$)/\1<sha256>\2/g' "$actual" > "$actual.masked"
   mv "$actual.masked" "$actual"

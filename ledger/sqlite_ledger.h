@@ -1,0 +1,89 @@
+// SqliteLedger: the ledger in one SQLite file (docs/ledger-format.md): WAL
+// journal, defensive mode, synchronous=FULL; writers take BEGIN IMMEDIATE.
+// The methods are Ledger's (ledger/ledger.h), where they are described.
+#pragma once
+
+#include "ledger/ledger.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace reckon {
+
+class SqliteLedger final : public Ledger {
+ public:
+  // Opens (and for kReadWrite creates) the file. kReadOnly on a missing
+  // file is an error naming the path.
+  static Result<std::unique_ptr<SqliteLedger>> Open(const std::string& path, Mode mode);
+  ~SqliteLedger() override;
+
+  const std::string& path() const override { return path_; }
+
+  Status BeginWrite() override;
+  Status BeginRead() override;
+  Status Commit() override;
+  void Rollback() override;
+  bool in_transaction() const override { return in_tx_; }
+
+  Result<Head> ReadHead() override;
+  const Head& head() const override { return head_; }
+
+  Result<Head> Append(std::string_view kind, std::string_view payload, const Precomputed* pre = nullptr) override;
+  Result<PutResult> PutRecord(std::string_view vendor, std::string_view id, int64_t revision, int64_t occurred_ns,
+                              std::string_view payload, int64_t* existing_seq, const Precomputed* pre = nullptr) override;
+
+  Result<std::optional<ContractRow>> FindContract(std::string_view contract, int64_t version) override;
+  Result<std::vector<ContractRow>> Contracts() override;
+  Result<Head> PutContract(const ContractRow& row, std::string_view payload) override;
+  Result<std::vector<StatementRow>> Statements(std::string_view contract) override;
+  Result<Head> PutStatement(const StatementRow& row, std::string_view payload) override;
+  Result<std::vector<AdjustmentRow>> Adjustments(std::string_view contract) override;
+  Result<Head> PutAdjustment(const AdjustmentRow& row, std::string_view payload) override;
+
+  Result<Entry> GetEntry(int64_t seq) override;
+  Result<std::string_view> PayloadOf(int64_t seq) override;
+  Status ScanEntries(int64_t after_seq, const std::function<bool(const Entry&)>& fn) override;
+  Result<int64_t> RecordCount() override;
+  Result<std::vector<std::string>> Vendors() override;
+  Result<std::optional<int64_t>> PreviousOccurred(std::string_view vendor, std::string_view id, int64_t revision) override;
+  Status ScanRecords(std::string_view vendor, int64_t max_seq, const std::function<bool(const RecordRow&)>& fn) override;
+  Result<std::optional<RecordRow>> EffectiveRecord(std::string_view vendor, std::string_view id, int64_t max_seq) override;
+
+  Result<VerifyReport> Verify(const std::optional<Head>& expect = std::nullopt,
+                              const std::function<void(int64_t done, int64_t total)>& progress = nullptr) override;
+
+  sqlite3* db() { return db_; }
+
+ private:
+  SqliteLedger() = default;
+  void RemoveIfEmptyBeforeClose() override;
+  static Result<std::unique_ptr<SqliteLedger>> OpenAttempt(const std::string& path, Mode mode);
+  Status Exec(const char* sql);
+  Status Prepare(sqlite3_stmt** st, const char* sql);
+  Status SqlError(std::string_view what);
+  Status OpenError(std::string not_a_ledger);
+  // Refuses (kIntegrity, naming the first difference) a ledger whose
+  // sqlite_schema is not exactly what a new ledger gets: every table, index,
+  // trigger and view with its SQL text.
+  Status CheckSchema();
+  // A derived row that settlement would misread (a BLOB where TEXT belongs,
+  // ...): kIntegrity.
+  Status WrongType(const char* table, int64_t seq);
+
+  std::string path_;
+  sqlite3* db_ = nullptr;
+  bool in_tx_ = false;
+  bool write_tx_ = false;
+  Head head_;
+  // The file opened (device, inode): BeginWrite refuses a ledger that was
+  // removed or replaced at its path while this connection waited for it.
+  uint64_t dev_ = 0, ino_ = 0;
+  sqlite3_stmt* append_ = nullptr;
+  sqlite3_stmt* put_record_ = nullptr;
+  sqlite3_stmt* find_record_ = nullptr;
+  sqlite3_stmt* get_entry_ = nullptr;
+  sqlite3_stmt* get_payload_ = nullptr;
+  sqlite3_stmt* previous_ = nullptr;
+};
+
+}  // namespace reckon
