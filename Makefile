@@ -6,7 +6,7 @@
 
 DEBIAN_PACKAGES := cmake make g++ pkg-config libsqlite3-dev sqlite3 libboost-dev \
   libyaml-cpp-dev libfmt-dev catch2 libssl-dev libcli11-dev nlohmann-json3-dev libhowardhinnant-date-dev \
-  libicu-dev tzdata python3 chromium
+  libicu-dev tzdata python3 chromium libpq-dev postgresql perl
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 PACKAGES ?= $(DEBIAN_PACKAGES)
 BUILD_DIR ?= build
@@ -14,7 +14,7 @@ FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
 JOBS ?= 2
 
-.PHONY: all deps build test demo bench bench-reconcile fuzz asan clean
+.PHONY: all deps build test demo bench bench-reconcile bench-pg fuzz asan clean
 
 all: build
 
@@ -38,8 +38,16 @@ build: deps
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# The suite runs on both backends: a throwaway PostgreSQL server (tests/pg/cluster.sh: initdb in
+# PG_DIR, unix socket only) serves the PostgreSQL variants (RECKON_TEST_PG), and is removed after.
+PG_DIR ?= /tmp/reckon-test-pg
+PG_URL = postgresql:///postgres?host=$(PG_DIR)&user=reckon_admin
 test: build
-	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+	bash tests/pg/cluster.sh stop $(PG_DIR)
+	bash tests/pg/cluster.sh start $(PG_DIR) > /dev/null
+	cmake -S . -B $(BUILD_DIR) -DRECKON_TEST_PG='$(PG_URL)' > /dev/null
+	(cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)); rc=$$?; \
+	  bash tests/pg/cluster.sh stop $(PG_DIR); cmake -S . -B $(BUILD_DIR) -DRECKON_TEST_PG= > /dev/null; exit $$rc
 
 demo: build
 	bash examples/demo.sh $(BUILD_DIR)/reckon $(BUILD_DIR)/demo
@@ -49,6 +57,10 @@ bench: build
 
 bench-reconcile: build
 	bash bench/reconcile.sh $(BUILD_DIR)
+
+# Ingest into PostgreSQL against its floor (bench/pg_floor.cpp), and settlement, on a throwaway server.
+bench-pg: build
+	bash bench/pg.sh $(BUILD_DIR)
 
 # libFuzzer targets (contract loader, expression parser, CSV/JSONL readers, column mappings),
 # each run for FUZZ_SECONDS from the seed corpora in tests/fuzz/corpus.

@@ -101,8 +101,8 @@ Result<std::unique_ptr<PostgresLedger>> PostgresLedger::Open(const std::string& 
                                          "use an empty database (or schema) for a ledger",
                                          l->display_));
   if (n == 0 && mode == Mode::kReadOnly)
-    return Status::Invalid(fmt::format("ledger '{}' is empty (no Reckon tables); ingest records or settle a contract first, or pass --ledger",
-                                       l->display_));
+    // The database is there, the ledger is not (yet): as for a missing file.
+    return Status::Invalid(fmt::format("ledger '{}' does not exist; ingest records or settle a contract first, or pass --ledger", l->display_));
   if (n == 0) {
     // Created under the write lock: two first writers create it once.
     if (auto s = c.Exec("BEGIN"); !s.ok()) return s;

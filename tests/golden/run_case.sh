@@ -33,10 +33,12 @@ unset RECKON_LEDGER
 if [ -n "${RECKON_GOLDEN_PG:-}" ]; then
   if [ -f "$case_dir/sqlite-only" ]; then echo "SQLite only: $(head -1 "$case_dir/sqlite-only")"; exit 77; fi
   export RECKON_PG_TAG="g$(printf '%s' "$(basename "$case_dir")" | cksum | cut -d' ' -f1)_$$"
-  export RECKON_PG_MAP="$work/.pg-ledgers"
+  pg_state=$(mktemp -d)  # outside the case's directory (which a case may list)
+  export RECKON_PG_MAP="$pg_state/ledgers"
   : > "$RECKON_PG_MAP"
   reckon_pg_ledger() {  # NAME -> its database's address (created on first use)
     local db url
+    if [ -z "$1" ]; then return; fi  # an empty --ledger stays a usage error
     db="${RECKON_PG_TAG}_$(printf '%s' "$1" | tr -c 'a-zA-Z0-9' '_' | tr 'A-Z' 'a-z')"
     db=${db:0:63}
     url="${RECKON_GOLDEN_PG%%/postgres\?*}/$db?${RECKON_GOLDEN_PG#*\?}"
@@ -63,12 +65,33 @@ if [ -n "${RECKON_GOLDEN_PG:-}" ]; then
       "$RECKON_BIN" "${args[@]}"
     fi
   }
-  export -f reckon_pg_ledger
+  # The stand-alone verifier reads SQLite files: it gets a copy of the database's ledger
+  # (reckon ledger copy), named back to the case's ledger name in the transcript.
+  python3() {
+    local args=() a url n=0
+    if [[ "$*" == *verify_ledger.py* ]]; then
+      for a in "$@"; do
+        url=$(awk -F'\t' -v n="$a" '$2 == n { print $1; exit }' "$RECKON_PG_MAP")
+        if [ -n "$url" ]; then
+          n=$((n + 1))
+          local copy="${RECKON_PG_MAP%/*}/copy-$RANDOM-$n.db"
+          "$RECKON_BIN" ledger copy "$url" "$copy" > /dev/null || return 1
+          printf '%s\t%s\n' "$copy" "$a" >> "$RECKON_PG_MAP"
+          a=$copy
+        fi
+        args+=("$a")
+      done
+      command python3 "${args[@]}"
+    else
+      command python3 "$@"
+    fi
+  }
+  export -f reckon_pg_ledger python3
   drop_pg() {
     [ -f "$RECKON_PG_MAP.dbs" ] || return 0
     while IFS= read -r db; do psql -X -q "$RECKON_GOLDEN_PG" -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1; done < "$RECKON_PG_MAP.dbs"
   }
-  trap 'drop_pg; rm -rf "$work"' EXIT
+  trap 'drop_pg; rm -rf "$work" "$pg_state"' EXIT
 fi
 export -f reckon
 # Time is an input: "now" is fixed unless a command line sets its own RECKON_NOW.

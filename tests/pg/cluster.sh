@@ -17,14 +17,16 @@ dir=${2:?usage: cluster.sh start|stop|createdb DIR [NAME]}
 bin=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
 [ -x "$bin/initdb" ] || { echo "cluster.sh: no PostgreSQL server found (install the postgresql package)" >&2; exit 1; }
 
+# The user that owns and runs the server: the caller, or as root the `postgres` user (created
+# by the Debian package) or else a created system user `reckon-pg`.
+owner() {
+  if [ "$(id -u)" != 0 ]; then id -un; return; fi
+  if id -u postgres >/dev/null 2>&1; then echo postgres; return; fi
+  id -u reckon-pg >/dev/null 2>&1 || useradd --system --no-create-home reckon-pg
+  echo reckon-pg
+}
 as_owner() {
-  if [ "$(id -u)" = 0 ]; then
-    local user=postgres
-    id -u "$user" >/dev/null 2>&1 || { user=reckon-pg; id -u "$user" >/dev/null 2>&1 || useradd --system --no-create-home "$user"; }
-    runuser -u "$user" -- "$@"
-  else
-    "$@"
-  fi
+  if [ "$(id -u)" = 0 ]; then runuser -u "$(owner)" -- "$@"; else "$@"; fi
 }
 
 url() { echo "postgresql:///$1?host=$dir&user=reckon_admin"; }
@@ -34,13 +36,9 @@ case "$cmd" in
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
     chmod 0777 "$dir"
-    if [ "$(id -u)" = 0 ]; then
-      mkdir -p "$dir/data"
-      user=postgres; id -u "$user" >/dev/null 2>&1 || user=reckon-pg
-      as_owner true
-      id -u postgres >/dev/null 2>&1 && user=postgres
-      chown "$user" "$dir/data"
-    fi
+    mkdir -p "$dir/data"
+    chown "$(owner)" "$dir/data"
+    chmod 0700 "$dir/data"
     as_owner "$bin/initdb" -D "$dir/data" -U reckon_admin -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
       { cat "$dir/initdb.log" >&2; exit 1; }
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
