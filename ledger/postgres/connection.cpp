@@ -172,28 +172,4 @@ Status PgConnection::CopyIn(const std::string& copy_sql, std::string_view data) 
   return out;
 }
 
-void CopyText(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      default: out += c;
-    }
-  }
-}
-
-void CopyBytea(std::string& out, std::string_view bytes) {
-  static const char* kDigits = "0123456789abcdef";
-  out += "\\\\x";
-  size_t at = out.size();
-  out.resize(at + 2 * bytes.size());
-  for (size_t i = 0; i < bytes.size(); ++i) {
-    unsigned char b = static_cast<unsigned char>(bytes[i]);
-    out[at + 2 * i] = kDigits[b >> 4];
-    out[at + 2 * i + 1] = kDigits[b & 15];
-  }
-}
-
 }  // namespace reckon

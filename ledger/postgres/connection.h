@@ -89,7 +89,7 @@ class PgConnection {
   Result<PgResult> Query(const std::string& sql, const std::vector<PgParam>& params);
   // A named prepared statement (prepared on first use, once per connection).
   Result<PgResult> Prepared(const char* name, const char* sql, std::initializer_list<PgParam> params);
-  // COPY ... FROM STDIN with `data` in COPY text format.
+  // COPY ... FROM STDIN with `data` in the format the statement names.
   Status CopyIn(const std::string& copy_sql, std::string_view data);
 
   // The server error of the last failure as a Status of the right kind.
@@ -104,10 +104,5 @@ class PgConnection {
   std::string display_;
   std::vector<std::string> prepared_;
 };
-
-// COPY text format: appends `s` with backslash, tab, newline and CR escaped.
-void CopyText(std::string& out, std::string_view s);
-// COPY text format of a bytea value: \\x and lower-case hex.
-void CopyBytea(std::string& out, std::string_view bytes);
 
 }  // namespace reckon

@@ -30,6 +30,27 @@ std::string KeyString(std::string_view vendor, std::string_view id, int64_t revi
   return k;
 }
 
+// COPY binary format (the PostgreSQL manual, "COPY", "Binary Format"):
+// a header, then per row a 16-bit field count and each field as a 32-bit
+// length and its bytes (bigint: 8 bytes big-endian; text and bytea: the
+// bytes), then a trailer of -1.
+constexpr std::string_view kCopyHeader{"PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0", 19};
+void PutBE(std::string& out, uint64_t v, int bytes) {
+  for (int i = bytes - 1; i >= 0; --i) out += char((v >> (8 * i)) & 0xff);
+}
+void CopyRow(std::string& out, int fields) {
+  if (out.empty()) out.append(kCopyHeader);
+  PutBE(out, uint64_t(fields), 2);
+}
+void CopyField(std::string& out, std::string_view bytes) {
+  PutBE(out, bytes.size(), 4);
+  out.append(bytes);
+}
+void CopyInt8(std::string& out, int64_t v) {
+  PutBE(out, 8, 4);
+  PutBE(out, uint64_t(v), 8);
+}
+
 std::string_view HashView(const Hash& h) { return std::string_view(reinterpret_cast<const char*>(h.data()), h.size()); }
 
 PgParam Text(std::string_view s) { return {s, true}; }
@@ -53,16 +74,22 @@ class PgInt4 {
 struct PostgresLedger::ScanCache {
   PgResult current, previous;
   int seq_col = 0, payload_col = 0;
+  int pos = 0;  // the row of `current` being handed out
+  // The rows asked for are the ones just passed: searched backwards from
+  // the current row, a few steps at most.
   bool Find(int64_t seq, std::string_view& out) const {
-    for (const PgResult* r : {&current, &previous}) {
-      if (!r->get()) continue;
-      // Rows are visited in order; the one asked for is near the end.
-      for (int i = r->rows() - 1; i >= 0; --i)
-        if (r->int8(i, seq_col) == seq) {
-          out = r->bytes(i, payload_col);
+    constexpr int kLookBack = 64;
+    for (int i = std::min(pos, current.rows() - 1), n = 0; i >= 0 && n < kLookBack; --i, ++n)
+      if (current.int8(i, seq_col) == seq) {
+        out = current.bytes(i, payload_col);
+        return true;
+      }
+    if (previous.get())
+      for (int i = previous.rows() - 1, n = 0; i >= 0 && n < kLookBack; --i, ++n)
+        if (previous.int8(i, seq_col) == seq) {
+          out = previous.bytes(i, payload_col);
           return true;
         }
-    }
     return false;
   }
 };
@@ -162,7 +189,14 @@ Status PostgresLedger::BeginWrite() {
   in_tx_ = true;
   write_tx_ = true;
   auto fail = [&](Status s) { Rollback(); return s; };
-  if (auto s = conn_->Exec(fmt::format("SET LOCAL lock_timeout = {}", BusyTimeoutMs())); !s.ok()) return fail(s);
+  // A writer only looks rows up by key, in tables that grow inside its own
+  // transaction (where the planner's figures lag): index scans and nested
+  // loops only, so that a lookup never becomes a scan of the table.
+  if (auto s = conn_->Exec(fmt::format("SET LOCAL lock_timeout = {}; SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; "
+                                       "SET LOCAL enable_mergejoin = off",
+                                       BusyTimeoutMs()));
+      !s.ok())
+    return fail(s);
   PgInt4 cls(kPgLockClass);
   if (auto r = conn_->Query(kLockSql, {cls.param()}); !r.ok()) return fail(r.status());
   // Under the write lock: every later statement sees what earlier writers committed.
@@ -229,9 +263,11 @@ Result<Head> PostgresLedger::ReadHead() {
 
 Status PostgresLedger::Flush() {
   if (pending_count_ == 0) return Status::Ok();
-  Status s = conn_->CopyIn("COPY entries(seq, kind, payload, prev_hash, hash) FROM STDIN", pending_entries_);
+  for (std::string* buf : {&pending_entries_, &pending_records_})
+    if (!buf->empty()) PutBE(*buf, 0xffff, 2);  // the trailer
+  Status s = conn_->CopyIn("COPY entries(seq, kind, payload, prev_hash, hash) FROM STDIN WITH (FORMAT binary)", pending_entries_);
   if (s.ok() && !pending_records_.empty())
-    s = conn_->CopyIn("COPY records(vendor, id, revision, seq, occurred_ns) FROM STDIN", pending_records_);
+    s = conn_->CopyIn("COPY records(vendor, id, revision, seq, occurred_ns) FROM STDIN WITH (FORMAT binary)", pending_records_);
   pending_entries_.clear();
   pending_records_.clear();
   pending_keys_.clear();
@@ -246,16 +282,12 @@ Result<Head> PostgresLedger::Append(std::string_view kind, std::string_view payl
   if (pre && pre->seq == next.seq && pre->prev == head_.hash) next.hash = pre->hash;
   else next.hash = EntryHash(next.seq, kind, head_.hash, payload);
   std::string& out = pending_entries_;
-  out += std::to_string(next.seq);
-  out += '\t';
-  CopyText(out, kind);
-  out += '\t';
-  CopyBytea(out, payload);
-  out += '\t';
-  CopyBytea(out, HashView(head_.hash));
-  out += '\t';
-  CopyBytea(out, HashView(next.hash));
-  out += '\n';
+  CopyRow(out, 5);
+  CopyInt8(out, next.seq);
+  CopyField(out, kind);
+  CopyField(out, payload);
+  CopyField(out, HashView(head_.hash));
+  CopyField(out, HashView(next.hash));
   ++pending_count_;
   head_ = next;
   if (pending_count_ >= kFlushRows || pending_entries_.size() >= kFlushBytes) {
@@ -269,10 +301,15 @@ Result<PutResult> PostgresLedger::PutRecord(std::string_view vendor, std::string
   if (!in_tx_ || !write_tx_) return Status::Io("internal: PutRecord outside a write transaction");
   std::string key = KeyString(vendor, id, revision);
   // A key appended in this transaction: written first, then found below.
+  bool lookup = true;
   if (pending_keys_.count(key)) {
     if (auto s = Flush(); !s.ok()) return s;
+    absent_.erase(key);
+    present_.erase(key);
+  } else {
+    lookup = absent_.erase(key) == 0;
   }
-  if (absent_.erase(key) == 0) {
+  if (lookup) {
     if (auto p = present_.find(key); p != present_.end()) {
       if (existing_seq) *existing_seq = p->second.first;
       return p->second.second == payload ? PutResult::kDuplicate : PutResult::kConflict;
@@ -291,16 +328,12 @@ Result<PutResult> PostgresLedger::PutRecord(std::string_view vendor, std::string
   }
   int64_t seq = head_.seq + 1;
   std::string& out = pending_records_;
-  CopyText(out, vendor);
-  out += '\t';
-  CopyText(out, id);
-  out += '\t';
-  out += std::to_string(revision);
-  out += '\t';
-  out += std::to_string(seq);
-  out += '\t';
-  out += std::to_string(occurred_ns);
-  out += '\n';
+  CopyRow(out, 5);
+  CopyField(out, vendor);
+  CopyField(out, id);
+  CopyInt8(out, revision);
+  CopyInt8(out, seq);
+  CopyInt8(out, occurred_ns);
   pending_keys_.emplace(std::move(key), seq);
   auto h = Append(kKindRecord, payload, pre);
   if (!h.ok()) return h.status();
@@ -335,8 +368,8 @@ Status PostgresLedger::ExpectRecords(const std::vector<RecordKey>& keys) {
   vendors += '}';
   ids += '}';
   revisions += '}';
-  // What is already written (pending appends are looked up in the buffer).
-  if (auto s = Flush(); !s.ok()) return s;
+  // Only what is written is looked up: PutRecord finds a key still in the
+  // buffer there first (and then writes the buffer and asks the database).
   auto r = conn_->Prepared("reckon_expect",
                            "SELECT k.ord, r.seq, e.payload FROM unnest($1::text[], $2::text[], $3::int8[]) WITH ORDINALITY AS k(v, i, r, ord) "
                            "JOIN records r ON r.vendor = k.v COLLATE \"C\" AND r.id = k.i COLLATE \"C\" AND r.revision = k.r "
@@ -569,6 +602,7 @@ Status PostgresLedger::ScanRecords(std::string_view vendor, int64_t max_seq, con
     const PgResult& b = scan_->current;
     if (b.rows() == 0) break;
     for (int i = 0; i < b.rows(); ++i) {
+      scan_->pos = i;
       row.seq = b.int8(i, 0);
       row.id = b.bytes(i, 1);
       row.revision = b.int8(i, 2);

@@ -15,7 +15,7 @@
 //  * Readers use REPEATABLE READ READ ONLY snapshots and take no lock: they
 //    never block writers nor see a half-written transaction.
 //  * Appends are buffered and written with COPY (entries and records rows)
-//    before any read that could need them and before Commit; lookups of a
+//    (binary COPY) before any read that could need them and before Commit; lookups of a
 //    record key consult the buffer first.
 //  * A database whose objects are not exactly reckon's (schema.h) is refused
 //    (kIntegrity) on opening, at the start of every transaction and by Verify.
