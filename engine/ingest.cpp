@@ -306,7 +306,7 @@ Status Ingest(Ledger& ledger, IngestInputs& in, IngestSummary& sum, const std::f
   Status io_failure;
   // Each batch's record keys are announced to the ledger (one lookup per
   // batch where a round trip per record would cost more: PostgreSQL).
-  std::vector<RecordKey> batch_keys;
+  std::vector<ExpectedRecord> batch_keys;
   pipe.OnBatch([&](const RecordPipeline::Item* items, size_t n) {
     batch_keys.clear();
     for (size_t i = 0; i < n; ++i)

@@ -63,7 +63,7 @@ class Copier {
       if (!ReadRecordPayload(e.payload, members_, count_, core, err_)) return Bad(e.seq, err_);
       cores_[i] = {std::string(core.vendor), std::string(core.id), core.revision, core.occurred_ns};
     }
-    std::vector<RecordKey> keys;
+    std::vector<ExpectedRecord> keys;
     for (size_t i = 0; i < batch_.size(); ++i)
       if (batch_[i].kind == kKindRecord) keys.push_back({cores_[i].vendor, cores_[i].id, cores_[i].revision});
     if (auto s = dst_.ExpectRecords(keys); !s.ok()) return s;

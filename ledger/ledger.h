@@ -19,7 +19,7 @@
 
 #include "dsl/status.h"
 #include "ledger/chain.h"
-#include "ledger/record_key.h"
+#include "ledger/expected_record.h"
 
 #include <cstdint>
 #include <functional>
@@ -159,7 +159,7 @@ class Ledger {
                                       std::string_view payload, int64_t* existing_seq, const Precomputed* pre = nullptr) = 0;
   // A hint before a run of PutRecord calls: these keys are about to be put
   // (a backend may look them up together). Never changes what PutRecord returns.
-  virtual Status ExpectRecords(const std::vector<RecordKey>& keys) { return Status::Ok(); }
+  virtual Status ExpectRecords(const std::vector<ExpectedRecord>& keys) { return Status::Ok(); }
 
   // Contracts.
   virtual Result<std::optional<ContractRow>> FindContract(std::string_view contract, int64_t version) = 0;

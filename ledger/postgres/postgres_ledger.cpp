@@ -354,7 +354,7 @@ void AppendArrayElement(std::string& out, std::string_view s) {
 
 }  // namespace
 
-Status PostgresLedger::ExpectRecords(const std::vector<RecordKey>& keys) {
+Status PostgresLedger::ExpectRecords(const std::vector<ExpectedRecord>& keys) {
   absent_.clear();
   present_.clear();
   if (!in_tx_ || !write_tx_ || keys.empty()) return Status::Ok();

@@ -23,7 +23,7 @@
 
 #include "ledger/ledger.h"
 #include "ledger/postgres/connection.h"
-#include "ledger/record_key.h"
+#include "ledger/expected_record.h"
 
 #include <cstdint>
 #include <memory>
@@ -59,7 +59,7 @@ class PostgresLedger final : public Ledger {
   // A hint before a run of PutRecord calls: these keys are about to be put.
   // They are looked up in one query, so that PutRecord needs no round trip
   // of its own for them. Never changes what PutRecord returns.
-  Status ExpectRecords(const std::vector<RecordKey>& keys) override;
+  Status ExpectRecords(const std::vector<ExpectedRecord>& keys) override;
 
   Result<std::optional<ContractRow>> FindContract(std::string_view contract, int64_t version) override;
   Result<std::vector<ContractRow>> Contracts() override;

@@ -21,6 +21,7 @@ export RECKON_SOURCE="$(cd "$(dirname "$0")/../.." && pwd)"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp -r "$case_dir"/. "$work"/
+rm -f "$work/sqlite-only"  # the runner's marker (below), not an input of the case
 cd "$work"
 export RECKON_BIN="$bin"
 reckon() { "$RECKON_BIN" "$@"; }
@@ -51,6 +52,15 @@ if [ -n "${RECKON_GOLDEN_PG:-}" ]; then
   }
   reckon() {
     local args=() a next=0 seen=0
+    # ledger copy SRC DST: both are ledgers of the case.
+    if [ "${1:-}" = ledger ] && [ "${2:-}" = copy ]; then
+      args=(ledger copy); shift 2
+      for a in "$@"; do
+        case "$a" in -*) args+=("$a") ;; *) args+=("$(reckon_pg_ledger "$a")") ;; esac
+      done
+      "$RECKON_BIN" "${args[@]}"
+      return
+    fi
     for a in "$@"; do
       if [ $next = 1 ]; then args+=("$(reckon_pg_ledger "$a")"); next=0; continue; fi
       case "$a" in

@@ -412,7 +412,7 @@ TEST_CASE("postgres: ExpectRecords looks keys up together without changing what 
   REQUIRE(l->BeginWrite().ok());
   // Ids with the characters an array literal quotes.
   const std::string odd = "Q\"\\,{x}", odd_json = "Q\\\"\\\\,{x}";
-  std::vector<RecordKey> keys{{"acme", "T-1", 0}, {"acme", "T-2", 0}, {"acme", odd, 0}, {"acme", "T-3", 1}};
+  std::vector<ExpectedRecord> keys{{"acme", "T-1", 0}, {"acme", "T-2", 0}, {"acme", odd, 0}, {"acme", "T-3", 1}};
   REQUIRE(l->ExpectRecords(keys).ok());
   int64_t existing = 0;
   CHECK(*l->PutRecord("acme", "T-1", 0, kOccurred, RecordPayload("T-1", 0), &existing) == PutResult::kDuplicate);
