@@ -46,7 +46,7 @@ test: build
 	bash tests/pg/cluster.sh stop $(PG_DIR)
 	bash tests/pg/cluster.sh start $(PG_DIR) > /dev/null
 	cmake -S . -B $(BUILD_DIR) -DRECKON_TEST_PG='$(PG_URL)' > /dev/null
-	(cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)); rc=$$?; \
+	(cd $(BUILD_DIR) && RECKON_TEST_PG='$(PG_URL)' ctest --output-on-failure -j $(JOBS)); rc=$$?; \
 	  bash tests/pg/cluster.sh stop $(PG_DIR); cmake -S . -B $(BUILD_DIR) -DRECKON_TEST_PG= > /dev/null; exit $$rc
 
 demo: build
