@@ -95,6 +95,13 @@ struct RecordRow {
   std::string_view id;
   int64_t revision = 0;
   int64_t occurred_ns = 0;
+  // PostgreSQL rows only, so far (the next SQLite format has them too): a
+  // higher revision of the id was stored before it (never effective); the
+  // entry of the revision it replaced as the effective one (0: none) and
+  // that revision's occurred_ns.
+  bool stale = false;
+  int64_t replaces = 0;
+  int64_t replaces_ns = 0;
 };
 
 struct VerifyReport {

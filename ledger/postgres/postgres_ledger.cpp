@@ -21,14 +21,14 @@ constexpr size_t kFlushBytes = 16u << 20;       // ... or this many bytes of COP
 constexpr int kScanFetchRows = 8192;            // rows per FETCH of a scan cursor
 constexpr const char* kLockSql = "SELECT pg_advisory_xact_lock($1::int4, hashtext(current_schema()))";
 
-std::string KeyString(std::string_view vendor, std::string_view id, int64_t revision) {
+std::string IdKey(std::string_view vendor, std::string_view id) {
   std::string k;
-  k.reserve(vendor.size() + id.size() + 24);
+  k.reserve(vendor.size() + id.size() + 1);
   k.append(vendor).push_back('\0');
-  k.append(id).push_back('\0');
-  k += std::to_string(revision);
+  k.append(id);
   return k;
 }
+constexpr size_t kMaxKnownIds = 1 << 16;  // id states kept by a write transaction before they are dropped
 
 // COPY binary format (the PostgreSQL manual, "COPY", "Binary Format"):
 // a header, then per row a 16-bit field count and each field as a 32-bit
@@ -227,18 +227,15 @@ Status PostgresLedger::Commit() {
     return Status::Error(s.kind(), s.message() + "; commit failed; nothing was written");
   }
   in_tx_ = false;
-  absent_.clear();
-  present_.clear();
+  ids_.clear();
   return Status::Ok();
 }
 
 void PostgresLedger::Rollback() {
   pending_entries_.clear();
   pending_records_.clear();
-  pending_keys_.clear();
   pending_count_ = 0;
-  absent_.clear();
-  present_.clear();
+  ids_.clear();
   scan_.reset();
   if (!in_tx_) return;
   (void)conn_->Exec("ROLLBACK");
@@ -267,11 +264,11 @@ Status PostgresLedger::Flush() {
     if (!buf->empty()) PutBE(*buf, 0xffff, 2);  // the trailer
   Status s = conn_->CopyIn("COPY entries(seq, kind, payload, prev_hash, hash) FROM STDIN WITH (FORMAT binary)", pending_entries_);
   if (s.ok() && !pending_records_.empty())
-    s = conn_->CopyIn("COPY records(vendor, id, revision, seq, occurred_ns) FROM STDIN WITH (FORMAT binary)", pending_records_);
+    s = conn_->CopyIn("COPY records(vendor, id, revision, seq, occurred_ns, stale, replaces, replaces_ns) FROM STDIN WITH (FORMAT binary)", pending_records_);
   pending_entries_.clear();
   pending_records_.clear();
-  pending_keys_.clear();
   pending_count_ = 0;
+  if (!s.ok()) ids_.clear();
   return s;
 }
 
@@ -296,45 +293,53 @@ Result<Head> PostgresLedger::Append(std::string_view kind, std::string_view payl
   return next;
 }
 
+Result<PostgresLedger::IdState*> PostgresLedger::StateOf(std::string_view vendor, std::string_view id) {
+  std::string key = IdKey(vendor, id);
+  if (auto it = ids_.find(key); it != ids_.end()) return &it->second;
+  // Not known: nothing of it is buffered, so the database has all of it.
+  auto r = conn_->Prepared("reckon_id_rows", "SELECT revision, seq, occurred_ns FROM records WHERE vendor = $1 AND id = $2",
+                           {Text(vendor), Text(id)});
+  if (!r.ok()) return r.status();
+  IdState& st = ids_[key];
+  for (int i = 0; i < r->rows(); ++i) st.Add(r->int8(i, 0), r->int8(i, 1), r->int8(i, 2));
+  return &st;
+}
+
 Result<PutResult> PostgresLedger::PutRecord(std::string_view vendor, std::string_view id, int64_t revision, int64_t occurred_ns,
                                             std::string_view payload, int64_t* existing_seq, const Precomputed* pre) {
   if (!in_tx_ || !write_tx_) return Status::Io("internal: PutRecord outside a write transaction");
-  std::string key = KeyString(vendor, id, revision);
-  // A key appended in this transaction: written first, then found below.
-  bool lookup = true;
-  if (pending_keys_.count(key)) {
-    if (auto s = Flush(); !s.ok()) return s;
-    absent_.erase(key);
-    present_.erase(key);
-  } else {
-    lookup = absent_.erase(key) == 0;
+  auto state = StateOf(vendor, id);
+  if (!state.ok()) return state.status();
+  IdState& st = **state;
+  for (auto& [rev, seq] : st.revisions) {
+    if (rev != revision) continue;
+    if (existing_seq) *existing_seq = seq;
+    auto stored = PayloadOf(seq);
+    if (!stored.ok()) return stored.status();
+    return *stored == payload ? PutResult::kDuplicate : PutResult::kConflict;
   }
-  if (lookup) {
-    if (auto p = present_.find(key); p != present_.end()) {
-      if (existing_seq) *existing_seq = p->second.first;
-      return p->second.second == payload ? PutResult::kDuplicate : PutResult::kConflict;
-    }
-    PgInt8 rev(revision);
-    auto found = conn_->Prepared("reckon_find_record", "SELECT seq FROM records WHERE vendor = $1 AND id = $2 AND revision = $3",
-                                 {Text(vendor), Text(id), rev.param()});
-    if (!found.ok()) return found.status();
-    if (found->rows() > 0) {
-      int64_t seq = found->int8(0, 0);
-      if (existing_seq) *existing_seq = seq;
-      auto e = GetEntry(seq);
-      if (!e.ok()) return e.status();
-      return e->payload == payload ? PutResult::kDuplicate : PutResult::kConflict;
-    }
-  }
+  // The highest stored revision is the effective one; a lower revision
+  // arriving after it is stale, a higher one replaces it.
+  const bool stale = st.top_revision > revision;
+  const bool replaces = !stale && st.top_revision >= 0;
   int64_t seq = head_.seq + 1;
   std::string& out = pending_records_;
-  CopyRow(out, 5);
+  CopyRow(out, 8);
   CopyField(out, vendor);
   CopyField(out, id);
   CopyInt8(out, revision);
   CopyInt8(out, seq);
   CopyInt8(out, occurred_ns);
-  pending_keys_.emplace(std::move(key), seq);
+  PutBE(out, 1, 4);
+  out += char(stale ? 1 : 0);
+  if (replaces) {
+    CopyInt8(out, st.top_seq);
+    CopyInt8(out, st.top_ns);
+  } else {
+    PutBE(out, 0xffffffff, 4);  // NULL
+    PutBE(out, 0xffffffff, 4);
+  }
+  st.Add(revision, seq, occurred_ns);
   auto h = Append(kKindRecord, payload, pre);
   if (!h.ok()) return h.status();
   return PutResult::kInserted;
@@ -355,36 +360,38 @@ void AppendArrayElement(std::string& out, std::string_view s) {
 }  // namespace
 
 Status PostgresLedger::ExpectRecords(const std::vector<ExpectedRecord>& keys) {
-  absent_.clear();
-  present_.clear();
   if (!in_tx_ || !write_tx_ || keys.empty()) return Status::Ok();
-  std::string vendors = "{", ids = "{", revisions = "{";
+  // Memory stays bounded: the known ids are dropped now and then (after
+  // writing the buffer, whose ids must stay known until then).
+  if (ids_.size() > kMaxKnownIds) {
+    if (auto s = Flush(); !s.ok()) return s;
+    ids_.clear();
+  }
+  std::string vendors = "{", ids = "{";
+  std::vector<std::string> wanted;
   for (auto& k : keys) {
+    std::string key = IdKey(k.vendor, k.id);
+    if (ids_.count(key)) continue;
+    ids_[key];  // known from here on: what the query returns, or nothing
+    wanted.push_back(std::move(key));
     AppendArrayElement(vendors, k.vendor);
     AppendArrayElement(ids, k.id);
-    if (revisions.size() > 1) revisions += ',';
-    revisions += std::to_string(k.revision);
   }
+  if (wanted.empty()) return Status::Ok();
   vendors += '}';
   ids += '}';
-  revisions += '}';
-  // Only what is written is looked up: PutRecord finds a key still in the
-  // buffer there first (and then writes the buffer and asks the database).
   auto r = conn_->Prepared("reckon_expect",
-                           "SELECT k.ord, r.seq, e.payload FROM unnest($1::text[], $2::text[], $3::int8[]) WITH ORDINALITY AS k(v, i, r, ord) "
-                           "JOIN records r ON r.vendor = k.v COLLATE \"C\" AND r.id = k.i COLLATE \"C\" AND r.revision = k.r "
-                           "JOIN entries e ON e.seq = r.seq",
-                           {PgParam{vendors, false}, PgParam{ids, false}, PgParam{revisions, false}});
-  if (!r.ok()) return r.status();
-  std::vector<bool> found(keys.size(), false);
+                           "SELECT k.ord, r.revision, r.seq, r.occurred_ns FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(v, i, ord) "
+                           "JOIN records r ON r.vendor = k.v COLLATE \"C\" AND r.id = k.i COLLATE \"C\"",
+                           {PgParam{vendors, false}, PgParam{ids, false}});
+  if (!r.ok()) {
+    for (auto& w : wanted) ids_.erase(w);
+    return r.status();
+  }
   for (int i = 0; i < r->rows(); ++i) {
     size_t k = size_t(r->int8(i, 0) - 1);
-    if (k >= keys.size()) continue;
-    found[k] = true;
-    present_[KeyString(keys[k].vendor, keys[k].id, keys[k].revision)] = {r->int8(i, 1), std::string(r->bytes(i, 2))};
+    if (k < wanted.size()) ids_[wanted[k]].Add(r->int8(i, 1), r->int8(i, 2), r->int8(i, 3));
   }
-  for (size_t k = 0; k < keys.size(); ++k)
-    if (!found[k]) absent_.insert(KeyString(keys[k].vendor, keys[k].id, keys[k].revision));
   return Status::Ok();
 }
 
@@ -630,6 +637,111 @@ Result<std::optional<RecordRow>> PostgresLedger::EffectiveRecord(std::string_vie
   row.revision = r->int8(0, 1);
   row.occurred_ns = r->int8(0, 2);
   return std::optional<RecordRow>(row);
+}
+
+Status PostgresLedger::ScanCursor(const std::string& query, std::vector<PgParam> params, int payload_col,
+                                  const std::function<bool(const PgResult&, int)>& fn) {
+  if (auto s = Flush(); !s.ok()) return s;
+  bool own = !in_tx_;
+  if (own) {
+    if (auto s = BeginRead(); !s.ok()) return s;
+  }
+  std::string cursor = fmt::format("reckon_scan_{}", ++cursors_);
+  auto declared = conn_->Query(fmt::format("DECLARE {} NO SCROLL CURSOR FOR {}", cursor, query), params);
+  Status out = declared.ok() ? Status::Ok() : declared.status();
+  auto cache = std::make_unique<ScanCache>();
+  cache->seq_col = 0;
+  cache->payload_col = payload_col;
+  ScanCache* saved = scan_.release();
+  if (payload_col >= 0) scan_ = std::move(cache);
+  const std::string fetch = fmt::format("FETCH {} FROM {}", kScanFetchRows, cursor);
+  PgResult local_current, local_previous;
+  bool more = out.ok();
+  while (more) {
+    auto batch = conn_->Query(fetch);
+    if (!batch.ok()) { out = batch.status(); break; }
+    PgResult* current;
+    if (scan_) {
+      scan_->previous = std::move(scan_->current);
+      scan_->current = std::move(*batch);
+      current = &scan_->current;
+    } else {
+      local_current = std::move(*batch);
+      current = &local_current;
+    }
+    int rows = current->rows();
+    for (int i = 0; i < rows; ++i) {
+      if (scan_) scan_->pos = i;
+      if (!fn(*current, i)) { more = false; break; }
+    }
+    if (rows < kScanFetchRows) break;
+  }
+  scan_.reset(saved);
+  if (declared.ok()) (void)conn_->Exec("CLOSE " + cursor);
+  if (own) Rollback();
+  return out;
+}
+
+Result<std::vector<int64_t>> PostgresLedger::ReplacedIn(std::string_view vendor, int64_t start_ns, int64_t end_ns, int64_t max_seq) {
+  if (auto s = Flush(); !s.ok()) return s;
+  PgInt8 a(start_ns), b(end_ns), m(max_seq);
+  auto r = conn_->Prepared("reckon_replaced_in",
+                           "SELECT replaces FROM records WHERE vendor = $1 AND replaces IS NOT NULL AND replaces_ns >= $2 AND replaces_ns < $3 "
+                           "AND seq <= $4 ORDER BY replaces",
+                           {Text(vendor), a.param(), b.param(), m.param()});
+  if (!r.ok()) return r.status();
+  std::vector<int64_t> out;
+  for (int i = 0; i < r->rows(); ++i) out.push_back(r->int8(i, 0));
+  return out;
+}
+
+Status PostgresLedger::ScanPeriod(std::string_view vendor, int64_t start_ns, int64_t end_ns, int64_t max_seq,
+                                  const std::function<bool(int64_t seq)>& fn) {
+  auto replaced = ReplacedIn(vendor, start_ns, end_ns, max_seq);
+  if (!replaced.ok()) return replaced.status();
+  PgInt8 a(start_ns), b(end_ns), m(max_seq);
+  // The payloads come along: the pass reads each one right after its seq (PayloadOf).
+  return ScanCursor("SELECT r.seq, e.payload FROM records r JOIN entries e ON e.seq = r.seq WHERE r.vendor = $1 AND NOT r.stale "
+                    "AND r.occurred_ns >= $2 AND r.occurred_ns < $3 AND r.seq <= $4 ORDER BY r.occurred_ns, r.seq",
+                    {Text(vendor), a.param(), b.param(), m.param()}, 1, [&](const PgResult& res, int i) {
+                      int64_t seq = res.int8(i, 0);
+                      if (!replaced->empty() && std::binary_search(replaced->begin(), replaced->end(), seq)) return true;
+                      return fn(seq);
+                    });
+}
+
+namespace {
+RecordRow RowOf(const PgResult& r, int i) {
+  // seq, revision, occurred_ns, stale, replaces, replaces_ns
+  RecordRow row;
+  row.seq = r.int8(i, 0);
+  row.revision = r.int8(i, 1);
+  row.occurred_ns = r.int8(i, 2);
+  row.stale = r.boolean(i, 3);
+  row.replaces = r.null(i, 4) ? 0 : r.int8(i, 4);
+  row.replaces_ns = r.null(i, 5) ? 0 : r.int8(i, 5);
+  return row;
+}
+}  // namespace
+
+Status PostgresLedger::ScanSince(std::string_view vendor, int64_t after_seq, int64_t max_seq, const std::function<bool(const RecordRow&)>& fn) {
+  PgInt8 a(after_seq), m(max_seq);
+  return ScanCursor("SELECT seq, revision, occurred_ns, stale, replaces, replaces_ns FROM records WHERE vendor = $1 AND seq > $2 AND seq <= $3 "
+                    "ORDER BY seq",
+                    {Text(vendor), a.param(), m.param()}, -1, [&](const PgResult& res, int i) { return fn(RowOf(res, i)); });
+}
+
+Result<std::vector<RecordRow>> PostgresLedger::Revisions(std::string_view vendor, std::string_view id, int64_t max_seq) {
+  if (auto s = Flush(); !s.ok()) return s;
+  PgInt8 m(max_seq);
+  auto r = conn_->Prepared("reckon_revisions",
+                           "SELECT seq, revision, occurred_ns, stale, replaces, replaces_ns FROM records WHERE vendor = $1 AND id = $2 AND seq <= $3 "
+                           "ORDER BY revision",
+                           {Text(vendor), Text(id), m.param()});
+  if (!r.ok()) return r.status();
+  std::vector<RecordRow> out;
+  for (int i = 0; i < r->rows(); ++i) out.push_back(RowOf(*r, i));
+  return out;
 }
 
 }  // namespace reckon

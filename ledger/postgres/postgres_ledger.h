@@ -29,7 +29,6 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 
 namespace reckon {
 
@@ -80,6 +79,17 @@ class PostgresLedger final : public Ledger {
   // checked). The callback returns false to stop.
   Status ScanEntries(int64_t after_seq, const std::function<bool(const Entry&)>& fn) override;
 
+  // The period-bounded reads of the next ledger format (not yet in the
+  // Ledger interface): the entries of the vendor's effective records as of
+  // max_seq whose occurred_ns is in [start_ns, end_ns), in (occurred_ns, seq)
+  // order; the entries in that range that a later revision replaced; the
+  // vendor's rows with after_seq < seq <= max_seq in seq order; every
+  // revision of an id up to max_seq, by revision.
+  Status ScanPeriod(std::string_view vendor, int64_t start_ns, int64_t end_ns, int64_t max_seq, const std::function<bool(int64_t seq)>& fn);
+  Result<std::vector<int64_t>> ReplacedIn(std::string_view vendor, int64_t start_ns, int64_t end_ns, int64_t max_seq);
+  Status ScanSince(std::string_view vendor, int64_t after_seq, int64_t max_seq, const std::function<bool(const RecordRow&)>& fn);
+  Result<std::vector<RecordRow>> Revisions(std::string_view vendor, std::string_view id, int64_t max_seq);
+
   Result<VerifyReport> Verify(const std::optional<Head>& expect = std::nullopt,
                               const std::function<void(int64_t done, int64_t total)>& progress = nullptr) override;
 
@@ -102,10 +112,21 @@ class PostgresLedger final : public Ledger {
   // among them (vendor \0 id \0 revision -> seq).
   std::string pending_entries_, pending_records_;
   size_t pending_count_ = 0;
-  std::unordered_map<std::string, int64_t> pending_keys_;
-  // ExpectRecords: keys known absent, and keys known present (seq, payload).
-  std::unordered_set<std::string> absent_;
-  std::unordered_map<std::string, std::pair<int64_t, std::string>> present_;
+  // What this write transaction knows of ids (vendor \0 id): every stored
+  // revision with its entry, and the highest one (the effective revision).
+  // An id with buffered appends is always here (so the map is written out
+  // before it is cleared); others come from ExpectRecords or a lookup.
+  struct IdState {
+    std::vector<std::pair<int64_t, int64_t>> revisions;  // (revision, seq)
+    int64_t top_revision = -1, top_seq = 0, top_ns = 0;
+    void Add(int64_t revision, int64_t seq, int64_t ns) {
+      revisions.emplace_back(revision, seq);
+      if (revision > top_revision) { top_revision = revision; top_seq = seq; top_ns = ns; }
+    }
+  };
+  std::unordered_map<std::string, IdState> ids_;
+  Result<IdState*> StateOf(std::string_view vendor, std::string_view id);
+  Status ScanCursor(const std::string& query, std::vector<PgParam> params, int payload_col, const std::function<bool(const PgResult&, int)>& fn);
   // PayloadOf: the payload bytes last handed out, and the rows of the scan
   // in progress (the scan hands out payloads of the rows it just passed).
   std::string payload_;

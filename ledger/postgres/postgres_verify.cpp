@@ -116,6 +116,20 @@ Result<VerifyReport> PostgresLedger::Verify(const std::optional<Head>& expect, c
     return std::nullopt;
   };
 
+  // Each records row's stale / replaces / replaces_ns against a replay of
+  // the rows before it of its id (the rows' own keys are checked against
+  // their entries below): the first row that differs.
+  auto replay = conn_->Query(
+      "SELECT x.seq FROM (SELECT r.*, max(r.revision) OVER (PARTITION BY r.vendor, r.id ORDER BY r.seq "
+      "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prior FROM records r) x "
+      "LEFT JOIN records p ON p.vendor = x.vendor AND p.id = x.id AND p.revision = x.prior "
+      "WHERE x.stale IS DISTINCT FROM (x.prior IS NOT NULL AND x.prior > x.revision) "
+      "OR x.replaces IS DISTINCT FROM (CASE WHEN x.prior < x.revision THEN p.seq END) "
+      "OR x.replaces_ns IS DISTINCT FROM (CASE WHEN x.prior < x.revision THEN p.occurred_ns END) "
+      "ORDER BY x.seq LIMIT 1");
+  if (!replay.ok()) return replay.status();
+  const int64_t replay_bad = replay->rows() > 0 ? replay->int8(0, 0) : 0;
+
   Cursor entries(*conn_, "reckon_verify_entries"), records(*conn_, "reckon_verify_records");
   if (auto s = entries.Open("SELECT seq, kind, payload, prev_hash, hash FROM entries ORDER BY seq"); !s.ok()) return s;
   if (auto s = records.Open("SELECT seq, vendor, id, revision, occurred_ns FROM records ORDER BY seq, vendor, id, revision"); !s.ok()) return s;
@@ -166,6 +180,7 @@ Result<VerifyReport> PostgresLedger::Verify(const std::optional<Head>& expect, c
       const int j = records.row();
       if (r.bytes(j, 1) != core.vendor || r.bytes(j, 2) != core.id || r.int8(j, 3) != core.revision || r.int8(j, 4) != core.occurred_ns)
         return bad(seq, "the records table row differs from the record entry");
+      if (seq == replay_bad) return bad(seq, "the records table row differs from the record entry (which revision it replaces)");
       if (auto s = records.Next(); !s.ok()) return s;
     } else if (kind == kKindContract) {
       auto c = ReadContractPayload(payload, seq);

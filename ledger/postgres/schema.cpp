@@ -27,6 +27,9 @@ CREATE TABLE records(
   revision bigint NOT NULL,
   seq bigint NOT NULL,
   occurred_ns bigint NOT NULL,
+  stale boolean NOT NULL,
+  replaces bigint,
+  replaces_ns bigint,
   PRIMARY KEY(vendor, id, revision));
 CREATE TABLE statements(
   seq bigint PRIMARY KEY,
@@ -41,6 +44,9 @@ CREATE TABLE adjustments(
   posted_in text COLLATE "C" NOT NULL,
   version bigint NOT NULL,
   UNIQUE(contract, period, posted_in));
+CREATE INDEX records_period ON records(vendor, occurred_ns, seq) WHERE NOT stale;
+CREATE INDEX records_replaced ON records(vendor, replaces_ns, replaces) WHERE replaces IS NOT NULL;
+CREATE INDEX records_seq ON records(vendor, seq);
 CREATE FUNCTION reckon_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   RAISE EXCEPTION 'reckon ledger is append-only: % refused', TG_OP;
@@ -135,8 +141,11 @@ const std::string& ExpectedSchemaDescription() {
       "column ledger.format integer not null\n"
       "column records.id text not null collate C\n"
       "column records.occurred_ns bigint not null\n"
+      "column records.replaces bigint\n"
+      "column records.replaces_ns bigint\n"
       "column records.revision bigint not null\n"
       "column records.seq bigint not null\n"
+      "column records.stale boolean not null\n"
       "column records.vendor text not null collate C\n"
       "column statements.contract text not null collate C\n"
       "column statements.period text not null collate C\n"
@@ -156,7 +165,10 @@ const std::string& ExpectedSchemaDescription() {
       "index contracts_contract_version_key CREATE UNIQUE INDEX contracts_contract_version_key ON contracts USING btree (contract, version)\n"
       "index contracts_pkey CREATE UNIQUE INDEX contracts_pkey ON contracts USING btree (seq)\n"
       "index entries_pkey CREATE UNIQUE INDEX entries_pkey ON entries USING btree (seq)\n"
+      "index records_period CREATE INDEX records_period ON records USING btree (vendor, occurred_ns, seq) WHERE (NOT stale)\n"
       "index records_pkey CREATE UNIQUE INDEX records_pkey ON records USING btree (vendor, id, revision)\n"
+      "index records_replaced CREATE INDEX records_replaced ON records USING btree (vendor, replaces_ns, replaces) WHERE (replaces IS NOT NULL)\n"
+      "index records_seq CREATE INDEX records_seq ON records USING btree (vendor, seq)\n"
       "index statements_contract_period_key CREATE UNIQUE INDEX statements_contract_period_key ON statements USING btree (contract, period)\n"
       "index statements_pkey CREATE UNIQUE INDEX statements_pkey ON statements USING btree (seq)\n"
       "relation adjustments kind r rls false false persistence p\n"

@@ -318,7 +318,8 @@ TEST_CASE("postgres: Verify finds a changed payload, a removed entry and a chang
       {"DELETE FROM entries WHERE seq = 2", 2, "entry 2 is missing"},
       {"UPDATE records SET occurred_ns = occurred_ns + 1 WHERE id = 'T-3'", 3, "records table row differs"},
       {"DELETE FROM records WHERE id = 'T-1'", 1, "no row for this record entry"},
-      {"INSERT INTO records VALUES('acme', 'T-7', 0, 2, 0)", 2, "row with no record entry"},
+      {"INSERT INTO records VALUES('acme', 'T-7', 0, 2, 0, false, NULL, NULL)", 2, "row with no record entry"},
+      {"UPDATE records SET stale = true WHERE id = 'T-3'", 3, "which revision it replaces"},
   };
   for (auto& k : cases) {
     INFO(k.sql);
@@ -435,4 +436,53 @@ TEST_CASE("postgres: ExpectRecords looks keys up together without changing what 
   REQUIRE(v.ok());
   CHECK(v->ok);
   CHECK(v->entries == 5);
+}
+
+TEST_CASE("postgres: stale and replaced revisions, and the period-bounded reads") {
+  REQUIRE_SERVER();
+  TestDb db("revisions");
+  auto l = OpenPg(db.url);
+  const int64_t day = 86400000000000;
+  auto payload = [](const std::string& id, int rev, const std::string& at) {
+    return "{\"id\":\"" + id + "\",\"occurred_at\":\"" + at + "\",\"revision\":" + std::to_string(rev) +
+           ",\"vendor\":\"acme\",\"verified\":true,\"void\":false}";
+  };
+  REQUIRE(l->BeginWrite().ok());
+  int64_t existing = 0;
+  // A 0 (day 0), B 0 (day 0), A 2 (day 1: replaces A 0), A 1 (stale: A 2 is higher).
+  REQUIRE(*l->PutRecord("acme", "A", 0, kOccurred, payload("A", 0, "2026-10-03T18:05:00Z"), &existing) == PutResult::kInserted);
+  REQUIRE(*l->PutRecord("acme", "B", 0, kOccurred, payload("B", 0, "2026-10-03T18:05:00Z"), &existing) == PutResult::kInserted);
+  REQUIRE(*l->PutRecord("acme", "A", 2, kOccurred + day, payload("A", 2, "2026-10-04T18:05:00Z"), &existing) == PutResult::kInserted);
+  REQUIRE(*l->PutRecord("acme", "A", 1, kOccurred, payload("A", 1, "2026-10-03T18:05:00Z"), &existing) == PutResult::kInserted);
+  REQUIRE(l->Commit().ok());
+  REQUIRE(l->BeginRead().ok());
+  auto revs = l->Revisions("acme", "A", 4);
+  REQUIRE(revs.ok());
+  REQUIRE(revs->size() == 3);
+  CHECK((*revs)[0].seq == 1);
+  CHECK((*revs)[1].stale);
+  CHECK((*revs)[2].replaces == 1);
+  CHECK((*revs)[2].replaces_ns == kOccurred);
+  // As of entry 4, day 0 holds B (A 0 was replaced, A 1 is stale); day 1 holds A 2.
+  std::vector<int64_t> seqs;
+  REQUIRE(l->ScanPeriod("acme", kOccurred, kOccurred + 1, 4, [&](int64_t seq) {
+             auto p = l->PayloadOf(seq);
+             REQUIRE(p.ok());
+             seqs.push_back(seq);
+             return true;
+           }).ok());
+  CHECK(seqs == std::vector<int64_t>{2});
+  seqs.clear();
+  // As of entry 2, A 0 was still effective.
+  REQUIRE(l->ScanPeriod("acme", kOccurred, kOccurred + 1, 2, [&](int64_t seq) { seqs.push_back(seq); return true; }).ok());
+  CHECK(seqs == std::vector<int64_t>{1, 2});
+  CHECK(*l->ReplacedIn("acme", kOccurred, kOccurred + 1, 4) == std::vector<int64_t>{1});
+  std::vector<int64_t> since;
+  REQUIRE(l->ScanSince("acme", 2, 4, [&](const RecordRow& r) { since.push_back(r.seq); return true; }).ok());
+  CHECK(since == std::vector<int64_t>{3, 4});
+  l->Rollback();
+  auto v = l->Verify();
+  REQUIRE(v.ok());
+  INFO(v->reason);
+  CHECK(v->ok);
 }
