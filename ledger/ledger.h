@@ -5,9 +5,13 @@
 //    entry n stores prev_hash = hash of entry n-1 (32 zero bytes for n = 1)
 //    and hash = EntryHash(seq, kind, prev_hash, payload) over the exact
 //    payload bytes stored.
-//  * `records`, `contracts`, `statements` and `adjustments` are derived: each row is a
-//    function of one entry (rowid = that entry's seq) and Verify() rebuilds
-//    and compares them. Settlement reads only rows whose entries are chained.
+//  * `records`, `contracts`, `statements` and `adjustments` are derived: each row
+//    belongs to one entry (rowid = that entry's seq) and Verify() rebuilds and
+//    compares them (a records row also says which earlier revision of its id
+//    it replaced, a function of the entries before it). Settlement reads
+//    only rows whose entries are chained, through the records indexes
+//    (docs/ledger-format.md, "Records and their indexes"), so its cost
+//    follows the period, not the history.
 //  * Triggers refuse UPDATE and DELETE on every table; the connection runs
 //    in SQLite's defensive mode, WAL journal, synchronous=FULL.
 //  * Writers take the write lock with BEGIN IMMEDIATE, waiting at most
@@ -31,6 +35,8 @@ struct sqlite3_stmt;
 
 namespace reckon {
 
+struct Stmt;  // ledger/sqlite_stmt.h
+
 inline constexpr int kBusyTimeoutMs = 60000;   // wait for another writer at most this long (default)
 inline constexpr int kMaxBusyTimeoutMs = 3600000;
 // The wait for another writer of ledgers opened from now on, 1..kMaxBusyTimeoutMs
@@ -38,9 +44,15 @@ inline constexpr int kMaxBusyTimeoutMs = 3600000;
 // nothing, for a value out of range.
 bool SetBusyTimeoutMs(int ms);
 int BusyTimeoutMs();
-inline constexpr int kLedgerFormat = 1;        // PRAGMA user_version of the schema
+inline constexpr int kLedgerFormat = 2;        // PRAGMA user_version of the schema
 inline constexpr int kLedgerPageSize = 32768;  // SQLite page size of new ledgers (fewer, larger writes)
 inline constexpr int kLedgerApplicationId = 0x52434b4e;  // "RCKN"
+// SQLite page cache of an ingest (the default is 2 MiB): the records key
+// index takes inserts at random places (ids in no useful order), which a
+// small cache reads back again and again. Measured at 12M records, a larger
+// cache writes no fewer bytes and costs more page faults on an empty ledger;
+// memory stays bounded by this, not by the ledger.
+inline constexpr int64_t kIngestCacheKiB = 64 * 1024;
 
 // Entry kinds.
 inline constexpr std::string_view kKindContract = "contract";
@@ -89,12 +101,20 @@ struct AdjustmentRow {
   int64_t version = 0;  // the contract version that governs `period`
 };
 
-// One row of the derived records table, as the settlement scan sees it.
+// One row of the derived records table (docs/ledger-format.md).
 struct RecordRow {
   int64_t seq = 0;
-  std::string_view id;
   int64_t revision = 0;
   int64_t occurred_ns = 0;
+  bool stale = false;       // a higher revision of the id was stored before it: never effective
+  int64_t replaces = 0;     // the entry of the revision it replaced as the effective one (0: none)
+  int64_t replaces_ns = 0;  // that revision's occurred_ns
+};
+
+// What PutRecord found for a record's key.
+struct PutInfo {
+  int64_t existing_seq = 0;               // kDuplicate / kConflict: the stored revision's entry
+  std::optional<int64_t> replaced_ns;     // kInserted: occurred_ns of the revision it replaced
 };
 
 struct VerifyReport {
@@ -102,6 +122,7 @@ struct VerifyReport {
   int64_t entries = 0;
   Head head;
   int64_t first_bad = 0;   // seq of the first bad entry (0 when ok)
+  int64_t since = 0;       // the anchor the check started after (0: from entry 1)
   std::string reason;
 };
 
@@ -146,10 +167,13 @@ class Ledger {
   Result<Head> Append(std::string_view kind, std::string_view payload, const Precomputed* pre = nullptr);
 
   // Records: appends the record entry and its derived row unless the key
-  // exists. On kDuplicate / kConflict nothing is written and *existing_seq
-  // is the stored revision's entry.
+  // (vendor, id, revision) exists. On kDuplicate / kConflict nothing is
+  // written. `info` (optional) says what was found.
   Result<PutResult> PutRecord(std::string_view vendor, std::string_view id, int64_t revision, int64_t occurred_ns,
-                              std::string_view payload, int64_t* existing_seq, const Precomputed* pre = nullptr);
+                              std::string_view payload, PutInfo* info = nullptr, const Precomputed* pre = nullptr);
+  // A larger page cache for this connection (KiB), for a batch of random
+  // key inserts (kIngestCacheKiB).
+  void SetCacheKiB(int64_t kib);
 
   // Contracts.
   Result<std::optional<ContractRow>> FindContract(std::string_view contract, int64_t version);
@@ -171,21 +195,32 @@ class Ledger {
   Result<int64_t> RecordCount();
   // The vendors that have records, in byte order.
   Result<std::vector<std::string>> Vendors();
-  // occurred_ns of the highest stored revision of (vendor, id) below
-  // `revision`, if any.
-  Result<std::optional<int64_t>> PreviousOccurred(std::string_view vendor, std::string_view id, int64_t revision);
-  // Streams the vendor's records with seq <= max_seq ordered by (id,
-  // revision). The callback returns false to stop.
-  Status ScanRecords(std::string_view vendor, int64_t max_seq, const std::function<bool(const RecordRow&)>& fn);
+  // The entries of the vendor's effective records as of entry max_seq (the
+  // highest revision of each id among entries <= max_seq) whose occurred_ns
+  // is in [start_ns, end_ns), in (occurred_ns, seq) order: an index range of
+  // the period plus the few revisions replaced in it. The callback returns
+  // false to stop.
+  Status ScanPeriod(std::string_view vendor, int64_t start_ns, int64_t end_ns, int64_t max_seq, const std::function<bool(int64_t seq)>& fn);
+  // The entries in [start_ns, end_ns) that a revision stored up to max_seq
+  // replaced (the complement ScanPeriod skips), in seq order.
+  Result<std::vector<int64_t>> ReplacedIn(std::string_view vendor, int64_t start_ns, int64_t end_ns, int64_t max_seq);
+  // The vendor's records rows with after_seq < seq <= max_seq, in seq order
+  // (what arrived since an evaluation). The callback returns false to stop.
+  Status ScanSince(std::string_view vendor, int64_t after_seq, int64_t max_seq, const std::function<bool(const RecordRow&)>& fn);
+  // Every stored revision of (vendor, id) among entries <= max_seq, ordered
+  // by revision.
+  Result<std::vector<RecordRow>> Revisions(std::string_view vendor, std::string_view id, int64_t max_seq);
   // The effective (highest) revision of (vendor, id) among entries with
-  // seq <= max_seq, if any (reconcile's lookup of a claimed id). Its `id`
-  // view is empty.
+  // seq <= max_seq, if any (reconcile's lookup of a claimed id).
   Result<std::optional<RecordRow>> EffectiveRecord(std::string_view vendor, std::string_view id, int64_t max_seq);
 
   // Recomputes every hash and every derived table (optionally against an
-  // anchor). Runs in its own read transaction.
+  // anchor). Runs in its own read transaction. With `since` (a trusted
+  // anchor), only the entries after it and their derived rows, after
+  // checking that the anchor is in the chain (docs/ledger-format.md).
   Result<VerifyReport> Verify(const std::optional<Head>& expect = std::nullopt,
-                              const std::function<void(int64_t done, int64_t total)>& progress = nullptr);
+                              const std::function<void(int64_t done, int64_t total)>& progress = nullptr,
+                              const std::optional<Head>& since = std::nullopt);
 
   sqlite3* db() { return db_; }
 
@@ -209,6 +244,11 @@ class Ledger {
   // A derived row that settlement would misread (a BLOB where TEXT belongs,
   // ...): kIntegrity.
   Status WrongType(const char* table, int64_t seq);
+  // The rows of (vendor, id) among entries <= max_seq, any order: the
+  // records_key index gives the candidates, the payload confirms the id.
+  Status RowsOf(std::string_view vendor, std::string_view id, int64_t max_seq, std::vector<RecordRow>& out);
+  // Prepares `sql` with ?1 vendor, ?2 start_ns, ?3 end_ns, ?4 max_seq bound.
+  Status PrepareTimeRange(Stmt& st, const char* sql, std::string_view vendor, int64_t start_ns, int64_t end_ns, int64_t max_seq);
 
   std::string path_;
   sqlite3* db_ = nullptr;
@@ -223,7 +263,6 @@ class Ledger {
   sqlite3_stmt* find_record_ = nullptr;
   sqlite3_stmt* get_entry_ = nullptr;
   sqlite3_stmt* get_payload_ = nullptr;
-  sqlite3_stmt* previous_ = nullptr;
 };
 
 }  // namespace reckon
