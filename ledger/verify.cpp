@@ -363,6 +363,42 @@ class RecordRowWorker {
     return out;
   }
 
+  // --since: for each new row, in key order, its records_key entry exists,
+  // a stale row has an earlier effective row of its id with a higher
+  // revision, and a row that says it is its id's first has no earlier row.
+  void CheckEarlierRows() {
+    std::sort(earlier_checks_.begin(), earlier_checks_.end(),
+              [](const EarlierCheck& a, const EarlierCheck& b) { return std::tie(a.key, a.seq) < std::tie(b.key, b.seq); });
+    for (const EarlierCheck& c : earlier_checks_) {
+      sqlite3_reset(by_key_.st);
+      sqlite3_bind_int64(by_key_.st, 1, c.key);
+      sqlite3_bind_int64(by_key_.st, 2, c.seq);
+      bool self = false;
+      std::vector<StoredRecordRow> others;
+      while (sqlite3_step(by_key_.st) == SQLITE_ROW) {
+        StoredRecordRow r;
+        ReadStoredRow(by_key_.st, r);
+        if (r.seq == c.seq) self = true;
+        else others.push_back(std::move(r));
+      }
+      sqlite3_reset(by_key_.st);
+      bool witness = false, earlier = false;
+      if (!others.empty()) {
+        auto me = IdentityOf(payload_.st, c.seq);
+        for (auto& o : others) {
+          auto who = IdentityOf(payload_.st, o.seq);
+          if (!me || !who || who->vendor != me->vendor || who->id != me->id) continue;
+          earlier = true;
+          witness = witness || (!o.stale && o.revision > c.revision);
+        }
+      }
+      if (!self || (c.stale && !witness) || (c.first && earlier)) {
+        out_.suspect = true;
+        return;
+      }
+    }
+  }
+
   // The rules that tie a row to the earlier rows of its id (the exact pass
   // decides which row is wrong when one fails).
   bool RulesHold(const Job& j, const StoredRecordRow& r) {
@@ -377,17 +413,16 @@ class RecordRowWorker {
       auto who = IdentityOf(payload_.st, p.seq);
       if (!who || who->id != j.id) return false;
     }
-    if (r.stale || since_) {
+    if (since_) {
+      // The rows of its id before it: looked up after the walk, in key
+      // order (CheckEarlierRows), so that random ids cost ordered probes.
+      earlier_checks_.push_back({r.id_key, r.seq, j.revision, r.stale != 0, !r.stale && !r.has_replaces});
+    } else if (r.stale) {
       bool self_indexed = false;
       auto earlier = RowsOfId(j, &self_indexed);
-      if (since_ && !self_indexed) return false;  // the records_key index lacks it
-      if (r.stale) {
-        bool witness = false;
-        for (auto& e : earlier) witness = witness || (!e.stale && e.revision > j.revision);
-        if (!witness) return false;
-      } else if (!r.has_replaces && !earlier.empty()) {
-        return false;  // says it is the first row of its id, and is not
-      }
+      bool witness = false;
+      for (auto& e : earlier) witness = witness || (!e.stale && e.revision > j.revision);
+      if (!witness) return false;
     }
     if (since_) {
       if (!r.stale) {
@@ -461,7 +496,10 @@ class RecordRowWorker {
       }
       bool last = b->last;
       jobs_.Release(b);
-      if (last) return;
+      if (last) {
+        if (since_ && !out_.bad && out_.error.ok()) CheckEarlierRows();
+        return;
+      }
     }
   }
 
@@ -470,6 +508,11 @@ class RecordRowWorker {
   bool has_row_ = false;
   StoredRecordRow row_;
   int64_t leftover_ = 0, last_ = 0, bad_at_ = 0;
+  struct EarlierCheck {
+    int64_t key, seq, revision;
+    bool stale, first;
+  };
+  std::vector<EarlierCheck> earlier_checks_;  // --since: one per new records row
   std::vector<FlatMember> members_;
   size_t member_count_ = 0;
   std::string err_;
