@@ -53,8 +53,8 @@ void RecordPass::Fetch(FetchQueue& q, Status& status) {
   FetchQueue::Batch* b = q.AcquireFree();
   if (!b) return;
   if (!in_.watch.empty()) status = ClassifyChanges();
-  bool stopped = !status.ok();
-  if (!stopped) {
+  bool stopped = false;  // the evaluating thread stopped the queue
+  if (status.ok()) {
     Status s = ledger_.ScanPeriod(contract_.vendor, bounds_.start.ns, bounds_.end.ns, in_.as_of_seq, [&](int64_t seq) {
       auto payload = ledger_.PayloadOf(seq);
       if (!payload.ok()) { status = payload.status(); return false; }
