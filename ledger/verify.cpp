@@ -363,9 +363,10 @@ class RecordRowWorker {
     return out;
   }
 
-  // --since: for each new row, in key order, its records_key entry exists,
-  // a stale row has an earlier effective row of its id with a higher
-  // revision, and a row that says it is its id's first has no earlier row.
+  // --since: for each new row, in key order, its records_key entry exists;
+  // of the earlier rows of its id, the highest revision (the effective one)
+  // is higher than a stale row's, is the one a replacing row replaced, and
+  // does not exist for a row that says it is its id's first.
   void CheckEarlierRows() {
     std::sort(earlier_checks_.begin(), earlier_checks_.end(),
               [](const EarlierCheck& a, const EarlierCheck& b) { return std::tie(a.key, a.seq) < std::tie(b.key, b.seq); });
@@ -382,17 +383,17 @@ class RecordRowWorker {
         else others.push_back(std::move(r));
       }
       sqlite3_reset(by_key_.st);
-      bool witness = false, earlier = false;
-      if (!others.empty()) {
-        auto me = IdentityOf(payload_.st, c.seq);
-        for (auto& o : others) {
-          auto who = IdentityOf(payload_.st, o.seq);
-          if (!me || !who || who->vendor != me->vendor || who->id != me->id) continue;
-          earlier = true;
-          witness = witness || (!o.stale && o.revision > c.revision);
-        }
+      const StoredRecordRow* top = nullptr;
+      std::optional<RecordIdentity> me;
+      if (!others.empty()) me = IdentityOf(payload_.st, c.seq);
+      for (auto& o : others) {
+        auto who = IdentityOf(payload_.st, o.seq);
+        if (!me || !who || who->vendor != me->vendor || who->id != me->id) continue;
+        if (!top || o.revision > top->revision) top = &o;
       }
-      if (!self || (c.stale && !witness) || (c.first && earlier)) {
+      bool right = c.stale ? top && !top->stale && top->revision > c.revision
+                           : c.first ? top == nullptr : top && top->seq == c.replaces;
+      if (!self || !right) {
         out_.suspect = true;
         return;
       }
@@ -416,7 +417,7 @@ class RecordRowWorker {
     if (since_) {
       // The rows of its id before it: looked up after the walk, in key
       // order (CheckEarlierRows), so that random ids cost ordered probes.
-      earlier_checks_.push_back({r.id_key, r.seq, j.revision, r.stale != 0, !r.stale && !r.has_replaces});
+      earlier_checks_.push_back({r.id_key, r.seq, j.revision, r.has_replaces ? r.replaces : 0, r.stale != 0, !r.stale && !r.has_replaces});
     } else if (r.stale) {
       bool self_indexed = false;
       auto earlier = RowsOfId(j, &self_indexed);
@@ -509,7 +510,7 @@ class RecordRowWorker {
   StoredRecordRow row_;
   int64_t leftover_ = 0, last_ = 0, bad_at_ = 0;
   struct EarlierCheck {
-    int64_t key, seq, revision;
+    int64_t key, seq, revision, replaces;
     bool stale, first;
   };
   std::vector<EarlierCheck> earlier_checks_;  // --since: one per new records row
