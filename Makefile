@@ -2,7 +2,7 @@
 #   make demo   installs what is missing, builds, settles the example month
 #   make test   installs what is missing, builds, runs the whole suite
 #               (chromium: the export test renders statement.html headless)
-# Other targets: build, bench, bench-reconcile, fuzz, asan, deps, clean.
+# Other targets: build, bench, bench-reconcile, bench-scale, fuzz, asan, deps, clean.
 
 DEBIAN_PACKAGES := cmake make g++ pkg-config libsqlite3-dev sqlite3 libboost-dev \
   libyaml-cpp-dev libfmt-dev catch2 libssl-dev libcli11-dev nlohmann-json3-dev libhowardhinnant-date-dev \
@@ -14,7 +14,7 @@ FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
 JOBS ?= 2
 
-.PHONY: all deps build test demo bench bench-reconcile bench-pg fuzz asan clean
+.PHONY: all deps build test demo bench bench-reconcile bench-scale bench-pg fuzz asan clean
 
 all: build
 
@@ -57,6 +57,11 @@ bench: build
 
 bench-reconcile: build
 	bash bench/reconcile.sh $(BUILD_DIR)
+
+# A year of 1M-record months (about 4.5 GB of ledger and ten minutes): SCALE_IDS=uuid for random ids.
+SCALE_IDS ?= sequential
+bench-scale: build
+	bash bench/scale.sh $(BUILD_DIR) 1000000 12 $(SCALE_IDS)
 
 # Ingest into PostgreSQL against its floor (bench/pg_floor.cpp), and settlement, on a throwaway server.
 bench-pg: build

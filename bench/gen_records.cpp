@@ -3,7 +3,7 @@
 //
 //   gen_records --count N --period 2026-10 [--seed S] [--vendor V]
 //               [--resolved-percent P] [--unverified-per-mille U] [--prefix T]
-//               [--offset +HH:MM] [--test-per-mille X]
+//               [--offset +HH:MM] [--test-per-mille X] [--ids sequential|uuid]
 //
 // Rows: id,vendor,occurred_at,verified,outcome,channel,handle_minutes,csat
 // (csat empty for the 40% of conversations without a rating).
@@ -11,6 +11,9 @@
 // (default Z); X per mille of rows come from the "test" channel.
 // The same arguments always give the same bytes (a fixed LCG, no clock, no
 // locale, no floating point), so examples can be regenerated and diffed.
+// `--ids uuid` writes random-looking version-4 UUIDs (from a second LCG seeded
+// by --seed, so the other columns are those of the sequential run) instead of
+// PREFIX-YYYYMM-NNNNNNNN: the ids real systems send, in no useful order.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -49,6 +52,7 @@ int main(int argc, char** argv) {
   std::string vendor = "acme-ai", prefix = "TCK";
   int resolved_percent = 70, unverified_per_mille = 2, test_per_mille = 0;
   std::string offset = "Z";
+  bool uuid_ids = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (i + 1 >= argc) Usage(("missing value for " + a).c_str());
@@ -62,10 +66,12 @@ int main(int argc, char** argv) {
     else if (a == "--unverified-per-mille") unverified_per_mille = std::atoi(v);
     else if (a == "--test-per-mille") test_per_mille = std::atoi(v);
     else if (a == "--offset") offset = v;
+    else if (a == "--ids") { if (std::strcmp(v, "uuid") != 0 && std::strcmp(v, "sequential") != 0) Usage("--ids is sequential or uuid"); uuid_ids = std::strcmp(v, "uuid") == 0; }
     else Usage(("unknown option " + a).c_str());
   }
   if (count < 0 || year == 0) Usage("--count and --period are required");
   Lcg rng{seed * 2654435761ULL + 12345};
+  Lcg id_rng{seed * 0x9E3779B97F4A7C15ULL + 99991};
   static const char* kChannels[] = {"chat", "email", "voice", "chat", "chat"};
   std::printf("id,vendor,occurred_at,verified,outcome,channel,handle_minutes,csat\n");
   int days = DaysIn(year, month);
@@ -84,8 +90,15 @@ int main(int argc, char** argv) {
     const char* channel = kChannels[rng.Below(5)];
     bool rated = rng.Below(10) >= 4;  // 60% of conversations get a CSAT rating
     if (rng.Below(1000) < uint32_t(test_per_mille)) channel = "test";
-    int n = std::snprintf(buf, sizeof buf, "%s-%04d%02d-%08lld,%s,%04d-%02d-%02dT%02d:%02d:%02d%s,%s,%s,%s,%u.%u,%s\n", prefix.c_str(), year,
-                          month, i, vendor.c_str(), year, month, day, h, mi, s, offset.c_str(), verified ? "true" : "false", outcome,
+    char id[48];
+    if (uuid_ids) {
+      uint32_t w[4];
+      for (auto& x : w) x = id_rng.Next() ^ (id_rng.Next() << 16);
+      std::snprintf(id, sizeof id, "%08x-%04x-4%03x-%04x-%04x%08x", w[0], w[1] >> 16, w[1] & 0xfff, 0x8000 | (w[2] >> 18), w[2] & 0xffff, w[3]);
+    } else {
+      std::snprintf(id, sizeof id, "%s-%04d%02d-%08lld", prefix.c_str(), year, month, i);
+    }
+    int n = std::snprintf(buf, sizeof buf, "%s,%s,%04d-%02d-%02dT%02d:%02d:%02d%s,%s,%s,%s,%u.%u,%s\n", id, vendor.c_str(), year, month, day, h, mi, s, offset.c_str(), verified ? "true" : "false", outcome,
                           channel, handle, handle_frac, rated ? std::to_string(csat).c_str() : "");
     std::fwrite(buf, 1, size_t(n), stdout);
   }

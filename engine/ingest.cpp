@@ -219,6 +219,7 @@ Status Ingest(Ledger& ledger, IngestInputs& in, IngestSummary& sum, const std::f
   ropt.default_zone = zone ? &*zone : nullptr;
 
   if (auto s = ledger.BeginWrite(); !s.ok()) return s;
+  ledger.SetCacheKiB(kIngestCacheKiB);
   std::vector<uint32_t> lines;          // line of each entry appended by this run
   std::vector<std::pair<int64_t, size_t>> file_starts;  // (first seq, file index)
   ContractRegistry registry(ledger);
@@ -345,9 +346,10 @@ Status Ingest(Ledger& ledger, IngestInputs& in, IngestSummary& sum, const std::f
     Status st = item->status;
     Record& rec = item->rec;
     PutResult put = PutResult::kInserted;
-    int64_t existing = 0;
+    PutInfo info;
     if (st.ok()) {
-      auto r = ledger.PutRecord(rec.vendor, rec.id, rec.revision, rec.occurred_at.ns, rec.payload, &existing, &item->pre);
+      auto r = ledger.PutRecord(rec.vendor, rec.id, rec.revision, rec.occurred_at.ns, rec.payload, &info, &item->pre);
+      const int64_t existing = info.existing_seq;
       if (!r.ok()) { io_failure = r.status(); break; }
       put = *r;
       if (put == PutResult::kConflict) {
@@ -391,12 +393,7 @@ Status Ingest(Ledger& ledger, IngestInputs& in, IngestSummary& sum, const std::f
       for (auto& r : settled) if (r.start.ns <= ns && ns < r.end.ns) return true;
       return false;
     };
-    bool late = settled_at(rec.occurred_at.ns);
-    if (!late && rec.revision > 0 && !settled.empty()) {
-      auto prev = ledger.PreviousOccurred(rec.vendor, rec.id, rec.revision);
-      if (!prev.ok()) { io_failure = prev.status(); break; }
-      late = *prev && settled_at(**prev);
-    }
+    bool late = settled_at(rec.occurred_at.ns) || (info.replaced_ns && settled_at(*info.replaced_ns));
     if (late) ++sum.late;
   }
   pipe.Stop();

@@ -169,36 +169,26 @@ Status StatusReader::Vendor(const std::string& vendor, LedgerStatus& out) {
   const std::vector<Range>& ranges = ranges_[vendor];
   const std::vector<size_t>& mine = by_vendor_[vendor];
 
-  // Rows come ordered by (id, revision): a row is its id's latest revision
-  // when the next row has another id.
-  std::string held_id;
-  int64_t held_ns = 0;
-  bool holding = false;
-  auto settle_held = [&] {
-    if (!holding) return;
-    ++vs.periods[buckets.IdOf(Timestamp{held_ns})];
-    if (!std::any_of(ranges.begin(), ranges.end(), [&](const Range& r) { return r.Contains(held_ns); })) ++vs.uncovered;
-  };
-  Status s = l_.ScanRecords(vendor, l_.head().seq, [&](const RecordRow& row) {
-    bool same_id = holding && row.id == held_id;
+  // Every row of the vendor in seq order; a row is effective unless it is
+  // stale or a later revision replaced it (the few replaced entries, known
+  // up front).
+  auto replaced = l_.ReplacedIn(vendor, INT64_MIN, INT64_MAX, l_.head().seq);
+  if (!replaced.ok()) return replaced.status();
+  Status s = l_.ScanSince(vendor, 0, l_.head().seq, [&](const RecordRow& row) {
     for (size_t t : mine) {
       Tracked& tr = tracked_[t];
       const SettledWindow* now_in = tr.Find(row.occurred_ns);
       if (now_in && row.seq > now_in->last_evaluation) ++out.contracts[tr.index].pending[now_in->period];
       // A correction that moves a record out of a settled period changes that period too.
-      const SettledWindow* was_in = same_id ? tr.Find(held_ns) : nullptr;
+      const SettledWindow* was_in = row.replaces != 0 ? tr.Find(row.replaces_ns) : nullptr;
       if (was_in && was_in != now_in && row.seq > was_in->last_evaluation) ++out.contracts[tr.index].pending[was_in->period];
     }
-    if (!same_id) {
-      settle_held();
-      held_id.assign(row.id);
-      holding = true;
-    }
-    held_ns = row.occurred_ns;
+    if (row.stale || std::binary_search(replaced->begin(), replaced->end(), row.seq)) return true;
+    ++vs.periods[buckets.IdOf(Timestamp{row.occurred_ns})];
+    if (!std::any_of(ranges.begin(), ranges.end(), [&](const Range& r) { return r.Contains(row.occurred_ns); })) ++vs.uncovered;
     return true;
   });
   if (!s.ok()) return s;
-  settle_held();
   out.vendors.push_back(std::move(vs));
   return Status::Ok();
 }

@@ -89,7 +89,7 @@ struct StatementInput {
   int64_t as_of_seq = 0;                  // records with seq <= this count
   std::vector<PriorPeriod> prior;         // earlier settled periods, oldest first
   // Called on the evaluating thread for every effective record of the
-  // period, in id order; optional.
+  // period, in time order (occurred_at, then entry); optional.
   std::function<void(const RecordDecision&)> on_record;
   // Late changes: the single pass also classifies every change since each
   // watched period's last evaluation; `adjust` is then called (once, after

@@ -87,11 +87,11 @@ class Copier {
     Ledger::Precomputed pre{e.seq, e.prev_hash, h};
     Result<Head> written = Status::Ok();
     if (e.kind == kKindRecord) {
-      int64_t existing = 0;
-      auto r = dst_.PutRecord(core.vendor, core.id, core.revision, core.occurred_ns, e.payload, &existing, &pre);
+      PutInfo info;
+      auto r = dst_.PutRecord(core.vendor, core.id, core.revision, core.occurred_ns, e.payload, &info, &pre);
       if (!r.ok()) return r.status();
       if (*r != PutResult::kInserted)
-        return Bad(e.seq, fmt::format("the record ({}, {}, revision {}) is also entry {}", core.vendor, core.id, core.revision, existing));
+        return Bad(e.seq, fmt::format("the record ({}, {}, revision {}) is also entry {}", core.vendor, core.id, core.revision, info.existing_seq));
       written = dst_.head();
     } else if (e.kind == kKindContract) {
       auto c = ReadContractPayload(e.payload, e.seq);

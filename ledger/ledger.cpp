@@ -8,11 +8,14 @@
 #include "ledger/canonical.h"
 #include "ledger/sqlite_stmt.h"
 #include "ledger/payload/record.h"
+#include "ledger/record_key.h"
+#include "ledger/upgrade.h"
 
 #include <fmt/format.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <chrono>
@@ -49,7 +52,24 @@ int BusyTimeoutMs() { return g_busy_timeout_ms; }
 
 namespace {
 
-const char* kSchema = R"SQL(
+// The records table and its indexes (format 2), also what `reckon ledger
+// upgrade` creates in a format-1 ledger (RecordsSchemaSql).
+const char* kRecordsTable = R"SQL(CREATE TABLE records(
+  seq INTEGER PRIMARY KEY,
+  vendor TEXT NOT NULL,
+  id_key INTEGER NOT NULL,
+  revision INTEGER NOT NULL,
+  occurred_ns INTEGER NOT NULL,
+  stale INTEGER NOT NULL,
+  replaces INTEGER,
+  replaces_ns INTEGER);
+)SQL";
+const char* kRecordsIndexes = R"SQL(CREATE INDEX records_key ON records(id_key);
+CREATE INDEX records_period ON records(vendor, stale, occurred_ns) WHERE stale = 0;
+CREATE INDEX records_replaced ON records(vendor, replaces_ns, replaces) WHERE replaces IS NOT NULL;
+)SQL";
+
+const char* kSchemaHead = R"SQL(
 CREATE TABLE entries(
   seq INTEGER PRIMARY KEY,
   kind TEXT NOT NULL,
@@ -63,14 +83,8 @@ CREATE TABLE contracts(
   vendor TEXT NOT NULL,
   sha256 TEXT NOT NULL,
   UNIQUE(contract, version));
-CREATE TABLE records(
-  vendor TEXT NOT NULL,
-  id TEXT NOT NULL,
-  revision INTEGER NOT NULL,
-  seq INTEGER NOT NULL,
-  occurred_ns INTEGER NOT NULL,
-  PRIMARY KEY(vendor, id, revision)) WITHOUT ROWID;
-CREATE TABLE statements(
+)SQL";
+const char* kSchemaTail = R"SQL(CREATE TABLE statements(
   seq INTEGER PRIMARY KEY,
   contract TEXT NOT NULL,
   period TEXT NOT NULL,
@@ -87,18 +101,26 @@ CREATE TABLE adjustments(
 
 const char* kTables[] = {"entries", "contracts", "records", "statements", "adjustments"};
 
-// The DDL reckon runs to create a ledger: the tables, then an UPDATE and a
-// DELETE trigger on each.
+std::string TriggersSql(const char* table) {
+  return fmt::format(
+      "CREATE TRIGGER {0}_no_update BEFORE UPDATE ON {0} BEGIN SELECT RAISE(ABORT, 'reckon ledger is append-only: UPDATE refused'); END;\n"
+      "CREATE TRIGGER {0}_no_delete BEFORE DELETE ON {0} BEGIN SELECT RAISE(ABORT, 'reckon ledger is append-only: DELETE refused'); END;\n",
+      table);
+}
+
+// The DDL reckon runs to create a ledger: the tables, the records indexes,
+// then an UPDATE and a DELETE trigger on each table.
 std::string SchemaSql() {
-  std::string sql = kSchema;
-  for (const char* t : kTables) {
-    sql += fmt::format(
-        "CREATE TRIGGER {0}_no_update BEFORE UPDATE ON {0} BEGIN SELECT RAISE(ABORT, 'reckon ledger is append-only: UPDATE refused'); END;\n"
-        "CREATE TRIGGER {0}_no_delete BEFORE DELETE ON {0} BEGIN SELECT RAISE(ABORT, 'reckon ledger is append-only: DELETE refused'); END;\n",
-        t);
-  }
+  std::string sql = std::string(kSchemaHead) + kRecordsTable + kSchemaTail + kRecordsIndexes;
+  for (const char* t : kTables) sql += TriggersSql(t);
   return sql;
 }
+
+}  // namespace
+
+std::string RecordsSchemaSql() { return std::string(kRecordsTable) + kRecordsIndexes + TriggersSql("records"); }
+
+namespace {
 
 // One row of sqlite_schema: a table, index, trigger or view.
 struct SchemaObject {
@@ -191,7 +213,7 @@ std::string SchemaDifference(const std::vector<SchemaObject>& want, const std::v
 }  // namespace
 
 SqliteLedger::~SqliteLedger() {
-  for (auto* st : {append_, put_record_, find_record_, get_entry_, get_payload_, previous_}) sqlite3_finalize(st);
+  for (auto* st : {append_, put_record_, find_record_, get_entry_, get_payload_}) sqlite3_finalize(st);
   if (in_tx_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close_v2(db_);
 }
@@ -311,6 +333,11 @@ Result<std::unique_ptr<SqliteLedger>> SqliteLedger::OpenAttempt(const std::strin
   sqlite3_exec(l->db_, "COMMIT", nullptr, nullptr, nullptr);
   if (tables > 0 && app_id != kLedgerApplicationId)
     return Status::Integrity(fmt::format("'{}' is an SQLite database but not a Reckon ledger", path));
+  if (tables > 0 && user_version == 1)
+    return Status::Integrity(fmt::format("ledger '{}' has format 1 (written by an earlier Reckon); this Reckon reads format {}: run "
+                                         "`reckon ledger upgrade --ledger {}` once (it rebuilds the derived records table; entries and "
+                                         "head stay the same)",
+                                         path, kLedgerFormat, path));
   if (tables > 0 && user_version != kLedgerFormat)
     return Status::Integrity(fmt::format("ledger '{}' has format {}; this Reckon reads format {}", path, user_version, kLedgerFormat));
   // kReadOnly never creates the schema: an empty file (e.g. `touch reckon.db`)
@@ -442,42 +469,101 @@ Result<Head> SqliteLedger::Append(std::string_view kind, std::string_view payloa
   return next;
 }
 
+void SqliteLedger::SetCacheKiB(int64_t kib) { (void)Exec(fmt::format("PRAGMA cache_size=-{}", kib).c_str()); }
+
+Status SqliteLedger::RowsOf(std::string_view vendor, std::string_view id, int64_t max_seq, std::vector<RecordRow>& out) {
+  out.clear();
+  if (auto s = Prepare(&find_record_, "SELECT seq, vendor, revision, occurred_ns, stale, replaces, replaces_ns FROM records "
+                                      "INDEXED BY records_key WHERE id_key = ?1 AND seq <= ?2");
+      !s.ok())
+    return s;
+  sqlite3_reset(find_record_);
+  sqlite3_bind_int64(find_record_, 1, RecordKey(vendor, id));
+  sqlite3_bind_int64(find_record_, 2, max_seq);
+  // The candidates first (the statement must be reset before the payloads
+  // are read: PayloadOf's view is only valid until the next read).
+  std::vector<RecordRow> candidates;
+  int rc;
+  while ((rc = sqlite3_step(find_record_)) == SQLITE_ROW) {
+    sqlite3_stmt* st = find_record_;
+    auto nullable_int = [&](int i) { int t = sqlite3_column_type(st, i); return t == SQLITE_INTEGER || t == SQLITE_NULL; };
+    if (!HasTypes(st, {SQLITE_TEXT, SQLITE_INTEGER, SQLITE_INTEGER, SQLITE_INTEGER}) || !nullable_int(5) || !nullable_int(6)) {
+      int64_t seq = sqlite3_column_int64(st, 0);
+      sqlite3_reset(st);
+      return WrongType("records", seq);
+    }
+    if (ColText(st, 1) != vendor) continue;
+    RecordRow r;
+    r.seq = sqlite3_column_int64(st, 0);
+    r.revision = sqlite3_column_int64(st, 2);
+    r.occurred_ns = sqlite3_column_int64(st, 3);
+    r.stale = sqlite3_column_int64(st, 4) != 0;
+    r.replaces = sqlite3_column_int64(st, 5);
+    r.replaces_ns = sqlite3_column_int64(st, 6);
+    candidates.push_back(r);
+  }
+  sqlite3_reset(find_record_);
+  if (rc != SQLITE_DONE) return SqlError("find record");
+  // Two ids may share a key: the payload says whose row it is.
+  std::vector<FlatMember> members;
+  size_t count = 0;
+  std::string err;
+  for (auto& r : candidates) {
+    auto payload = PayloadOf(r.seq);
+    if (!payload.ok()) return payload.status();
+    RecordCore core;
+    if (!ReadRecordPayload(*payload, members, count, core, err))
+      return Status::Integrity(fmt::format("ledger '{}': record entry {} is malformed: {}; run reckon verify", path_, r.seq, err));
+    if (core.id == id && core.vendor == vendor) out.push_back(r);
+  }
+  return Status::Ok();
+}
+
 Result<PutResult> SqliteLedger::PutRecord(std::string_view vendor, std::string_view id, int64_t revision, int64_t occurred_ns,
-                                    std::string_view payload, int64_t* existing_seq, const Precomputed* pre) {
-  // Checked before the derived row is inserted: outside a transaction that
-  // insert would commit on its own, leaving a row with no entry.
+                                    std::string_view payload, PutInfo* info, const Precomputed* pre) {
+  // Checked before anything is inserted: outside a transaction each insert
+  // would commit on its own.
   if (!in_tx_ || !write_tx_) return Status::Io("internal: PutRecord outside a write transaction");
-  if (auto s = Prepare(&find_record_, "SELECT seq, occurred_ns FROM records WHERE vendor = ?1 COLLATE BINARY AND id = ?2 COLLATE BINARY AND revision = ?3");
+  std::vector<RecordRow> rows;
+  if (auto s = RowsOf(vendor, id, INT64_MAX, rows); !s.ok()) return s;
+  // The highest stored revision is the effective one (it was stored when no
+  // higher one existed, so it is never stale).
+  const RecordRow* top = nullptr;
+  for (auto& r : rows) {
+    if (r.revision == revision) {
+      if (info) info->existing_seq = r.seq;
+      auto stored = PayloadOf(r.seq);
+      if (!stored.ok()) return stored.status();
+      return *stored == payload ? PutResult::kDuplicate : PutResult::kConflict;
+    }
+    if (!top || r.revision > top->revision) top = &r;
+  }
+  const bool stale = top && top->revision > revision;
+  const RecordRow* replaced = top && !stale ? top : nullptr;
+  if (auto s = Prepare(&put_record_, "INSERT INTO records(seq, vendor, id_key, revision, occurred_ns, stale, replaces, replaces_ns) "
+                                     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
       !s.ok())
     return s;
-  if (auto s = Prepare(&put_record_,
-                       "INSERT OR IGNORE INTO records(seq, vendor, id, revision, occurred_ns) VALUES(?1, ?2, ?3, ?4, ?5)");
-      !s.ok())
-    return s;
-  int64_t seq = head_.seq + 1;
-  sqlite3_bind_int64(put_record_, 1, seq);
+  const int64_t replaced_seq = replaced ? replaced->seq : 0, replaced_ns = replaced ? replaced->occurred_ns : 0;
+  auto h = Append(kKindRecord, payload, pre);
+  if (!h.ok()) return h.status();
+  sqlite3_bind_int64(put_record_, 1, h->seq);
   BindText(put_record_, 2, vendor);
-  BindText(put_record_, 3, id);
+  sqlite3_bind_int64(put_record_, 3, RecordKey(vendor, id));
   sqlite3_bind_int64(put_record_, 4, revision);
   sqlite3_bind_int64(put_record_, 5, occurred_ns);
+  sqlite3_bind_int64(put_record_, 6, stale ? 1 : 0);
+  if (replaced_seq) {
+    sqlite3_bind_int64(put_record_, 7, replaced_seq);
+    sqlite3_bind_int64(put_record_, 8, replaced_ns);
+  } else {
+    sqlite3_bind_null(put_record_, 7);
+    sqlite3_bind_null(put_record_, 8);
+  }
   int rc = sqlite3_step(put_record_);
   sqlite3_reset(put_record_);
   if (rc != SQLITE_DONE) return SqlError("insert record");
-  if (sqlite3_changes(db_) == 0) {
-    BindText(find_record_, 1, vendor);
-    BindText(find_record_, 2, id);
-    sqlite3_bind_int64(find_record_, 3, revision);
-    rc = sqlite3_step(find_record_);
-    int64_t found = rc == SQLITE_ROW ? sqlite3_column_int64(find_record_, 0) : 0;
-    sqlite3_reset(find_record_);
-    if (rc != SQLITE_ROW) return SqlError("find record");
-    if (existing_seq) *existing_seq = found;
-    auto e = GetEntry(found);
-    if (!e.ok()) return e.status();
-    return e->payload == payload ? PutResult::kDuplicate : PutResult::kConflict;
-  }
-  auto h = Append(kKindRecord, payload, pre);
-  if (!h.ok()) return h.status();
+  if (info && replaced_seq) info->replaced_ns = replaced_ns;
   return PutResult::kInserted;
 }
 
@@ -636,25 +722,6 @@ Result<Head> SqliteLedger::PutAdjustment(const AdjustmentRow& row, std::string_v
   return h;
 }
 
-Result<std::optional<int64_t>> SqliteLedger::PreviousOccurred(std::string_view vendor, std::string_view id, int64_t revision) {
-  if (auto s = Prepare(&previous_, "SELECT occurred_ns FROM records WHERE vendor = ?1 COLLATE BINARY AND id = ?2 COLLATE BINARY AND revision < ?3 "
-                                   "ORDER BY revision DESC LIMIT 1");
-      !s.ok())
-    return s;
-  BindText(previous_, 1, vendor);
-  BindText(previous_, 2, id);
-  sqlite3_bind_int64(previous_, 3, revision);
-  int rc = sqlite3_step(previous_);
-  std::optional<int64_t> out;
-  bool typed = rc != SQLITE_ROW || sqlite3_column_type(previous_, 0) == SQLITE_INTEGER;
-  if (rc == SQLITE_ROW) out = sqlite3_column_int64(previous_, 0);
-  sqlite3_reset(previous_);
-  if (!typed) return Status::Integrity(fmt::format("ledger '{}': a records table row of '{}' has a value of the wrong storage type; the file "
-                                                   "was changed outside reckon: run reckon verify", path_, Printable(id)));
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return SqlError("find previous revision");
-  return out;
-}
-
 Result<int64_t> SqliteLedger::RecordCount() {
   Stmt st;
   if (sqlite3_prepare_v2(db_, "SELECT count(*) FROM records", -1, &st.st, nullptr) != SQLITE_OK || sqlite3_step(st.st) != SQLITE_ROW)
@@ -663,65 +730,116 @@ Result<int64_t> SqliteLedger::RecordCount() {
 }
 
 Result<std::vector<std::string>> SqliteLedger::Vendors() {
+  // One index seek per vendor (every vendor has a row that is not stale),
+  // not a walk over every record.
   Stmt st;
-  if (sqlite3_prepare_v2(db_, "SELECT DISTINCT vendor COLLATE BINARY FROM records ORDER BY 1", -1, &st.st, nullptr) != SQLITE_OK)
+  if (sqlite3_prepare_v2(db_, "SELECT vendor FROM records INDEXED BY records_period WHERE stale = 0 AND vendor > ?1 ORDER BY vendor LIMIT 1", -1,
+                         &st.st, nullptr) != SQLITE_OK)
     return SqlError("list vendors");
   std::vector<std::string> out;
-  int rc;
-  while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
+  std::string after;
+  while (true) {
+    sqlite3_reset(st.st);
+    BindText(st.st, 1, after);
+    int rc = sqlite3_step(st.st);
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) return SqlError("list vendors");
     if (sqlite3_column_type(st.st, 0) != SQLITE_TEXT) return Status::Integrity(fmt::format("{}: a records row has a vendor that is not TEXT; run reckon verify", path_));
     out.emplace_back(ColText(st.st, 0));
+    after = out.back();
   }
-  if (rc != SQLITE_DONE) return SqlError("list vendors");
   return out;
 }
 
-Status SqliteLedger::ScanRecords(std::string_view vendor, int64_t max_seq, const std::function<bool(const RecordRow&)>& fn) {
+Status SqliteLedger::PrepareTimeRange(Stmt& st, const char* sql, std::string_view vendor, int64_t start_ns, int64_t end_ns, int64_t max_seq) {
+  if (sqlite3_prepare_v2(db_, sql, -1, &st.st, nullptr) != SQLITE_OK) return SqlError("scan records");
+  BindText(st.st, 1, vendor);
+  sqlite3_bind_int64(st.st, 2, start_ns);
+  sqlite3_bind_int64(st.st, 3, end_ns);
+  sqlite3_bind_int64(st.st, 4, max_seq);
+  return Status::Ok();
+}
+
+Result<std::vector<int64_t>> SqliteLedger::ReplacedIn(std::string_view vendor, int64_t start_ns, int64_t end_ns, int64_t max_seq) {
+  Stmt st;
+  if (auto s = PrepareTimeRange(st,
+                                "SELECT replaces FROM records INDEXED BY records_replaced WHERE vendor = ?1 AND replaces IS NOT NULL "
+                                "AND replaces_ns >= ?2 AND replaces_ns < ?3 AND seq <= ?4",
+                                vendor, start_ns, end_ns, max_seq);
+      !s.ok())
+    return s;
+  std::vector<int64_t> out;
+  int rc;
+  while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
+    if (sqlite3_column_type(st.st, 0) != SQLITE_INTEGER) return WrongType("records", 0);
+    out.push_back(sqlite3_column_int64(st.st, 0));
+  }
+  if (rc != SQLITE_DONE) return SqlError("scan replaced records");
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Status SqliteLedger::ScanPeriod(std::string_view vendor, int64_t start_ns, int64_t end_ns, int64_t max_seq,
+                          const std::function<bool(int64_t seq)>& fn) {
+  auto replaced = ReplacedIn(vendor, start_ns, end_ns, max_seq);
+  if (!replaced.ok()) return replaced.status();
+  Stmt st;
+  if (auto s = PrepareTimeRange(st,
+                                "SELECT seq FROM records INDEXED BY records_period WHERE vendor = ?1 AND stale = 0 "
+                                "AND occurred_ns >= ?2 AND occurred_ns < ?3 AND seq <= ?4 ORDER BY occurred_ns, seq",
+                                vendor, start_ns, end_ns, max_seq);
+      !s.ok())
+    return s;
+  int rc;
+  while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
+    int64_t seq = sqlite3_column_int64(st.st, 0);
+    if (!replaced->empty() && std::binary_search(replaced->begin(), replaced->end(), seq)) continue;
+    if (!fn(seq)) return Status::Ok();
+  }
+  if (rc != SQLITE_DONE) return SqlError("scan records");
+  return Status::Ok();
+}
+
+Status SqliteLedger::ScanSince(std::string_view vendor, int64_t after_seq, int64_t max_seq, const std::function<bool(const RecordRow&)>& fn) {
   Stmt st;
   if (sqlite3_prepare_v2(db_,
-                         "SELECT seq, id, revision, occurred_ns FROM records WHERE vendor = ?1 COLLATE BINARY AND seq <= ?2 "
-                         "ORDER BY id COLLATE BINARY, revision",
+                         "SELECT seq, revision, occurred_ns, stale, replaces, replaces_ns, vendor FROM records NOT INDEXED "
+                         "WHERE seq > ?2 AND seq <= ?3 AND vendor = ?1 ORDER BY seq",
                          -1, &st.st, nullptr) != SQLITE_OK)
     return SqlError("scan records");
   BindText(st.st, 1, vendor);
-  sqlite3_bind_int64(st.st, 2, max_seq);
+  sqlite3_bind_int64(st.st, 2, after_seq);
+  sqlite3_bind_int64(st.st, 3, max_seq);
   int rc;
   RecordRow row;
   while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
-    // Settlement walks the ids in byte order: an id stored as a BLOB would
-    // sort apart from its TEXT revisions.
-    if (sqlite3_column_type(st.st, 0) != SQLITE_INTEGER || !HasTypes(st.st, {SQLITE_TEXT, SQLITE_INTEGER, SQLITE_INTEGER}))
-      return WrongType("records", sqlite3_column_type(st.st, 0) == SQLITE_INTEGER ? sqlite3_column_int64(st.st, 0) : 0);
+    auto nullable_int = [&](int i) { int t = sqlite3_column_type(st.st, i); return t == SQLITE_INTEGER || t == SQLITE_NULL; };
+    if (!HasTypes(st.st, {SQLITE_INTEGER, SQLITE_INTEGER, SQLITE_INTEGER}) || !nullable_int(4) || !nullable_int(5))
+      return WrongType("records", sqlite3_column_int64(st.st, 0));
     row.seq = sqlite3_column_int64(st.st, 0);
-    row.id = ColText(st.st, 1);
-    row.revision = sqlite3_column_int64(st.st, 2);
-    row.occurred_ns = sqlite3_column_int64(st.st, 3);
+    row.revision = sqlite3_column_int64(st.st, 1);
+    row.occurred_ns = sqlite3_column_int64(st.st, 2);
+    row.stale = sqlite3_column_int64(st.st, 3) != 0;
+    row.replaces = sqlite3_column_int64(st.st, 4);
+    row.replaces_ns = sqlite3_column_int64(st.st, 5);
     if (!fn(row)) return Status::Ok();
   }
   if (rc != SQLITE_DONE) return SqlError("scan records");
   return Status::Ok();
 }
 
+Result<std::vector<RecordRow>> SqliteLedger::Revisions(std::string_view vendor, std::string_view id, int64_t max_seq) {
+  std::vector<RecordRow> rows;
+  if (auto s = RowsOf(vendor, id, max_seq, rows); !s.ok()) return s;
+  std::sort(rows.begin(), rows.end(), [](const RecordRow& a, const RecordRow& b) { return a.revision < b.revision; });
+  return rows;
+}
+
 Result<std::optional<RecordRow>> SqliteLedger::EffectiveRecord(std::string_view vendor, std::string_view id, int64_t max_seq) {
-  Stmt st;
-  if (sqlite3_prepare_v2(db_,
-                         "SELECT seq, revision, occurred_ns FROM records WHERE vendor = ?1 COLLATE BINARY AND id = ?2 COLLATE BINARY "
-                         "AND seq <= ?3 ORDER BY revision DESC LIMIT 1",
-                         -1, &st.st, nullptr) != SQLITE_OK)
-    return SqlError("find record");
-  BindText(st.st, 1, vendor);
-  BindText(st.st, 2, id);
-  sqlite3_bind_int64(st.st, 3, max_seq);
-  int rc = sqlite3_step(st.st);
-  if (rc == SQLITE_DONE) return std::optional<RecordRow>();
-  if (rc != SQLITE_ROW) return SqlError("find record");
-  if (sqlite3_column_type(st.st, 0) != SQLITE_INTEGER || !HasTypes(st.st, {SQLITE_INTEGER, SQLITE_INTEGER}))
-    return WrongType("records", sqlite3_column_type(st.st, 0) == SQLITE_INTEGER ? sqlite3_column_int64(st.st, 0) : 0);
-  RecordRow row;
-  row.seq = sqlite3_column_int64(st.st, 0);
-  row.revision = sqlite3_column_int64(st.st, 1);
-  row.occurred_ns = sqlite3_column_int64(st.st, 2);
-  return std::optional<RecordRow>(row);
+  auto rows = Revisions(vendor, id, max_seq);
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return std::optional<RecordRow>();
+  return std::optional<RecordRow>(rows->back());
 }
 
 Status SqliteLedger::ScanEntries(int64_t after_seq, const std::function<bool(const Entry&)>& fn) {

@@ -38,9 +38,15 @@ inline constexpr int kMaxBusyTimeoutMs = 3600000;
 // nothing, for a value out of range.
 bool SetBusyTimeoutMs(int ms);
 int BusyTimeoutMs();
-inline constexpr int kLedgerFormat = 1;        // PRAGMA user_version of the schema
+inline constexpr int kLedgerFormat = 2;        // PRAGMA user_version of the schema
 inline constexpr int kLedgerPageSize = 32768;  // SQLite page size of new ledgers (fewer, larger writes)
 inline constexpr int kLedgerApplicationId = 0x52434b4e;  // "RCKN"
+// SQLite page cache of an ingest (the default is 2 MiB): the records key
+// index takes inserts at random places (ids in no useful order), which a
+// small cache reads back again and again. Measured at 12M records, a larger
+// cache writes no fewer bytes and costs more page faults on an empty ledger;
+// memory stays bounded by this, not by the ledger.
+inline constexpr int64_t kIngestCacheKiB = 64 * 1024;
 
 // Entry kinds.
 inline constexpr std::string_view kKindContract = "contract";
@@ -89,19 +95,20 @@ struct AdjustmentRow {
   int64_t version = 0;  // the contract version that governs `period`
 };
 
-// One row of the derived records table, as the settlement scan sees it.
+// One row of the derived records table (docs/ledger-format.md).
 struct RecordRow {
   int64_t seq = 0;
-  std::string_view id;
   int64_t revision = 0;
   int64_t occurred_ns = 0;
-  // PostgreSQL rows only, so far (the next SQLite format has them too): a
-  // higher revision of the id was stored before it (never effective); the
-  // entry of the revision it replaced as the effective one (0: none) and
-  // that revision's occurred_ns.
-  bool stale = false;
-  int64_t replaces = 0;
-  int64_t replaces_ns = 0;
+  bool stale = false;       // a higher revision of the id was stored before it: never effective
+  int64_t replaces = 0;     // the entry of the revision it replaced as the effective one (0: none)
+  int64_t replaces_ns = 0;  // that revision's occurred_ns
+};
+
+// What PutRecord found for a record's key.
+struct PutInfo {
+  int64_t existing_seq = 0;               // kDuplicate / kConflict: the stored revision's entry
+  std::optional<int64_t> replaced_ns;     // kInserted: occurred_ns of the revision it replaced
 };
 
 struct VerifyReport {
@@ -109,6 +116,7 @@ struct VerifyReport {
   int64_t entries = 0;
   Head head;
   int64_t first_bad = 0;   // seq of the first bad entry (0 when ok)
+  int64_t since = 0;       // the anchor the check started after (0: from entry 1)
   std::string reason;
 };
 
@@ -160,10 +168,13 @@ class Ledger {
   virtual Result<Head> Append(std::string_view kind, std::string_view payload, const Precomputed* pre = nullptr) = 0;
 
   // Records: appends the record entry and its derived row unless the key
-  // exists. On kDuplicate / kConflict nothing is written and *existing_seq
-  // is the stored revision's entry.
+  // (vendor, id, revision) exists. On kDuplicate / kConflict nothing is
+  // written. `info` (optional) says what was found.
   virtual Result<PutResult> PutRecord(std::string_view vendor, std::string_view id, int64_t revision, int64_t occurred_ns,
-                                      std::string_view payload, int64_t* existing_seq, const Precomputed* pre = nullptr) = 0;
+                                      std::string_view payload, PutInfo* info = nullptr, const Precomputed* pre = nullptr) = 0;
+  // A larger page cache for this connection (KiB), for a batch of random
+  // key inserts (kIngestCacheKiB); a backend without one ignores it.
+  virtual void SetCacheKiB(int64_t /*kib*/) {}
   // A hint before a run of PutRecord calls: these keys are about to be put
   // (a backend may look them up together). Never changes what PutRecord returns.
   virtual Status ExpectRecords(const std::vector<ExpectedRecord>& keys) { return Status::Ok(); }
@@ -191,21 +202,32 @@ class Ledger {
   virtual Result<int64_t> RecordCount() = 0;
   // The vendors that have records, in byte order.
   virtual Result<std::vector<std::string>> Vendors() = 0;
-  // occurred_ns of the highest stored revision of (vendor, id) below
-  // `revision`, if any.
-  virtual Result<std::optional<int64_t>> PreviousOccurred(std::string_view vendor, std::string_view id, int64_t revision) = 0;
-  // Streams the vendor's records with seq <= max_seq ordered by (id,
-  // revision). The callback returns false to stop.
-  virtual Status ScanRecords(std::string_view vendor, int64_t max_seq, const std::function<bool(const RecordRow&)>& fn) = 0;
+  // The entries of the vendor's effective records as of entry max_seq (the
+  // highest revision of each id among entries <= max_seq) whose occurred_ns
+  // is in [start_ns, end_ns), in (occurred_ns, seq) order: an index range of
+  // the period plus the few revisions replaced in it. The callback returns
+  // false to stop.
+  virtual Status ScanPeriod(std::string_view vendor, int64_t start_ns, int64_t end_ns, int64_t max_seq, const std::function<bool(int64_t seq)>& fn) = 0;
+  // The entries in [start_ns, end_ns) that a revision stored up to max_seq
+  // replaced (the complement ScanPeriod skips), in seq order.
+  virtual Result<std::vector<int64_t>> ReplacedIn(std::string_view vendor, int64_t start_ns, int64_t end_ns, int64_t max_seq) = 0;
+  // The vendor's records rows with after_seq < seq <= max_seq, in seq order
+  // (what arrived since an evaluation). The callback returns false to stop.
+  virtual Status ScanSince(std::string_view vendor, int64_t after_seq, int64_t max_seq, const std::function<bool(const RecordRow&)>& fn) = 0;
+  // Every stored revision of (vendor, id) among entries <= max_seq, ordered
+  // by revision.
+  virtual Result<std::vector<RecordRow>> Revisions(std::string_view vendor, std::string_view id, int64_t max_seq) = 0;
   // The effective (highest) revision of (vendor, id) among entries with
-  // seq <= max_seq, if any (reconcile's lookup of a claimed id). Its `id`
-  // view is empty.
+  // seq <= max_seq, if any (reconcile's lookup of a claimed id).
   virtual Result<std::optional<RecordRow>> EffectiveRecord(std::string_view vendor, std::string_view id, int64_t max_seq) = 0;
 
   // Recomputes every hash and every derived table (optionally against an
-  // anchor). Runs in its own read transaction.
+  // anchor). Runs in its own read transaction. With `since` (a trusted
+  // anchor), only the entries after it and their derived rows, after
+  // checking that the anchor is in the chain (docs/ledger-format.md).
   virtual Result<VerifyReport> Verify(const std::optional<Head>& expect = std::nullopt,
-                                      const std::function<void(int64_t done, int64_t total)>& progress = nullptr) = 0;
+                                      const std::function<void(int64_t done, int64_t total)>& progress = nullptr,
+                                      const std::optional<Head>& since = std::nullopt) = 0;
 
   // Removes a ledger that this process created and that is still empty,
   // closing *ledger (SQLite: under the write lock, so that another process

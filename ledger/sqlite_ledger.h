@@ -10,6 +10,8 @@ struct sqlite3_stmt;
 
 namespace reckon {
 
+struct Stmt;  // ledger/sqlite_stmt.h
+
 class SqliteLedger final : public Ledger {
  public:
   // Opens (and for kReadWrite creates) the file. kReadOnly on a missing
@@ -30,7 +32,8 @@ class SqliteLedger final : public Ledger {
 
   Result<Head> Append(std::string_view kind, std::string_view payload, const Precomputed* pre = nullptr) override;
   Result<PutResult> PutRecord(std::string_view vendor, std::string_view id, int64_t revision, int64_t occurred_ns,
-                              std::string_view payload, int64_t* existing_seq, const Precomputed* pre = nullptr) override;
+                              std::string_view payload, PutInfo* info = nullptr, const Precomputed* pre = nullptr) override;
+  void SetCacheKiB(int64_t kib) override;
 
   Result<std::optional<ContractRow>> FindContract(std::string_view contract, int64_t version) override;
   Result<std::vector<ContractRow>> Contracts() override;
@@ -45,12 +48,15 @@ class SqliteLedger final : public Ledger {
   Status ScanEntries(int64_t after_seq, const std::function<bool(const Entry&)>& fn) override;
   Result<int64_t> RecordCount() override;
   Result<std::vector<std::string>> Vendors() override;
-  Result<std::optional<int64_t>> PreviousOccurred(std::string_view vendor, std::string_view id, int64_t revision) override;
-  Status ScanRecords(std::string_view vendor, int64_t max_seq, const std::function<bool(const RecordRow&)>& fn) override;
+  Status ScanPeriod(std::string_view vendor, int64_t start_ns, int64_t end_ns, int64_t max_seq, const std::function<bool(int64_t seq)>& fn) override;
+  Result<std::vector<int64_t>> ReplacedIn(std::string_view vendor, int64_t start_ns, int64_t end_ns, int64_t max_seq) override;
+  Status ScanSince(std::string_view vendor, int64_t after_seq, int64_t max_seq, const std::function<bool(const RecordRow&)>& fn) override;
+  Result<std::vector<RecordRow>> Revisions(std::string_view vendor, std::string_view id, int64_t max_seq) override;
   Result<std::optional<RecordRow>> EffectiveRecord(std::string_view vendor, std::string_view id, int64_t max_seq) override;
 
   Result<VerifyReport> Verify(const std::optional<Head>& expect = std::nullopt,
-                              const std::function<void(int64_t done, int64_t total)>& progress = nullptr) override;
+                              const std::function<void(int64_t done, int64_t total)>& progress = nullptr,
+                              const std::optional<Head>& since = std::nullopt) override;
 
   sqlite3* db() { return db_; }
 
@@ -69,6 +75,11 @@ class SqliteLedger final : public Ledger {
   // A derived row that settlement would misread (a BLOB where TEXT belongs,
   // ...): kIntegrity.
   Status WrongType(const char* table, int64_t seq);
+  // The rows of (vendor, id) among entries <= max_seq, any order: the
+  // records_key index gives the candidates, the payload confirms the id.
+  Status RowsOf(std::string_view vendor, std::string_view id, int64_t max_seq, std::vector<RecordRow>& out);
+  // Prepares `sql` with ?1 vendor, ?2 start_ns, ?3 end_ns, ?4 max_seq bound.
+  Status PrepareTimeRange(Stmt& st, const char* sql, std::string_view vendor, int64_t start_ns, int64_t end_ns, int64_t max_seq);
 
   std::string path_;
   sqlite3* db_ = nullptr;
@@ -83,7 +94,6 @@ class SqliteLedger final : public Ledger {
   sqlite3_stmt* find_record_ = nullptr;
   sqlite3_stmt* get_entry_ = nullptr;
   sqlite3_stmt* get_payload_ = nullptr;
-  sqlite3_stmt* previous_ = nullptr;
 };
 
 }  // namespace reckon

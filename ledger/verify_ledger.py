@@ -8,14 +8,16 @@ the same first bad entry: the schema is exactly the one reckon creates (SCHEMA b
 3, ... without gaps; each entry's prev_hash is the previous entry's hash (32 zero bytes for entry
 1); each hash is SHA-256 of the length-prefixed encoding below; every derived row (records,
 contracts, statements, adjustments) matches its entry, with every column of the right storage
-class, and no derived row lacks an entry. With --expect-head, entry SEQ (1 or more) must exist
+class, and no derived row lacks an entry; each records row's `stale`, `replaces` and `replaces_ns`
+are what replaying the record entries gives, and each records index holds exactly the entries
+its rows imply. With --expect-head, entry SEQ (1 or more) must exist
 and have HASH.
 Exit 0: ok; 3: integrity failure; 2: usage; 1: the file cannot be read as a ledger.
 """
 import argparse, datetime, decimal, hashlib, json, os, re, sqlite3, struct, sys, urllib.parse
 
 APPLICATION_ID = 0x52434B4E  # "RCKN"
-FORMAT = 1
+FORMAT = 2
 MISMATCH = "hash does not match the entry's contents (the entry was changed)"
 
 
@@ -343,8 +345,9 @@ TABLE_SQL = {
                "  prev_hash BLOB NOT NULL,\n  hash BLOB NOT NULL)",
     "contracts": "CREATE TABLE contracts(\n  seq INTEGER PRIMARY KEY,\n  contract TEXT NOT NULL,\n  version INTEGER NOT NULL,\n"
                  "  vendor TEXT NOT NULL,\n  sha256 TEXT NOT NULL,\n  UNIQUE(contract, version))",
-    "records": "CREATE TABLE records(\n  vendor TEXT NOT NULL,\n  id TEXT NOT NULL,\n  revision INTEGER NOT NULL,\n"
-               "  seq INTEGER NOT NULL,\n  occurred_ns INTEGER NOT NULL,\n  PRIMARY KEY(vendor, id, revision)) WITHOUT ROWID",
+    "records": "CREATE TABLE records(\n  seq INTEGER PRIMARY KEY,\n  vendor TEXT NOT NULL,\n  id_key INTEGER NOT NULL,\n"
+               "  revision INTEGER NOT NULL,\n  occurred_ns INTEGER NOT NULL,\n  stale INTEGER NOT NULL,\n  replaces INTEGER,\n"
+               "  replaces_ns INTEGER)",
     "statements": "CREATE TABLE statements(\n  seq INTEGER PRIMARY KEY,\n  contract TEXT NOT NULL,\n  period TEXT NOT NULL,\n"
                   "  version INTEGER NOT NULL,\n  UNIQUE(contract, period))",
     "adjustments": "CREATE TABLE adjustments(\n  seq INTEGER PRIMARY KEY,\n  contract TEXT NOT NULL,\n  period TEXT NOT NULL,\n"
@@ -353,7 +356,35 @@ TABLE_SQL = {
 TRIGGER_SQL = "CREATE TRIGGER {0}_no_{1} BEFORE {2} ON {0} BEGIN SELECT RAISE(ABORT, 'reckon ledger is append-only: {2} refused'); END"
 SCHEMA = [o for t in TABLES for o in [("table", t, t, TABLE_SQL[t])]
           + ([("index", f"sqlite_autoindex_{t}_1", t, None)] if "UNIQUE(" in TABLE_SQL[t] else [])]  # automatic index: sql NULL
+# The records indexes: by key (ingest's lookup of an id), by vendor and time (a period's records), and the
+# replaced revisions by the time they had (what a period lost).
+INDEX_SQL = [("records_key", "CREATE INDEX records_key ON records(id_key)"),
+             ("records_period", "CREATE INDEX records_period ON records(vendor, stale, occurred_ns) WHERE stale = 0"),
+             ("records_replaced", "CREATE INDEX records_replaced ON records(vendor, replaces_ns, replaces) WHERE replaces IS NOT NULL")]
+SCHEMA += [("index", name, "records", sql) for name, sql in INDEX_SQL]
 SCHEMA += [("trigger", f"{t}_no_{op.lower()}", t, TRIGGER_SQL.format(t, op.lower(), op)) for t in TABLES for op in ("UPDATE", "DELETE")]
+
+
+def fnv1a64(h, data):
+    for c in data:
+        h = ((h ^ c) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
+def record_key(vendor, ident):
+    """The records table's id_key (docs/ledger-format.md), as a signed 64-bit integer: for an id that
+    ends in 4 or more digits (at most 18 counted), FNV-1a 64 of vendor, 0x00, the rest of the id, 0x00 and the
+    byte 0x30 + the digit count, keeping the high 32 bits, with the number mod 2^32 below; for
+    any other id, FNV-1a 64 of vendor, 0x00 and id."""
+    digits = len(ident) - len(ident.rstrip(b"0123456789"))
+    digits = min(digits, 18)
+    h = fnv1a64(0xCBF29CE484222325, vendor + b"\0")
+    if digits < 4:
+        h = fnv1a64(h, ident)
+    else:
+        prefix, tail = ident[:len(ident) - digits], ident[len(ident) - digits:]
+        h = (fnv1a64(h, prefix + b"\0" + bytes([0x30 + digits])) & 0xFFFFFFFF00000000) | (int(tail) & 0xFFFFFFFF)
+    return h - (1 << 64) if h >= 1 << 63 else h
 
 
 def printable(b):
@@ -413,7 +444,12 @@ def verify(db, expect=None):
     derived = {k: Derived(db, t, c, m) for k, (t, c, m) in DERIVED.items()}
     entries = db.execute("SELECT seq, typeof(kind), kind, typeof(payload), payload, typeof(prev_hash), prev_hash,"
                          " typeof(hash), hash FROM entries ORDER BY seq")
-    prev, expected, records = bytes(32), 1, 0
+    prev, expected = bytes(32), 1
+    rec_rows = db.execute("SELECT seq, CAST(vendor AS BLOB), id_key, revision, occurred_ns, stale, replaces, replaces_ns,"
+                          " typeof(vendor), typeof(id_key), typeof(revision), typeof(occurred_ns), typeof(stale),"
+                          " typeof(replaces), typeof(replaces_ns) FROM records ORDER BY seq")
+    rec_row = rec_rows.fetchone()
+    latest, replay_bad, rows_seen = {}, None, []
     for seq, kind_type, kind, payload_type, payload, prev_type, stored_prev, hash_type, stored_hash in entries:
         if seq > expected:
             return bad(expected, f"entry {expected} is missing (the next entry is {seq})", True)
@@ -448,16 +484,35 @@ def verify(db, expect=None):
             if any(k in m and m[k][0] != kind_ for k, kind_ in want.items()):
                 return bad(seq, "record payload has a core field of the wrong type (vendor, id and occurred_at"
                                 " are strings, revision an integer, verified and void booleans)")
-            row = db.execute("SELECT CAST(seq AS INTEGER), CAST(occurred_ns AS INTEGER), typeof(seq), typeof(occurred_ns),"
-                             " typeof(vendor), typeof(id), typeof(revision) FROM records WHERE vendor = CAST(? AS TEXT) COLLATE BINARY"
-                             " AND id = CAST(? AS TEXT) COLLATE BINARY AND revision = ?", (vendor, ident, revision)).fetchone()
-            if row is None:
+            # The records table is read beside the entries, in seq order: a row below this entry has no
+            # record entry; this entry's row has the same vendor, key, revision and time.
+            if rec_row is not None and rec_row[0] < seq:  # reported as the entries before it verified
+                at = rec_row[0]
+                before = db.execute("SELECT hash FROM entries WHERE seq = ?", (at - 1,)).fetchone() if at > 1 else None
+                rep.update(entries=max(0, at - 1), head={"seq": max(0, at - 1) if before else 0,
+                                                         "hash": before[0].hex() if before else "00" * 32})
+                return bad(at, "the records table has a row with no record entry")
+            if rec_row is None or rec_row[0] != seq:
                 return bad(seq, "the records table has no row for this record entry")
-            if row[2:] != (b"integer", b"integer", b"text", b"text", b"integer"):
+            r_seq, r_vendor, r_key, r_rev, r_ns, r_stale, r_repl, r_repl_ns = rec_row[:8]
+            types = rec_row[8:]
+            if types[:5] != (b"text", b"integer", b"integer", b"integer", b"integer") or types[5:] not in (
+                    (b"null", b"null"), (b"integer", b"integer")):
                 return bad(seq, "the records table row has a value of the wrong storage type")
-            if row[:2] != (seq, ns):
+            if (r_vendor, r_key, r_rev, r_ns) != (vendor, record_key(vendor, ident), revision, ns):
                 return bad(seq, "the records table row differs from the record entry")
-            records += 1
+            # Replayed: the highest revision of the id so far is the effective one; a lower revision
+            # arriving later is stale, a higher one replaces it. Compared after the pass (as reckon
+            # does: its fast checks decide whether to replay).
+            last = latest.get((vendor, ident))
+            stale = last is not None and last[0] > revision
+            want = (1 if stale else 0, last[1] if last and not stale else None, last[2] if last and not stale else None)
+            if not stale:
+                latest[(vendor, ident)] = (revision, seq, ns)
+            if replay_bad is None and (r_stale, r_repl, r_repl_ns) != want:
+                replay_bad = seq
+            rows_seen.append((r_seq, r_vendor, r_key, r_ns, r_stale, r_repl, r_repl_ns))
+            rec_row = rec_rows.fetchone()
         elif kind in derived:
             table, name = derived[kind], kind.decode()
             obj = json_object(payload)
@@ -486,19 +541,21 @@ def verify(db, expect=None):
         expected += 1
     if hash_bad is not None:
         return bad(hash_bad, MISMATCH)
-    count = db.execute("SELECT count(*) FROM records").fetchone()[0]
-    if count != records:  # find the lowest records row that no record entry backs
-        at = 0
-        for rseq, vendor, ident, revision, kind, payload, types in ((*r[:6], r[6:]) for r in db.execute(
-                "SELECT CAST(r.seq AS INTEGER), CAST(r.vendor AS TEXT), CAST(r.id AS TEXT), CAST(r.revision AS INTEGER),"
-                " CAST(e.kind AS TEXT), CAST(e.payload AS BLOB), typeof(r.seq), typeof(r.vendor), typeof(r.id), typeof(r.revision)"
-                " FROM records r LEFT JOIN entries e ON e.seq = r.seq ORDER BY r.seq")):
-            typed = types == (b"integer", b"text", b"text", b"integer")
-            m = flat_object(payload) if kind == b"record" and typed else None
-            if m is None or [m.get(k, ("", b""))[1] for k in (b"vendor", b"id", b"revision")] != [vendor, ident, b"%d" % revision]:
-                at = rseq
-                break
-        return bad(at, f"the records table has {count} rows but the ledger has {records} record entries")
+    if rec_row is not None:  # a records row past the last record entry
+        return bad(rec_row[0], "the records table has a row with no record entry")
+    # The replayed columns, and each index against the rows (the lowest seq where they differ).
+    firsts = [replay_bad] if replay_bad is not None else []
+    for want, sql in (({(r[2], r[0]) for r in rows_seen}, "SELECT id_key, seq FROM records INDEXED BY records_key"),
+                      ({(r[1], r[3], r[0]) for r in rows_seen if r[4] == 0},
+                       "SELECT CAST(vendor AS BLOB), occurred_ns, seq FROM records INDEXED BY records_period WHERE stale = 0"),
+                      ({(r[1], r[6], r[5], r[0]) for r in rows_seen if r[5] is not None},
+                       "SELECT CAST(vendor AS BLOB), replaces_ns, replaces, seq FROM records INDEXED BY records_replaced"
+                       " WHERE replaces IS NOT NULL")):
+        have = {tuple(r) for r in db.execute(sql)}
+        firsts += [t[-1] for t in want ^ have]
+    if firsts:
+        return bad(min(firsts), "the records table or one of its indexes differs from what the record entries imply"
+                                " (a row's replaced revision, staleness or index entries)")
     for table in derived.values():
         if table.row:
             return bad(table.seq, f"the {table.table} table has a row with no {table.table[:-1]} entry")

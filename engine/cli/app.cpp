@@ -129,6 +129,8 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
   std::string expect_head;
   auto* verify = app.add_subcommand("verify", "Recompute the hash chain and every derived table");
   verify->add_option("--expect-head", expect_head, "Anchor SEQ:HASH kept from a statement or export");
+  std::string verify_since;
+  verify->add_option("--since", verify_since, "Check only the entries after this trusted SEQ:HASH (the head the last verify printed)");
   add_common(verify);
 
   ExportOptions export_opt;
@@ -159,8 +161,10 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
   add_common(report);
 
   std::string copy_src, copy_dst;
-  auto* ledger_cmd = app.add_subcommand("ledger", "Ledger maintenance (copy between SQLite and PostgreSQL)");
+  auto* ledger_cmd = app.add_subcommand("ledger", "Maintain the ledger itself (upgrade a file, copy between SQLite and PostgreSQL)");
   ledger_cmd->require_subcommand(1);
+  auto* upgrade = ledger_cmd->add_subcommand("upgrade", "Rebuild a format-1 ledger's derived records table as format 2, then verify it");
+  add_common(upgrade);
   auto* ledger_copy = ledger_cmd->add_subcommand("copy", "Copy a ledger entry by entry, checking each (a file or a postgresql:// address)");
   ledger_copy->add_option("SRC", copy_src, "The ledger to copy")->required();
   ledger_copy->add_option("DST", copy_dst, "A file that does not exist, or an empty database")->required();
@@ -236,7 +240,8 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
   if (settle->parsed()) return CmdSettle(io, common, settle_opt);
   if (show->parsed()) return CmdShow(io, common, show_contract, show_period, show_restated);
   if (status->parsed()) return CmdStatus(io, common, status_contract);
-  if (verify->parsed()) return CmdVerify(io, common, expect_head);
+  if (verify->parsed()) return CmdVerify(io, common, expect_head, verify_since);
+  if (upgrade->parsed()) return CmdLedgerUpgrade(io, common);
   if (exp->parsed()) return CmdExport(io, common, export_opt);
   if (reconcile->parsed()) {
     for (auto [name, value] : {std::pair{"--map", &reconcile_opt.map}, {"--out", &reconcile_opt.out}})

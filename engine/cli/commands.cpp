@@ -20,6 +20,7 @@
 #include "ledger/copy.h"
 #include "ledger/ledger.h"
 #include "ledger/postgres/connection.h"
+#include "ledger/upgrade.h"
 
 #include <fmt/format.h>
 
@@ -311,8 +312,8 @@ int CmdStatus(Io& io, const Common& c, const std::string& only) {
   return 0;
 }
 
-int CmdVerify(Io& io, const Common& c, const std::string& expect_head) {
-  std::optional<Head> expect;
+int CmdVerify(Io& io, const Common& c, const std::string& expect_head, const std::string& since_head) {
+  std::optional<Head> expect, since;
   if (!expect_head.empty()) {
     expect = ParseHead(expect_head);
     if (!expect)
@@ -322,17 +323,30 @@ int CmdVerify(Io& io, const Common& c, const std::string& expect_head) {
                                                "`reckon status` or an export printed",
                                                expect_head)));
   }
+  if (!since_head.empty()) {
+    since = ParseHead(since_head);
+    if (!since)
+      return io.Fail(Status::Usage(fmt::format("--since '{}' is not SEQ:HASH (a number, a colon, 64 hex digits); pass the head the last "
+                                               "verify printed",
+                                               since_head)));
+    if (since->seq < 1)
+      return io.Fail(Status::Usage(fmt::format("--since {}: entry 0 is not an anchor; run reckon verify without --since to check from entry 1",
+                                               since_head)));
+  }
   auto ledger = OpenLedger(c, Ledger::Mode::kReadOnly);
   if (!ledger.ok()) return io.Fail(ledger.status());
   bool tty = io.StderrIsTty();
-  auto rep = (*ledger)->Verify(expect, [&](int64_t done, int64_t total) {
-    if (tty) io.Err(fmt::format("\rverified {} of {} entries...", done, total));
-  });
+  auto rep = (*ledger)->Verify(
+      expect, [&](int64_t done, int64_t total) {
+        if (tty) io.Err(fmt::format("\rverified {} of {} entries...", done, total));
+      },
+      since);
   if (tty) io.Err("\r");
   if (!rep.ok()) return io.Fail(rep.status());
   std::string failure = rep->ok ? "" : fmt::format("{}: entry {}: {}", (*ledger)->path(), rep->first_bad, rep->reason);
   if (io.json()) {
     json j = {{"ok", rep->ok}, {"entries", rep->entries}, {"head", HeadJson(rep->head)}};
+    if (since) j["since"] = HeadJson(*since);
     if (!rep->ok) {
       j["first_bad"] = rep->first_bad;
       j["reason"] = rep->reason;
@@ -341,12 +355,43 @@ int CmdVerify(Io& io, const Common& c, const std::string& expect_head) {
     }
     io.Json(j);
   } else if (rep->ok) {
-    io.Out(fmt::format("ok: {} entries verified; head {}\n", rep->entries, rep->head.ToString()));
+    if (since && rep->entries == since->seq)
+      io.Out(fmt::format("ok: the anchor {} is the head; no entries after it\n", since->ToString()));
+    else if (since)
+      io.Out(fmt::format("ok: entries {} to {} verified after the anchor {}; head {}\n", since->seq + 1, rep->entries, since->ToString(),
+                         rep->head.ToString()));
+    else
+      io.Out(fmt::format("ok: {} entries verified; head {}\n", rep->entries, rep->head.ToString()));
   }
   if (!rep->ok) {
     io.Err(failure + "\n");
     return 3;
   }
+  return 0;
+}
+
+int CmdLedgerUpgrade(Io& io, const Common& c) {
+  const std::string path = LedgerPath(c);
+  auto up = UpgradeLedger(path);
+  if (!up.ok()) return io.Fail(up.status());
+  auto ledger = OpenLedger(c, Ledger::Mode::kReadOnly);
+  if (!ledger.ok()) return io.Fail(ledger.status());
+  auto rep = (*ledger)->Verify();
+  if (!rep.ok()) return io.Fail(rep.status());
+  if (io.json()) {
+    json j = {{"upgraded", up->upgraded}, {"format", kLedgerFormat}, {"records", up->records}, {"ok", rep->ok}, {"head", HeadJson(rep->head)}};
+    if (!rep->ok) j["first_bad"] = rep->first_bad, j["reason"] = rep->reason;
+    io.Json(j);
+  } else if (!up->upgraded) {
+    io.Out(fmt::format("ledger '{}' already has format {}; nothing to do\n", path, kLedgerFormat));
+  } else {
+    io.Out(fmt::format("ledger '{}' upgraded to format {}: {} records rows rebuilt from their entries\n", path, kLedgerFormat, up->records));
+  }
+  if (!rep->ok) {
+    io.Err(fmt::format("{}: entry {}: {}\n", path, rep->first_bad, rep->reason));
+    return 3;
+  }
+  if (!io.json()) io.Out(fmt::format("verified: {} entries; head {}\n", rep->entries, rep->head.ToString()));
   return 0;
 }
 

@@ -28,7 +28,8 @@ int CmdClose(Io& io, const Common& c, const std::string& period, const std::vect
 // restated: the period as it stands now (show --restated).
 int CmdShow(Io& io, const Common& c, const std::string& contract, const std::string& period, bool restated = false);
 int CmdStatus(Io& io, const Common& c, const std::string& only);
-int CmdVerify(Io& io, const Common& c, const std::string& expect_head);
+int CmdVerify(Io& io, const Common& c, const std::string& expect_head, const std::string& since_head);
+int CmdLedgerUpgrade(Io& io, const Common& c);
 int CmdExport(Io& io, const Common& c, ExportOptions opt);
 
 struct ReconcileCliOptions {

@@ -44,62 +44,75 @@ RecordPass::RecordPass(Ledger& ledger, const StatementInput& in, const PeriodBou
     if (!contract_.fields[slot].core && !contract_.used_fields.count(int(slot))) unused_fields_.push_back(slot);
 }
 
-// The single pass over the vendor's records, on two threads: the fetching
-// thread walks the records table (ordered by id and revision: the last row
-// of an id is its effective revision) and reads the payloads of effective
-// records inside the period; this thread decodes and evaluates them.
+// The pass over the period's records, on two threads: the fetching thread
+// first classifies the changes since the watched periods' last evaluations
+// (ClassifyChanges), then walks the period's effective records (an index
+// range, in time order) and reads their payloads; this thread decodes and
+// evaluates them.
 void RecordPass::Fetch(FetchQueue& q, Status& status) {
   FetchQueue::Batch* b = q.AcquireFree();
-  std::string cur_id;
-  int64_t cur_seq = 0, cur_ns = 0;
-  bool have = false, stopped = b == nullptr;
-  // Revisions of the current id (ordered by revision), kept only while
-  // late changes are watched.
-  const bool watching = !in_.watch.empty();
-  int64_t watch_min = INT64_MAX;
-  for (auto& w : in_.watch) watch_min = std::min(watch_min, w.as_of_seq);
-  std::vector<Revision> revs;
-  bool changed = false;  // some revision of the id is newer than a watched evaluation
-  auto emit = [&]() -> bool {
-    if (have && changed) {
-      if (auto s = Classify(cur_id, revs); !s.ok()) { status = s; return false; }
-    }
-    if (!have || cur_ns < bounds_.start.ns || cur_ns >= bounds_.end.ns) return true;
-    auto payload = ledger_.PayloadOf(cur_seq);
-    if (!payload.ok()) { status = payload.status(); return false; }
-    Fetched& f = b->items[b->size++];
-    f.seq = cur_seq;
-    f.payload.assign(*payload);
-    if (b->size == b->items.size()) {
-      q.Publish(b);
-      b = q.AcquireFree();
-      if (!b) { stopped = true; return false; }
-    }
-    return true;
-  };
-  if (!stopped) {
-    Status s = ledger_.ScanRecords(contract_.vendor, in_.as_of_seq, [&](const RecordRow& r) {
-      if (!have || r.id != cur_id) {
-        if (!emit()) return false;
-        cur_id.assign(r.id);
-        have = true;
-        revs.clear();
-        changed = false;
-      }
-      cur_seq = r.seq;
-      cur_ns = r.occurred_ns;
-      if (watching) {
-        revs.push_back({r.seq, r.occurred_ns, r.revision});
-        changed = changed || r.seq > watch_min;
+  if (!b) return;
+  if (!in_.watch.empty()) status = ClassifyChanges();
+  bool stopped = false;  // the evaluating thread stopped the queue
+  if (status.ok()) {
+    Status s = ledger_.ScanPeriod(contract_.vendor, bounds_.start.ns, bounds_.end.ns, in_.as_of_seq, [&](int64_t seq) {
+      auto payload = ledger_.PayloadOf(seq);
+      if (!payload.ok()) { status = payload.status(); return false; }
+      Fetched& f = b->items[b->size++];
+      f.seq = seq;
+      f.payload.assign(*payload);
+      if (b->size == b->items.size()) {
+        q.Publish(b);
+        b = q.AcquireFree();
+        if (!b) { stopped = true; return false; }
       }
       return true;
     });
     if (!s.ok() && status.ok()) status = s;
-    if (status.ok() && !stopped) emit();
   }
   if (stopped || !b) return;
   b->last = true;
   q.Publish(b);
+}
+
+// Fetching thread: the ids whose effective state may have changed a watched
+// period since its last evaluation, classified in id order. Every watched
+// period was examined by the evaluation at the latest `as_of_seq` among them
+// (each settlement watches every period settled before it, and re-evaluates
+// each one that changed), so only records stored after it can change one: a
+// record that falls in a watched period, or a revision that replaces one
+// that did. Each such id is classified from all its revisions.
+Status RecordPass::ClassifyChanges() {
+  int64_t since = 0;
+  for (auto& w : in_.watch) since = std::max(since, w.as_of_seq);
+  auto inside_any = [&](int64_t ns) {
+    for (auto& w : in_.watch)
+      if (w.bounds.start.ns <= ns && ns < w.bounds.end.ns) return true;
+    return false;
+  };
+  std::vector<int64_t> touching;
+  Status s = ledger_.ScanSince(contract_.vendor, since, in_.as_of_seq, [&](const RecordRow& r) {
+    if (!r.stale && (inside_any(r.occurred_ns) || (r.replaces != 0 && inside_any(r.replaces_ns)))) touching.push_back(r.seq);
+    return true;
+  });
+  if (!s.ok()) return s;
+  std::set<std::string> ids;
+  for (int64_t seq : touching) {
+    auto payload = ledger_.PayloadOf(seq);
+    if (!payload.ok()) return payload.status();
+    if (!fetch_view_.Decode(*payload, fetch_err_)) return Status::Integrity(fmt::format("record entry {} is malformed: {}", seq, fetch_err_));
+    ids.emplace(fetch_view_.id());
+  }
+  std::vector<Revision> revs;
+  for (const std::string& id : ids) {
+    auto rows = ledger_.Revisions(contract_.vendor, id, in_.as_of_seq);
+    if (!rows.ok()) return rows.status();
+    revs.clear();
+    for (auto& r : *rows) revs.push_back({r.seq, r.occurred_ns, r.revision});
+    if (revs.empty()) continue;
+    if (auto c = Classify(id, revs); !c.ok()) return c;
+  }
+  return Status::Ok();
 }
 
 // Fetching thread: how the effective state of one id changed since each

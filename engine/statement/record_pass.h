@@ -1,13 +1,14 @@
-// RecordPass: the single pass over a vendor's records that settles one
-// period (docs/architecture.md, "Settlement").
+// RecordPass: the pass over one period's records that settles it
+// (docs/architecture.md, "Settlement").
 //
-// Two threads: the fetching thread walks the records table (ordered by id and
-// revision: the last row of an id is its effective revision), reads the
-// payloads of the effective records inside the period and -- while it walks
-// an id's revisions -- classifies every change since each watched settled
-// period's last evaluation (late / corrected / voided). The calling thread
-// decodes each record, types its declared fields, decides it (voided,
-// excluded by records.where, counted) and feeds every aggregate.
+// Two threads: the fetching thread classifies every change since each
+// watched settled period's last evaluation (late / corrected / voided) from
+// the records stored since, then walks the period's effective records (an
+// index range of the records table, in time order) and reads their payloads.
+// The calling thread decodes each record, types its declared fields, decides
+// it (voided, excluded by records.where, counted) and feeds every aggregate.
+// Its cost follows the period and what arrived since the last settlement,
+// not the ledger's history.
 //
 // Invariants: a record whose declared field is invalid is an error when it is
 // counted or when records.where reads that field, never a silent exclusion;
@@ -61,6 +62,7 @@ class RecordPass {
   };
 
   void Fetch(FetchQueue& q, Status& status);                 // fetching thread
+  Status ClassifyChanges();                                  // fetching thread
   Status Classify(std::string_view id, const std::vector<Revision>& revs);  // fetching thread
   Status Count(const Fetched& f);
   Status CheckUnusedFields() const;

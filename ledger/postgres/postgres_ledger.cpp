@@ -306,14 +306,14 @@ Result<PostgresLedger::IdState*> PostgresLedger::StateOf(std::string_view vendor
 }
 
 Result<PutResult> PostgresLedger::PutRecord(std::string_view vendor, std::string_view id, int64_t revision, int64_t occurred_ns,
-                                            std::string_view payload, int64_t* existing_seq, const Precomputed* pre) {
+                                            std::string_view payload, PutInfo* info, const Precomputed* pre) {
   if (!in_tx_ || !write_tx_) return Status::Io("internal: PutRecord outside a write transaction");
   auto state = StateOf(vendor, id);
   if (!state.ok()) return state.status();
   IdState& st = **state;
   for (auto& [rev, seq] : st.revisions) {
     if (rev != revision) continue;
-    if (existing_seq) *existing_seq = seq;
+    if (info) info->existing_seq = seq;
     auto stored = PayloadOf(seq);
     if (!stored.ok()) return stored.status();
     return *stored == payload ? PutResult::kDuplicate : PutResult::kConflict;
@@ -339,6 +339,7 @@ Result<PutResult> PostgresLedger::PutRecord(std::string_view vendor, std::string
     PutBE(out, 0xffffffff, 4);  // NULL
     PutBE(out, 0xffffffff, 4);
   }
+  if (info && replaces) info->replaced_ns = st.top_ns;
   st.Add(revision, seq, occurred_ns);
   auto h = Append(kKindRecord, payload, pre);
   if (!h.ok()) return h.status();
@@ -546,17 +547,6 @@ Result<Head> PostgresLedger::PutAdjustment(const AdjustmentRow& row, std::string
   return h;
 }
 
-Result<std::optional<int64_t>> PostgresLedger::PreviousOccurred(std::string_view vendor, std::string_view id, int64_t revision) {
-  if (auto s = Flush(); !s.ok()) return s;
-  PgInt8 rev(revision);
-  auto r = conn_->Prepared("reckon_previous",
-                           "SELECT occurred_ns FROM records WHERE vendor = $1 AND id = $2 AND revision < $3 ORDER BY revision DESC LIMIT 1",
-                           {Text(vendor), Text(id), rev.param()});
-  if (!r.ok()) return r.status();
-  if (r->rows() == 0) return std::optional<int64_t>();
-  return std::optional<int64_t>(r->int8(0, 0));
-}
-
 Result<int64_t> PostgresLedger::RecordCount() {
   if (auto s = Flush(); !s.ok()) return s;
   auto r = conn_->Query("SELECT count(*)::int8 FROM records");
@@ -575,52 +565,6 @@ Result<std::vector<std::string>> PostgresLedger::Vendors() {
   if (!r.ok()) return r.status();
   std::vector<std::string> out;
   for (int i = 0; i < r->rows(); ++i) out.emplace_back(r->bytes(i, 0));
-  return out;
-}
-
-Status PostgresLedger::ScanRecords(std::string_view vendor, int64_t max_seq, const std::function<bool(const RecordRow&)>& fn) {
-  if (auto s = Flush(); !s.ok()) return s;
-  // A cursor needs a transaction; a scan outside one gets its own snapshot.
-  bool own = !in_tx_;
-  if (own) {
-    if (auto s = BeginRead(); !s.ok()) return s;
-  }
-  std::string cursor = fmt::format("reckon_scan_{}", ++cursors_);
-  PgInt8 max(max_seq);
-  auto declared = conn_->Query(fmt::format("DECLARE {} NO SCROLL CURSOR FOR SELECT r.seq, r.id, r.revision, r.occurred_ns, e.payload "
-                                           "FROM records r JOIN entries e ON e.seq = r.seq WHERE r.vendor = $1 AND r.seq <= $2 "
-                                           "ORDER BY r.id, r.revision",
-                                           cursor),
-                               {Text(vendor), max.param()});
-  Status out = declared.ok() ? Status::Ok() : declared.status();
-  auto cache = std::make_unique<ScanCache>();
-  cache->seq_col = 0;
-  cache->payload_col = 4;
-  ScanCache* saved = scan_.release();
-  scan_ = std::move(cache);
-  const std::string fetch = fmt::format("FETCH {} FROM {}", kScanFetchRows, cursor);
-  RecordRow row;
-  bool more = out.ok();
-  while (more) {
-    auto batch = conn_->Query(fetch);
-    if (!batch.ok()) { out = batch.status(); break; }
-    scan_->previous = std::move(scan_->current);
-    scan_->current = std::move(*batch);
-    const PgResult& b = scan_->current;
-    if (b.rows() == 0) break;
-    for (int i = 0; i < b.rows(); ++i) {
-      scan_->pos = i;
-      row.seq = b.int8(i, 0);
-      row.id = b.bytes(i, 1);
-      row.revision = b.int8(i, 2);
-      row.occurred_ns = b.int8(i, 3);
-      if (!fn(row)) { more = false; break; }
-    }
-    if (b.rows() < kScanFetchRows) break;
-  }
-  scan_.reset(saved);
-  if (declared.ok()) (void)conn_->Exec("CLOSE " + cursor);
-  if (own) Rollback();
   return out;
 }
 

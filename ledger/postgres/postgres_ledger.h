@@ -53,7 +53,7 @@ class PostgresLedger final : public Ledger {
 
   Result<Head> Append(std::string_view kind, std::string_view payload, const Precomputed* pre = nullptr) override;
   Result<PutResult> PutRecord(std::string_view vendor, std::string_view id, int64_t revision, int64_t occurred_ns,
-                              std::string_view payload, int64_t* existing_seq, const Precomputed* pre = nullptr) override;
+                              std::string_view payload, PutInfo* info = nullptr, const Precomputed* pre = nullptr) override;
 
   // A hint before a run of PutRecord calls: these keys are about to be put.
   // They are looked up in one query, so that PutRecord needs no round trip
@@ -72,26 +72,18 @@ class PostgresLedger final : public Ledger {
   Result<std::string_view> PayloadOf(int64_t seq) override;
   Result<int64_t> RecordCount() override;
   Result<std::vector<std::string>> Vendors() override;
-  Result<std::optional<int64_t>> PreviousOccurred(std::string_view vendor, std::string_view id, int64_t revision) override;
-  Status ScanRecords(std::string_view vendor, int64_t max_seq, const std::function<bool(const RecordRow&)>& fn) override;
+  Status ScanPeriod(std::string_view vendor, int64_t start_ns, int64_t end_ns, int64_t max_seq, const std::function<bool(int64_t seq)>& fn) override;
+  Result<std::vector<int64_t>> ReplacedIn(std::string_view vendor, int64_t start_ns, int64_t end_ns, int64_t max_seq) override;
+  Status ScanSince(std::string_view vendor, int64_t after_seq, int64_t max_seq, const std::function<bool(const RecordRow&)>& fn) override;
+  Result<std::vector<RecordRow>> Revisions(std::string_view vendor, std::string_view id, int64_t max_seq) override;
   Result<std::optional<RecordRow>> EffectiveRecord(std::string_view vendor, std::string_view id, int64_t max_seq) override;
   // Every entry with seq > after_seq, in seq order, as stored (nothing is
   // checked). The callback returns false to stop.
   Status ScanEntries(int64_t after_seq, const std::function<bool(const Entry&)>& fn) override;
 
-  // The period-bounded reads of the next ledger format (not yet in the
-  // Ledger interface): the entries of the vendor's effective records as of
-  // max_seq whose occurred_ns is in [start_ns, end_ns), in (occurred_ns, seq)
-  // order; the entries in that range that a later revision replaced; the
-  // vendor's rows with after_seq < seq <= max_seq in seq order; every
-  // revision of an id up to max_seq, by revision.
-  Status ScanPeriod(std::string_view vendor, int64_t start_ns, int64_t end_ns, int64_t max_seq, const std::function<bool(int64_t seq)>& fn);
-  Result<std::vector<int64_t>> ReplacedIn(std::string_view vendor, int64_t start_ns, int64_t end_ns, int64_t max_seq);
-  Status ScanSince(std::string_view vendor, int64_t after_seq, int64_t max_seq, const std::function<bool(const RecordRow&)>& fn);
-  Result<std::vector<RecordRow>> Revisions(std::string_view vendor, std::string_view id, int64_t max_seq);
-
   Result<VerifyReport> Verify(const std::optional<Head>& expect = std::nullopt,
-                              const std::function<void(int64_t done, int64_t total)>& progress = nullptr) override;
+                              const std::function<void(int64_t done, int64_t total)>& progress = nullptr,
+                              const std::optional<Head>& since = std::nullopt) override;
 
   PgConnection& connection() { return *conn_; }
 

@@ -76,7 +76,8 @@ struct Problem {
 
 }  // namespace
 
-Result<VerifyReport> PostgresLedger::Verify(const std::optional<Head>& expect, const std::function<void(int64_t, int64_t)>& progress) {
+Result<VerifyReport> PostgresLedger::Verify(const std::optional<Head>& expect, const std::function<void(int64_t, int64_t)>& progress,
+                                            const std::optional<Head>& since) {
   if (auto s = Flush(); !s.ok()) return s;
   bool own_tx = !in_tx_;
   if (own_tx) {
@@ -97,14 +98,51 @@ Result<VerifyReport> PostgresLedger::Verify(const std::optional<Head>& expect, c
     return Status::Usage(fmt::format("--expect-head {}: entry 0 is not an anchor; pass the SEQ:HASH (SEQ 1 or more) that a statement, "
                                      "`reckon status` or an export printed",
                                      expect->ToString()));
+  if (since && since->seq < 1)
+    return Status::Usage(fmt::format("--since {}: entry 0 is not an anchor; pass the SEQ:HASH (SEQ 1 or more) of the last verified head",
+                                     since->ToString()));
   if (auto s = CheckSchema(); !s.ok()) return s;
   if (write_tx_) return Status::Invalid("internal error: Verify inside a write transaction");
 
-  auto contracts = conn_->Query("SELECT seq, contract, version, vendor, sha256 FROM contracts ORDER BY seq");
+  VerifyReport rep;
+  rep.since = since ? since->seq : 0;
+  // Full: every row, also those stored below entry 1 (which are damage).
+  const int64_t after = since ? since->seq : INT64_MIN;
+  Hash prev{};
+  if (since) {
+    // The anchor must be in the chain: the entries after it are checked
+    // against it, everything up to it is vouched for by the earlier verify
+    // that printed it.
+    if (since->seq > head_.seq) {
+      rep.ok = false;
+      rep.first_bad = head_.seq + 1;
+      rep.entries = head_.seq;
+      rep.reason = fmt::format("the ledger ends at entry {} but the anchor is entry {}: entries were removed (truncation), or the anchor is "
+                               "from another ledger",
+                               head_.seq, since->seq);
+      return rep;
+    }
+    auto e = GetEntry(since->seq);
+    if (!e.ok()) return e.status();
+    if (e->hash != since->hash) {
+      rep.ok = false;
+      rep.first_bad = since->seq;
+      rep.entries = since->seq - 1;
+      rep.reason = fmt::format("entry {} does not have the anchored hash: the ledger was rewritten (or the anchor is from another ledger); "
+                               "run a full reckon verify",
+                               since->seq);
+      return rep;
+    }
+    prev = e->hash;
+    rep.entries = since->seq;
+    rep.head = *since;
+  }
+
+  auto contracts = conn_->Query(fmt::format("SELECT seq, contract, version, vendor, sha256 FROM contracts WHERE seq > {} ORDER BY seq", after));
   if (!contracts.ok()) return contracts.status();
-  auto statements = conn_->Query("SELECT seq, contract, period, version FROM statements ORDER BY seq");
+  auto statements = conn_->Query(fmt::format("SELECT seq, contract, period, version FROM statements WHERE seq > {} ORDER BY seq", after));
   if (!statements.ok()) return statements.status();
-  auto adjustments = conn_->Query("SELECT seq, contract, period, posted_in, version FROM adjustments ORDER BY seq");
+  auto adjustments = conn_->Query(fmt::format("SELECT seq, contract, period, posted_in, version FROM adjustments WHERE seq > {} ORDER BY seq", after));
   if (!adjustments.ok()) return adjustments.status();
   int ci = 0, si = 0, ai = 0;
   auto orphan_below = [&](int64_t seq) -> std::optional<Problem> {
@@ -118,24 +156,30 @@ Result<VerifyReport> PostgresLedger::Verify(const std::optional<Head>& expect, c
 
   // Each records row's stale / replaces / replaces_ns against a replay of
   // the rows before it of its id (the rows' own keys are checked against
-  // their entries below): the first row that differs.
+  // their entries below): the first row that differs. With an anchor, the
+  // rows after it, replayed over all the rows of their ids.
+  const std::string replayed = since ? fmt::format("records r WHERE (r.vendor, r.id) IN (SELECT vendor, id FROM records WHERE seq > {})", after)
+                                     : std::string("records r");
   auto replay = conn_->Query(
       "SELECT x.seq FROM (SELECT r.*, max(r.revision) OVER (PARTITION BY r.vendor, r.id ORDER BY r.seq "
-      "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prior FROM records r) x "
+      "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prior FROM " + replayed + ") x "
       "LEFT JOIN records p ON p.vendor = x.vendor AND p.id = x.id AND p.revision = x.prior "
-      "WHERE x.stale IS DISTINCT FROM (x.prior IS NOT NULL AND x.prior > x.revision) "
+      "WHERE x.seq > " + std::to_string(after) + " AND (x.stale IS DISTINCT FROM (x.prior IS NOT NULL AND x.prior > x.revision) "
       "OR x.replaces IS DISTINCT FROM (CASE WHEN x.prior < x.revision THEN p.seq END) "
-      "OR x.replaces_ns IS DISTINCT FROM (CASE WHEN x.prior < x.revision THEN p.occurred_ns END) "
+      "OR x.replaces_ns IS DISTINCT FROM (CASE WHEN x.prior < x.revision THEN p.occurred_ns END)) "
       "ORDER BY x.seq LIMIT 1");
   if (!replay.ok()) return replay.status();
   const int64_t replay_bad = replay->rows() > 0 ? replay->int8(0, 0) : 0;
 
   Cursor entries(*conn_, "reckon_verify_entries"), records(*conn_, "reckon_verify_records");
-  if (auto s = entries.Open("SELECT seq, kind, payload, prev_hash, hash FROM entries ORDER BY seq"); !s.ok()) return s;
-  if (auto s = records.Open("SELECT seq, vendor, id, revision, occurred_ns FROM records ORDER BY seq, vendor, id, revision"); !s.ok()) return s;
+  if (auto s = entries.Open(fmt::format("SELECT seq, kind, payload, prev_hash, hash FROM entries WHERE seq > {} ORDER BY seq", after)); !s.ok())
+    return s;
+  if (auto s = records.Open(fmt::format("SELECT seq, vendor, id, revision, occurred_ns FROM records WHERE seq > {} ORDER BY seq, vendor, id, revision",
+                                        after));
+      !s.ok())
+    return s;
   const int64_t total = head_.seq;
 
-  VerifyReport rep;
   int64_t hash_bad = 0;
   auto bad = [&](int64_t seq, std::string why, bool before_hash = false) {
     if (hash_bad != 0 && (hash_bad < seq || (hash_bad == seq && !before_hash))) {
@@ -148,8 +192,7 @@ Result<VerifyReport> PostgresLedger::Verify(const std::optional<Head>& expect, c
     return rep;
   };
 
-  Hash prev{};
-  int64_t expected = 1;
+  int64_t expected = since ? since->seq + 1 : 1;
   std::vector<FlatMember> members;
   size_t count_m = 0;
   std::string err;
@@ -222,6 +265,8 @@ Result<VerifyReport> PostgresLedger::Verify(const std::optional<Head>& expect, c
     if (expect->seq > rep.entries)
       return bad(rep.entries + 1,
                  fmt::format("the ledger ends at entry {} but the anchor is entry {}: entries were removed (truncation)", rep.entries, expect->seq));
+    if (since && expect->seq == since->seq && expect->hash != since->hash)
+      return bad(expect->seq, fmt::format("entry {} does not have the anchored hash: the ledger was rewritten", expect->seq));
     auto e = GetEntry(expect->seq);
     if (!e.ok()) return e.status();
     if (e->hash != expect->hash) return bad(expect->seq, fmt::format("entry {} does not have the anchored hash: the ledger was rewritten", expect->seq));

@@ -84,7 +84,7 @@ constexpr int64_t kOccurred = 1791050700000000000;  // 2026-10-03T18:05:00Z
 template <typename L>
 void PutThree(L& l) {
   REQUIRE(l.BeginWrite().ok());
-  int64_t existing = 0;
+  PutInfo existing;
   for (int i = 1; i <= 3; ++i) {
     auto r = l.PutRecord("acme", "T-" + std::to_string(i), 0, kOccurred, RecordPayload("T-" + std::to_string(i), 0), &existing);
     REQUIRE(r.ok());
@@ -142,13 +142,14 @@ TEST_CASE("postgres: PutRecord detects duplicates and conflicts, also within one
   TestDb db("dups");
   auto l = OpenPg(db.url);
   REQUIRE(l->BeginWrite().ok());
-  int64_t existing = 0;
+  PutInfo existing;
   CHECK(*l->PutRecord("acme", "A", 0, kOccurred, RecordPayload("A", 0), &existing) == PutResult::kInserted);
   // Still buffered: found all the same.
   CHECK(*l->PutRecord("acme", "A", 0, kOccurred, RecordPayload("A", 0), &existing) == PutResult::kDuplicate);
-  CHECK(existing == 1);
+  CHECK(existing.existing_seq == 1);
   CHECK(*l->PutRecord("acme", "A", 0, kOccurred, RecordPayload("A", 0, "\"x\":\"1\","), &existing) == PutResult::kConflict);
   CHECK(*l->PutRecord("acme", "A", 1, kOccurred, RecordPayload("A", 1), &existing) == PutResult::kInserted);
+  CHECK(existing.replaced_ns == std::optional<int64_t>(kOccurred));
   REQUIRE(l->Commit().ok());
   CHECK(l->head().seq == 2);
   REQUIRE(l->BeginRead().ok());
@@ -158,17 +159,21 @@ TEST_CASE("postgres: PutRecord detects duplicates and conflicts, also within one
   REQUIRE(eff.ok());
   REQUIRE(eff->has_value());
   CHECK((*eff)->revision == 1);
-  CHECK(*l->PreviousOccurred("acme", "A", 1) == std::optional<int64_t>(kOccurred));
   std::vector<std::pair<int64_t, std::string>> seen;
-  REQUIRE(l->ScanRecords("acme", 2, [&](const RecordRow& r) {
-             auto p = l->PayloadOf(r.seq);
+  REQUIRE(l->ScanPeriod("acme", kOccurred, kOccurred + 1, 2, [&](int64_t seq) {
+             auto p = l->PayloadOf(seq);
              REQUIRE(p.ok());
-             seen.emplace_back(r.seq, std::string(*p));
+             seen.emplace_back(seq, std::string(*p));
              return true;
            }).ok());
+  auto revs = l->Revisions("acme", "A", 2);
+  REQUIRE(revs.ok());
+  REQUIRE(revs->size() == 2);
+  CHECK((*revs)[1].replaces == 1);
+  CHECK((*revs)[1].replaces_ns == kOccurred);
   l->Rollback();
-  REQUIRE(seen.size() == 2);
-  CHECK(seen[1].second == RecordPayload("A", 1));
+  REQUIRE(seen.size() == 1);  // revision 0 was replaced
+  CHECK(seen[0].second == RecordPayload("A", 1));
   auto v = l->Verify();
   REQUIRE(v.ok());
   CHECK(v->ok);
@@ -181,7 +186,7 @@ TEST_CASE("postgres: a rolled-back write leaves nothing") {
   auto l = OpenPg(db.url);
   PutThree(*l);
   REQUIRE(l->BeginWrite().ok());
-  int64_t existing = 0;
+  PutInfo existing;
   REQUIRE(l->PutRecord("acme", "X", 0, kOccurred, RecordPayload("X", 0), &existing).ok());
   l->Rollback();
   CHECK(l->head().seq == 3);
@@ -240,7 +245,7 @@ TEST_CASE("postgres: the documented roles: the writer appends but cannot change,
     // The writer appends through reckon...
     auto l = OpenPg(as(w));
     REQUIRE(l->BeginWrite().ok());
-    int64_t existing = 0;
+    PutInfo existing;
     REQUIRE(l->PutRecord("acme", "W", 0, kOccurred, RecordPayload("W", 0), &existing).ok());
     REQUIRE(l->Commit().ok());
     CHECK(l->head().seq == 4);
@@ -262,7 +267,7 @@ TEST_CASE("postgres: the documented roles: the writer appends but cannot change,
     CHECK(v->ok);
     CHECK(v->entries == 4);
     REQUIRE(l->BeginWrite().ok());
-    int64_t existing = 0;
+    PutInfo existing;
     auto put = l->PutRecord("acme", "Z", 0, kOccurred, RecordPayload("Z", 0), &existing);
     Status s = put.ok() ? l->Commit() : put.status();
     CHECK(!s.ok());
@@ -337,6 +342,63 @@ TEST_CASE("postgres: Verify finds a changed payload, a removed entry and a chang
   }
 }
 
+TEST_CASE("postgres: Verify since an anchor checks the anchor and only the entries after it") {
+  REQUIRE_SERVER();
+  TestDb db("since");
+  Head anchor;
+  {
+    auto l = OpenPg(db.url);
+    PutThree(*l);
+    anchor = l->head();
+    REQUIRE(l->BeginWrite().ok());
+    PutInfo info;
+    REQUIRE(*l->PutRecord("acme", "T-2", 1, kOccurred, RecordPayload("T-2", 1), &info) == PutResult::kInserted);  // entry 4 replaces 2
+    REQUIRE(*l->PutRecord("acme", "T-8", 0, kOccurred, RecordPayload("T-8", 0), &info) == PutResult::kInserted);  // entry 5
+    REQUIRE(l->Commit().ok());
+  }
+  auto l = OpenPg(db.url, Ledger::Mode::kReadOnly);
+  auto v = l->Verify(std::nullopt, nullptr, anchor);
+  REQUIRE(v.ok());
+  CHECK(v->ok);
+  CHECK(v->since == 3);
+  CHECK(v->entries == 5);
+  // The head itself: nothing after it, still a check that it is in the chain.
+  auto head = l->Verify(std::nullopt, nullptr, Head{5, v->head.hash});
+  REQUIRE(head.ok());
+  CHECK(head->ok);
+  CHECK(head->entries == 5);
+  // Not the anchored hash, or past the head: found, at the anchor.
+  Head wrong = anchor;
+  wrong.hash[0] ^= 1;
+  auto rewritten = l->Verify(std::nullopt, nullptr, wrong);
+  REQUIRE(rewritten.ok());
+  CHECK(!rewritten->ok);
+  CHECK(rewritten->first_bad == 3);
+  CHECK(rewritten->reason.find("does not have the anchored hash") != std::string::npos);
+  auto past = l->Verify(std::nullopt, nullptr, Head{9, anchor.hash});
+  REQUIRE(past.ok());
+  CHECK(!past->ok);
+  CHECK(past->first_bad == 6);
+  CHECK(!l->Verify(std::nullopt, nullptr, Head{0, anchor.hash}).ok());  // entry 0: a usage error
+  // A row after the anchor changed behind reckon's back is found at its
+  // entry; a row before it is vouched for by the anchor and not read.
+  auto c = db.Admin();
+  REQUIRE(c->Exec("SET session_replication_role = replica; UPDATE records SET replaces = NULL, replaces_ns = NULL WHERE seq = 4").ok());
+  auto after = l->Verify(std::nullopt, nullptr, anchor);
+  REQUIRE(after.ok());
+  CHECK(!after->ok);
+  CHECK(after->first_bad == 4);
+  REQUIRE(c->Exec("SET session_replication_role = replica; UPDATE records SET replaces = 2, replaces_ns = occurred_ns WHERE seq = 4; "
+                  "UPDATE records SET occurred_ns = occurred_ns + 1 WHERE seq = 1").ok());
+  auto before = l->Verify(std::nullopt, nullptr, anchor);
+  REQUIRE(before.ok());
+  CHECK(before->ok);
+  auto full = l->Verify();
+  REQUIRE(full.ok());
+  CHECK(!full->ok);
+  CHECK(full->first_bad == 1);
+}
+
 TEST_CASE("postgres: four writers at once serialize on the head: no fork, no row lost") {
   REQUIRE_SERVER();
   TestDb db("writers");
@@ -352,7 +414,7 @@ TEST_CASE("postgres: four writers at once serialize on the head: no fork, no row
         if (!(*l)->BeginWrite().ok()) { ++failures; return; }
         for (int i = 0; i < kPerRound; ++i) {
           std::string id = fmt::format("W{}-{}-{}", w, r, i);
-          int64_t existing = 0;
+          PutInfo existing;
           if (!(*l)->PutRecord("acme", id, 0, kOccurred, RecordPayload(id, 0), &existing).ok()) { ++failures; return; }
         }
         if (!(*l)->Commit().ok()) { ++failures; return; }
@@ -379,7 +441,7 @@ TEST_CASE("postgres: a reader does not block a writer and sees its snapshot") {
   REQUIRE(r->BeginRead().ok());
   CHECK(r->head().seq == 3);
   REQUIRE(w->BeginWrite().ok());
-  int64_t existing = 0;
+  PutInfo existing;
   REQUIRE(w->PutRecord("acme", "N", 0, kOccurred, RecordPayload("N", 0), &existing).ok());
   REQUIRE(w->Commit().ok());
   CHECK(*r->RecordCount() == 3);  // the reader's snapshot
@@ -415,14 +477,14 @@ TEST_CASE("postgres: ExpectRecords looks keys up together without changing what 
   const std::string odd = "Q\"\\,{x}", odd_json = "Q\\\"\\\\,{x}";
   std::vector<ExpectedRecord> keys{{"acme", "T-1", 0}, {"acme", "T-2", 0}, {"acme", odd, 0}, {"acme", "T-3", 1}};
   REQUIRE(l->ExpectRecords(keys).ok());
-  int64_t existing = 0;
+  PutInfo existing;
   CHECK(*l->PutRecord("acme", "T-1", 0, kOccurred, RecordPayload("T-1", 0), &existing) == PutResult::kDuplicate);
-  CHECK(existing == 1);
+  CHECK(existing.existing_seq == 1);
   CHECK(*l->PutRecord("acme", "T-2", 0, kOccurred, RecordPayload("T-2", 0, "\"x\":\"1\","), &existing) == PutResult::kConflict);
-  CHECK(existing == 2);
+  CHECK(existing.existing_seq == 2);
   CHECK(*l->PutRecord("acme", odd, 0, kOccurred, RecordPayload(odd_json, 0), &existing) == PutResult::kInserted);
   CHECK(*l->PutRecord("acme", odd, 0, kOccurred, RecordPayload(odd_json, 0), &existing) == PutResult::kDuplicate);
-  CHECK(existing == 4);
+  CHECK(existing.existing_seq == 4);
   CHECK(*l->PutRecord("acme", "T-3", 1, kOccurred, RecordPayload("T-3", 1), &existing) == PutResult::kInserted);
   REQUIRE(l->Commit().ok());
   std::vector<int64_t> seqs;
@@ -448,7 +510,7 @@ TEST_CASE("postgres: stale and replaced revisions, and the period-bounded reads"
            ",\"vendor\":\"acme\",\"verified\":true,\"void\":false}";
   };
   REQUIRE(l->BeginWrite().ok());
-  int64_t existing = 0;
+  PutInfo existing;
   // A 0 (day 0), B 0 (day 0), A 2 (day 1: replaces A 0), A 1 (stale: A 2 is higher).
   REQUIRE(*l->PutRecord("acme", "A", 0, kOccurred, payload("A", 0, "2026-10-03T18:05:00Z"), &existing) == PutResult::kInserted);
   REQUIRE(*l->PutRecord("acme", "B", 0, kOccurred, payload("B", 0, "2026-10-03T18:05:00Z"), &existing) == PutResult::kInserted);

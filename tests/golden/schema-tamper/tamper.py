@@ -6,16 +6,20 @@ db = sqlite3.connect(sys.argv[1])
 triggers = "".join(f"CREATE TRIGGER records_no_{op.lower()} BEFORE {op} ON records BEGIN SELECT RAISE(ABORT, "
                    f"'reckon ledger is append-only: {op} refused'); END;\n" for op in ("UPDATE", "DELETE"))
 db.executescript({
-    # records rebuilt with id collated NOCASE (X and x interleave in ORDER BY id), triggers recreated
+    # records rebuilt with vendor collated NOCASE (a period scan of vendor 'v' would read vendor 'V' too),
+    # indexes and triggers recreated
     "nocase": """ALTER TABLE records RENAME TO records_old;
-CREATE TABLE records(vendor TEXT NOT NULL, id TEXT NOT NULL COLLATE NOCASE, revision INTEGER NOT NULL,
-  seq INTEGER NOT NULL, occurred_ns INTEGER NOT NULL, PRIMARY KEY(vendor, id, revision)) WITHOUT ROWID;
-INSERT INTO records SELECT vendor, id, revision, seq, occurred_ns FROM records_old;
+CREATE TABLE records(seq INTEGER PRIMARY KEY, vendor TEXT NOT NULL COLLATE NOCASE, id_key INTEGER NOT NULL,
+  revision INTEGER NOT NULL, occurred_ns INTEGER NOT NULL, stale INTEGER NOT NULL, replaces INTEGER, replaces_ns INTEGER);
+INSERT INTO records SELECT * FROM records_old;
 DROP TABLE records_old;
+CREATE INDEX records_key ON records(id_key);
+CREATE INDEX records_period ON records(vendor, stale, occurred_ns) WHERE stale = 0;
+CREATE INDEX records_replaced ON records(vendor, replaces_ns, replaces) WHERE replaces IS NOT NULL;
 """ + triggers,
     "drop-trigger": "DROP TRIGGER entries_no_delete;",
     "add-column": "ALTER TABLE records ADD COLUMN note TEXT;",
-    "add-index": "CREATE INDEX records_by_seq ON records(seq);",
+    "add-index": "CREATE INDEX records_by_vendor ON records(vendor);",
     "drop-table": "DROP TABLE statements;",
     # statements emptied (dropped and created again) and records replaced by a view of the same rows
     "view": """DROP TABLE statements;

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Scale benchmark (`make bench-scale`): a year of N-record months in one
+# ledger, each month ingested then settled under contracts/acme-support.yaml
+# (its effective dates widened to the benchmark's year and its zone set to
+# UTC, so that each generated month is exactly one period: in New York time
+# the first hours of each UTC month would be late records of the month
+# before, and every settlement would re-evaluate it -- `make bench` measures
+# that case), then verify of the whole ledger and `verify --since` the head
+# before the last month.
+#   usage: bench/scale.sh BUILD_DIR [N] [MONTHS] [IDS]
+#     N       records per month (default 1,000,000)
+#     MONTHS  months of 2026 (default 12)
+#     IDS     sequential (default) or uuid: random version-4 UUIDs
+# Prints one line per month (ingest rate, settle time, each also in CPU
+# seconds -- user + system, steadier than wall time on a shared machine --
+# ledger size and bytes per record) and the targets: settle of the last month
+# <= 1.2x the first, ingest of the last month >= 0.9x the first (into an
+# empty ledger), verify >= 1M entries/s. Rates and ratios are computed with
+# awk for display only.
+set -euo pipefail
+build=$(realpath "${1:?usage: bench/scale.sh BUILD_DIR [N] [MONTHS] [sequential|uuid]}")
+n=${2:-1000000}
+months=${3:-12}
+ids=${4:-sequential}
+root=$(cd "$(dirname "$0")/.." && pwd)
+work="$build/bench-scale"
+rm -rf "$work"
+mkdir -p "$work"
+db="$work/scale.db"
+export RECKON_NOW=2027-03-01T00:00:00Z
+
+sed -e 's/^effective: .*/effective: {from: 2026-01-01, to: 2026-12-31}/' -e 's/^timezone: .*/timezone: UTC/' \
+  "$root/contracts/acme-support.yaml" > "$work/contract.yaml"
+
+now() { date +%s%N; }
+# cpu FILE COMMAND...: runs it with stdout to FILE; FILE.cpu gets user + system seconds.
+cpu() {
+  local out=$1; shift
+  /usr/bin/time -f "%U %S" -o "$out.time" "$@" > "$out"
+  awk '{ printf "%.2f", $1 + $2 }' "$out.time" > "$out.cpu"
+}
+secs() { awk -v t0="$1" -v t1="$2" 'BEGIN { printf "%.2f", (t1 - t0) / 1e9 }'; }
+bytes() { local b=0 f; for f in "$db" "$db-wal"; do [ -f "$f" ] && b=$((b + $(stat -c %s "$f"))); done; echo "$b"; }
+
+"$build/reckon" --ledger "$db" register "$work/contract.yaml" > /dev/null
+echo "scale: $months month(s) of $n records ($ids ids), contract acme-support, $(nproc) cores"
+printf '%-8s %14s %11s %10s %11s %10s %12s\n' month ingest_rows/s ingest_cpu_s settle_s settle_cpu_s ledger_MB bytes/record
+first_ingest=0; first_settle=0; last_ingest=0; last_settle=0; anchor=""
+for m in $(seq 1 "$months"); do
+  period=$(printf '2026-%02d' "$m")
+  "$build/bench_gen" --count "$n" --period "$period" --seed "$m" --prefix "M$m" --ids "$ids" > "$work/month.csv"
+  sync
+  t0=$(now)
+  cpu "$work/ingest.out" "$build/reckon" --ledger "$db" ingest "$work/month.csv"
+  t1=$(now)
+  sync
+  t2=$(now)
+  cpu "$work/settle.out" "$build/reckon" --ledger "$db" settle --contract "$work/contract.yaml" --period "$period" --json
+  t3=$(now)
+  ingest_rate=$(awk -v n="$n" -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.0f", n / ((t1 - t0) / 1e9) }')
+  settle_s=$(secs "$t2" "$t3")
+  b=$(bytes)
+  mb=$((b / 1000000))
+  per=$((b / (n * m)))
+  # The head after the month before the last: the nightly check's anchor.
+  if [ "$m" = "$((months - 1))" ]; then
+    anchor=$(python3 -c 'import json,sys; l=json.load(open(sys.argv[1]))["ledger"]; print(str(l["seq"]) + ":" + l["hash"])' "$work/settle.out")
+  fi
+  ingest_cpu=$(cat "$work/ingest.out.cpu"); settle_cpu=$(cat "$work/settle.out.cpu")
+  printf '%-8s %14s %11s %10s %11s %10s %12s\n' "$period" "$ingest_rate" "$ingest_cpu" "$settle_s" "$settle_cpu" "$mb" "$per"
+  if [ "$m" = 1 ]; then first_ingest=$ingest_rate; first_settle=$settle_s; first_ingest_cpu=$ingest_cpu; first_settle_cpu=$settle_cpu; fi
+  last_ingest=$ingest_rate; last_settle=$settle_s; last_ingest_cpu=$ingest_cpu; last_settle_cpu=$settle_cpu
+done
+rm -f "$work/month.csv"
+
+sync
+t0=$(now)
+cpu "$work/verify.out" "$build/reckon" --ledger "$db" verify
+t1=$(now)
+total=$(sed -n 's/^ok: \([0-9]*\) entries.*/\1/p' "$work/verify.out")
+echo "verify: $total entries in $(secs "$t0" "$t1") s = $(awk -v n="$total" -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.2fM", n / ((t1 - t0) / 1e9) / 1e6 }') entries/s (target >= 1M/s; $(cat "$work/verify.out.cpu") s CPU)"
+if [ -n "$anchor" ]; then
+  t0=$(now)
+  "$build/reckon" --ledger "$db" verify --since "$anchor" > /dev/null
+  t1=$(now)
+  echo "verify --since ${anchor%%:*} (the last month): $((total - ${anchor%%:*})) entries in $(secs "$t0" "$t1") s"
+fi
+awk -v a="$last_settle" -v b="$first_settle" -v c="$last_settle_cpu" -v d="$first_settle_cpu" -v m="$months" \
+  'BEGIN { printf "settle month %d / month 1 = %.2f wall, %.2f CPU (target <= 1.20)\n", m, a / b, c / d }'
+awk -v a="$last_ingest" -v b="$first_ingest" -v c="$last_ingest_cpu" -v d="$first_ingest_cpu" -v m="$months" \
+  'BEGIN { printf "ingest rate month %d / month 1 = %.2f wall, %.2f CPU (target >= 0.90)\n", m, a / b, d / c }'
