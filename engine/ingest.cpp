@@ -219,7 +219,7 @@ Status Ingest(Ledger& ledger, IngestInputs& in, IngestSummary& sum, const std::f
   ropt.default_zone = zone ? &*zone : nullptr;
 
   if (auto s = ledger.BeginWrite(); !s.ok()) return s;
-  ledger.SetCacheKiB(kIngestCacheKiB);
+  ledger.SetPutCache(kIngestCacheKiB, kMaxIngestCacheKiB);
   std::vector<uint32_t> lines;          // line of each entry appended by this run
   std::vector<std::pair<int64_t, size_t>> file_starts;  // (first seq, file index)
   ContractRegistry registry(ledger);

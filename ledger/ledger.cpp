@@ -469,7 +469,25 @@ Result<Head> SqliteLedger::Append(std::string_view kind, std::string_view payloa
   return next;
 }
 
-void SqliteLedger::SetCacheKiB(int64_t kib) { (void)Exec(fmt::format("PRAGMA cache_size=-{}", kib).c_str()); }
+void SqliteLedger::SetPutCache(int64_t start_kib, int64_t max_kib) {
+  cache_kib_ = start_kib;
+  cache_max_kib_ = std::max(start_kib, max_kib);
+  puts_since_check_ = 0;
+  (void)Exec(fmt::format("PRAGMA cache_size=-{}", cache_kib_).c_str());
+  int current = 0, highwater = 0;
+  sqlite3_db_status(db_, SQLITE_DBSTATUS_CACHE_MISS, &current, &highwater, 1);  // counts from here
+}
+
+void SqliteLedger::GrowCacheIfMissed() {
+  if (cache_kib_ >= cache_max_kib_ || ++puts_since_check_ < kCacheCheckPuts) return;
+  int misses = 0, highwater = 0;
+  sqlite3_db_status(db_, SQLITE_DBSTATUS_CACHE_MISS, &misses, &highwater, 1);
+  if (misses * kCacheGrowMissDivisor > puts_since_check_) {
+    cache_kib_ = std::min(cache_kib_ * 2, cache_max_kib_);
+    (void)Exec(fmt::format("PRAGMA cache_size=-{}", cache_kib_).c_str());
+  }
+  puts_since_check_ = 0;
+}
 
 Status SqliteLedger::RowsOf(std::string_view vendor, std::string_view id, int64_t max_seq, std::vector<RecordRow>& out) {
   out.clear();
@@ -564,6 +582,7 @@ Result<PutResult> SqliteLedger::PutRecord(std::string_view vendor, std::string_v
   sqlite3_reset(put_record_);
   if (rc != SQLITE_DONE) return SqlError("insert record");
   if (info && replaced_seq) info->replaced_ns = replaced_ns;
+  GrowCacheIfMissed();
   return PutResult::kInserted;
 }
 

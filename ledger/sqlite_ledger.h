@@ -33,7 +33,7 @@ class SqliteLedger final : public Ledger {
   Result<Head> Append(std::string_view kind, std::string_view payload, const Precomputed* pre = nullptr) override;
   Result<PutResult> PutRecord(std::string_view vendor, std::string_view id, int64_t revision, int64_t occurred_ns,
                               std::string_view payload, PutInfo* info = nullptr, const Precomputed* pre = nullptr) override;
-  void SetCacheKiB(int64_t kib) override;
+  void SetPutCache(int64_t start_kib, int64_t max_kib) override;
 
   Result<std::optional<ContractRow>> FindContract(std::string_view contract, int64_t version) override;
   Result<std::vector<ContractRow>> Contracts() override;
@@ -89,6 +89,10 @@ class SqliteLedger final : public Ledger {
   // The file opened (device, inode): BeginWrite refuses a ledger that was
   // removed or replaced at its path while this connection waited for it.
   uint64_t dev_ = 0, ino_ = 0;
+  // SetPutCache: the cache size now and its bound, and the puts since the
+  // cache misses were last looked at.
+  int64_t cache_kib_ = 0, cache_max_kib_ = 0, puts_since_check_ = 0;
+  void GrowCacheIfMissed();
   sqlite3_stmt* append_ = nullptr;
   sqlite3_stmt* put_record_ = nullptr;
   sqlite3_stmt* find_record_ = nullptr;

@@ -12,9 +12,11 @@
 #include "engine/settle.h"
 #include "ledger/chain.h"
 #include "ledger/ledger.h"
+#include "ledger/sqlite_ledger.h"
 #include "tests/unit/test_util.h"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <openssl/sha.h>
 #include <sqlite3.h>
@@ -27,6 +29,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -406,6 +409,46 @@ TEST_CASE("ledger: PutRecord inserts, detects duplicates and conflicts") {
   INFO(rep.reason);
   CHECK(rep.ok);
   CHECK(rep.entries == 2);
+}
+
+// The ingest's page cache grows only while record puts miss it: random ids
+// insert all over the key index, sequential ids only at its end.
+TEST_CASE("ledger: the put cache grows while random keys miss it and stays for sequential keys") {
+  auto cache_kib = [](Ledger& l) {
+    auto* sl = dynamic_cast<SqliteLedger*>(&l);
+    REQUIRE(sl != nullptr);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(sl->db(), "PRAGMA cache_size", -1, &st, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    const int64_t v = -sqlite3_column_int64(st, 0);  // negative: KiB
+    sqlite3_finalize(st);
+    return v;
+  };
+  auto put_many = [&](bool random_ids) {
+    TempDir dir;
+    auto l = OpenOk(dir / "c.db");
+    REQUIRE(l->BeginWrite().ok());
+    constexpr int64_t kStart = 1024, kMax = 8192;  // KiB: 32 to 256 pages of 32 KiB
+    l->SetPutCache(kStart, kMax);
+    CHECK(cache_kib(*l) == kStart);
+    const int64_t ns = 1790812800LL * 1000000000LL;  // 2026-10-01T00:00:00Z
+    std::mt19937_64 rng(7);
+    // 100,000 keys: a key index of about 60 pages, twice what the first cache holds.
+    for (int i = 0; i < 100000; ++i) {
+      const std::string id = random_ids ? fmt::format("{:016x}-{:016x}", rng(), rng()) : fmt::format("T-{:08}", i);
+      const std::string payload = R"({"id":")" + id + R"(","occurred_at":"2026-10-01T00:00:00Z","revision":0,"vendor":"v","verified":true,"void":false})";
+      auto r = l->PutRecord("v", id, 0, ns, payload);
+      REQUIRE(r.ok());
+    }
+    const int64_t grown = cache_kib(*l);
+    REQUIRE(l->Commit().ok());
+    CHECK(grown <= kMax);
+    return std::pair{grown, kStart};
+  };
+  auto [random_kib, start] = put_many(true);
+  CHECK(random_kib > start);
+  auto [sequential_kib, start2] = put_many(false);
+  CHECK(sequential_kib == start2);
 }
 
 // ---------------------------------------------------------------------------
