@@ -2,7 +2,7 @@
 #   make demo   installs what is missing, builds, settles the example month
 #   make test   installs what is missing, builds, runs the whole suite
 #               (chromium: the export test renders statement.html headless)
-# Other targets: build, bench, bench-reconcile, bench-scale, fuzz, asan, deps, clean.
+# Other targets: build, bench, bench-reconcile, bench-scale, bench-pg, fuzz, asan, deps, clean.
 
 DEBIAN_PACKAGES := cmake make g++ pkg-config libsqlite3-dev sqlite3 libboost-dev \
   libyaml-cpp-dev libfmt-dev catch2 libssl-dev libcli11-dev nlohmann-json3-dev libhowardhinnant-date-dev \

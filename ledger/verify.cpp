@@ -31,6 +31,7 @@
 #include "ledger/batch_queue.h"
 #include "ledger/canonical.h"
 #include "ledger/sqlite_ledger.h"
+#include "ledger/verify_anchor.h"
 #include "ledger/payload/adjustment.h"
 #include "ledger/payload/contract_entry.h"
 #include "ledger/payload/record.h"
@@ -728,13 +729,7 @@ Result<VerifyReport> SqliteLedger::Verify(const std::optional<Head>& expect, con
   } guard{this, own_tx};
 
   // An anchor names an entry; entry 0 does not exist.
-  if (expect && expect->seq < 1)
-    return Status::Usage(fmt::format("--expect-head {}: entry 0 is not an anchor; pass the SEQ:HASH (SEQ 1 or more) that a statement, "
-                                     "`reckon status` or an export printed",
-                                     expect->ToString()));
-  if (since && since->seq < 1)
-    return Status::Usage(fmt::format("--since {}: entry 0 is not an anchor; pass the SEQ:HASH (SEQ 1 or more) of the last verified head",
-                                     since->ToString()));
+  if (auto s = CheckAnchorArguments(expect, since); !s.ok()) return s;
   // The schema, exactly (a dropped table is damage, not an empty one; a
   // collation, dropped trigger, extra index or view changes what settlement
   // reads): in this transaction's snapshot.
@@ -743,7 +738,6 @@ Result<VerifyReport> SqliteLedger::Verify(const std::optional<Head>& expect, con
   const int64_t snapshot_head = head_.seq;
 
   VerifyReport rep;
-  rep.since = since ? since->seq : 0;
   // Full: every row, also those stored below entry 1 (which are damage).
   const int64_t after = since ? since->seq : INT64_MIN;
   Hash prev{};
@@ -751,29 +745,10 @@ Result<VerifyReport> SqliteLedger::Verify(const std::optional<Head>& expect, con
     // The anchor must be in the chain: the entries after it are checked
     // against it, everything up to it is vouched for by the earlier verify
     // that printed it.
-    if (since->seq > snapshot_head) {
-      rep.ok = false;
-      rep.first_bad = snapshot_head + 1;
-      rep.entries = snapshot_head;
-      rep.reason = fmt::format("the ledger ends at entry {} but the anchor is entry {}: entries were removed (truncation), or the anchor is "
-                               "from another ledger",
-                               snapshot_head, since->seq);
-      return rep;
-    }
-    auto e = GetEntry(since->seq);
-    if (!e.ok()) return e.status();
-    if (e->hash != since->hash) {
-      rep.ok = false;
-      rep.first_bad = since->seq;
-      rep.entries = since->seq - 1;
-      rep.reason = fmt::format("entry {} does not have the anchored hash: the ledger was rewritten (or the anchor is from another ledger); "
-                               "run a full reckon verify",
-                               since->seq);
-      return rep;
-    }
-    prev = e->hash;
-    rep.entries = since->seq;
-    rep.head = *since;
+    auto in_chain = AnchorInChain(*this, *since, snapshot_head, &rep);
+    if (!in_chain.ok()) return in_chain.status();
+    if (!*in_chain) return rep;
+    prev = since->hash;
   }
 
   Stmt entries;
@@ -890,17 +865,9 @@ Result<VerifyReport> SqliteLedger::Verify(const std::optional<Head>& expect, con
   }
   if (auto orphan = derived.Leftover()) return bad(orphan->seq, orphan->why);
   if (expect) {
-    if (expect->seq > rep.entries)
-      return bad(rep.entries + 1,
-                 fmt::format("the ledger ends at entry {} but the anchor is entry {}: entries were removed (truncation)", rep.entries, expect->seq));
-    if (since && expect->seq <= since->seq) {
-      // Vouched for by the anchor's own verification: only equality can be checked.
-      if (expect->seq == since->seq && expect->hash != since->hash)
-        return bad(expect->seq, fmt::format("entry {} does not have the anchored hash: the ledger was rewritten", expect->seq));
-    }
-    auto e = GetEntry(expect->seq);
-    if (!e.ok()) return e.status();
-    if (e->hash != expect->hash) return bad(expect->seq, fmt::format("entry {} does not have the anchored hash: the ledger was rewritten", expect->seq));
+    auto problem = ExpectedHeadProblem(*this, *expect, rep.entries);
+    if (!problem.ok()) return problem.status();
+    if (*problem) return bad((*problem)->seq, (*problem)->why);
   }
   return rep;
 }

@@ -10,6 +10,7 @@
 #include "ledger/postgres/postgres_ledger.h"
 
 #include "ledger/canonical.h"
+#include "ledger/verify_anchor.h"
 #include "ledger/payload/adjustment.h"
 #include "ledger/payload/contract_entry.h"
 #include "ledger/payload/record.h"
@@ -94,18 +95,11 @@ Result<VerifyReport> PostgresLedger::Verify(const std::optional<Head>& expect, c
     }
   } guard{this, own_tx};
 
-  if (expect && expect->seq < 1)
-    return Status::Usage(fmt::format("--expect-head {}: entry 0 is not an anchor; pass the SEQ:HASH (SEQ 1 or more) that a statement, "
-                                     "`reckon status` or an export printed",
-                                     expect->ToString()));
-  if (since && since->seq < 1)
-    return Status::Usage(fmt::format("--since {}: entry 0 is not an anchor; pass the SEQ:HASH (SEQ 1 or more) of the last verified head",
-                                     since->ToString()));
+  if (auto s = CheckAnchorArguments(expect, since); !s.ok()) return s;
   if (auto s = CheckSchema(); !s.ok()) return s;
   if (write_tx_) return Status::Invalid("internal error: Verify inside a write transaction");
 
   VerifyReport rep;
-  rep.since = since ? since->seq : 0;
   // Full: every row, also those stored below entry 1 (which are damage).
   const int64_t after = since ? since->seq : INT64_MIN;
   Hash prev{};
@@ -113,29 +107,10 @@ Result<VerifyReport> PostgresLedger::Verify(const std::optional<Head>& expect, c
     // The anchor must be in the chain: the entries after it are checked
     // against it, everything up to it is vouched for by the earlier verify
     // that printed it.
-    if (since->seq > head_.seq) {
-      rep.ok = false;
-      rep.first_bad = head_.seq + 1;
-      rep.entries = head_.seq;
-      rep.reason = fmt::format("the ledger ends at entry {} but the anchor is entry {}: entries were removed (truncation), or the anchor is "
-                               "from another ledger",
-                               head_.seq, since->seq);
-      return rep;
-    }
-    auto e = GetEntry(since->seq);
-    if (!e.ok()) return e.status();
-    if (e->hash != since->hash) {
-      rep.ok = false;
-      rep.first_bad = since->seq;
-      rep.entries = since->seq - 1;
-      rep.reason = fmt::format("entry {} does not have the anchored hash: the ledger was rewritten (or the anchor is from another ledger); "
-                               "run a full reckon verify",
-                               since->seq);
-      return rep;
-    }
-    prev = e->hash;
-    rep.entries = since->seq;
-    rep.head = *since;
+    auto in_chain = AnchorInChain(*this, *since, head_.seq, &rep);
+    if (!in_chain.ok()) return in_chain.status();
+    if (!*in_chain) return rep;
+    prev = since->hash;
   }
 
   auto contracts = conn_->Query(fmt::format("SELECT seq, contract, version, vendor, sha256 FROM contracts WHERE seq > {} ORDER BY seq", after));
@@ -262,14 +237,9 @@ Result<VerifyReport> PostgresLedger::Verify(const std::optional<Head>& expect, c
   if (records.has_row()) return bad(records.r().int8(records.row(), 0), "the records table has a row with no record entry");
   if (auto o = orphan_below(INT64_MAX)) return bad(o->seq, o->why);
   if (expect) {
-    if (expect->seq > rep.entries)
-      return bad(rep.entries + 1,
-                 fmt::format("the ledger ends at entry {} but the anchor is entry {}: entries were removed (truncation)", rep.entries, expect->seq));
-    if (since && expect->seq == since->seq && expect->hash != since->hash)
-      return bad(expect->seq, fmt::format("entry {} does not have the anchored hash: the ledger was rewritten", expect->seq));
-    auto e = GetEntry(expect->seq);
-    if (!e.ok()) return e.status();
-    if (e->hash != expect->hash) return bad(expect->seq, fmt::format("entry {} does not have the anchored hash: the ledger was rewritten", expect->seq));
+    auto problem = ExpectedHeadProblem(*this, *expect, rep.entries);
+    if (!problem.ok()) return problem.status();
+    if (*problem) return bad((*problem)->seq, (*problem)->why);
   }
   return rep;
 }
