@@ -371,11 +371,15 @@ int CmdVerify(Io& io, const Common& c, const std::string& expect_head, const std
 }
 
 int CmdLedgerUpgrade(Io& io, const Common& c) {
-  const std::string path = LedgerPath(c);
-  auto up = UpgradeLedger(path);
+  // A PostgreSQL ledger was never written in format 1: nothing to rebuild,
+  // only the verification.
+  const bool postgres = IsPostgresUrl(LedgerPath(c));
+  UpgradeResult none;
+  auto up = postgres ? Result<UpgradeResult>(none) : UpgradeLedger(LedgerPath(c));
   if (!up.ok()) return io.Fail(up.status());
   auto ledger = OpenLedger(c, Ledger::Mode::kReadOnly);
   if (!ledger.ok()) return io.Fail(ledger.status());
+  const std::string path = (*ledger)->path();  // an address without its password
   auto rep = (*ledger)->Verify();
   if (!rep.ok()) return io.Fail(rep.status());
   if (io.json()) {
