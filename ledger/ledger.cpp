@@ -489,18 +489,19 @@ void SqliteLedger::GrowCacheIfMissed() {
   puts_since_check_ = 0;
 }
 
-Status SqliteLedger::RowsOf(std::string_view vendor, std::string_view id, int64_t max_seq, std::vector<RecordRow>& out) {
+Status SqliteLedger::RowsOf(std::string_view vendor, std::string_view id, int64_t key, int64_t max_seq, std::vector<RecordRow>& out) {
   out.clear();
   if (auto s = Prepare(&find_record_, "SELECT seq, vendor, revision, occurred_ns, stale, replaces, replaces_ns FROM records "
                                       "INDEXED BY records_key WHERE id_key = ?1 AND seq <= ?2");
       !s.ok())
     return s;
   sqlite3_reset(find_record_);
-  sqlite3_bind_int64(find_record_, 1, RecordKey(vendor, id));
+  sqlite3_bind_int64(find_record_, 1, key);
   sqlite3_bind_int64(find_record_, 2, max_seq);
   // The candidates first (the statement must be reset before the payloads
   // are read: PayloadOf's view is only valid until the next read).
-  std::vector<RecordRow> candidates;
+  std::vector<RecordRow>& candidates = candidates_;
+  candidates.clear();
   int rc;
   while ((rc = sqlite3_step(find_record_)) == SQLITE_ROW) {
     sqlite3_stmt* st = find_record_;
@@ -542,8 +543,9 @@ Result<PutResult> SqliteLedger::PutRecord(std::string_view vendor, std::string_v
   // Checked before anything is inserted: outside a transaction each insert
   // would commit on its own.
   if (!in_tx_ || !write_tx_) return Status::Io("internal: PutRecord outside a write transaction");
-  std::vector<RecordRow> rows;
-  if (auto s = RowsOf(vendor, id, INT64_MAX, rows); !s.ok()) return s;
+  const int64_t key = RecordKey(vendor, id);
+  std::vector<RecordRow>& rows = rows_;
+  if (auto s = RowsOf(vendor, id, key, INT64_MAX, rows); !s.ok()) return s;
   // The highest stored revision is the effective one (it was stored when no
   // higher one existed, so it is never stale).
   const RecordRow* top = nullptr;
@@ -567,7 +569,7 @@ Result<PutResult> SqliteLedger::PutRecord(std::string_view vendor, std::string_v
   if (!h.ok()) return h.status();
   sqlite3_bind_int64(put_record_, 1, h->seq);
   BindText(put_record_, 2, vendor);
-  sqlite3_bind_int64(put_record_, 3, RecordKey(vendor, id));
+  sqlite3_bind_int64(put_record_, 3, key);
   sqlite3_bind_int64(put_record_, 4, revision);
   sqlite3_bind_int64(put_record_, 5, occurred_ns);
   sqlite3_bind_int64(put_record_, 6, stale ? 1 : 0);
@@ -849,7 +851,7 @@ Status SqliteLedger::ScanSince(std::string_view vendor, int64_t after_seq, int64
 
 Result<std::vector<RecordRow>> SqliteLedger::Revisions(std::string_view vendor, std::string_view id, int64_t max_seq) {
   std::vector<RecordRow> rows;
-  if (auto s = RowsOf(vendor, id, max_seq, rows); !s.ok()) return s;
+  if (auto s = RowsOf(vendor, id, RecordKey(vendor, id), max_seq, rows); !s.ok()) return s;
   std::sort(rows.begin(), rows.end(), [](const RecordRow& a, const RecordRow& b) { return a.revision < b.revision; });
   return rows;
 }

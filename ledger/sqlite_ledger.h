@@ -75,9 +75,10 @@ class SqliteLedger final : public Ledger {
   // A derived row that settlement would misread (a BLOB where TEXT belongs,
   // ...): kIntegrity.
   Status WrongType(const char* table, int64_t seq);
-  // The rows of (vendor, id) among entries <= max_seq, any order: the
-  // records_key index gives the candidates, the payload confirms the id.
-  Status RowsOf(std::string_view vendor, std::string_view id, int64_t max_seq, std::vector<RecordRow>& out);
+  // The rows of (vendor, id), whose RecordKey is `key`, among entries <=
+  // max_seq, any order: the records_key index gives the candidates, the
+  // payload confirms the id.
+  Status RowsOf(std::string_view vendor, std::string_view id, int64_t key, int64_t max_seq, std::vector<RecordRow>& out);
   // Prepares `sql` with ?1 vendor, ?2 start_ns, ?3 end_ns, ?4 max_seq bound.
   Status PrepareTimeRange(Stmt& st, const char* sql, std::string_view vendor, int64_t start_ns, int64_t end_ns, int64_t max_seq);
 
@@ -93,6 +94,8 @@ class SqliteLedger final : public Ledger {
   // cache misses were last looked at.
   int64_t cache_kib_ = 0, cache_max_kib_ = 0, puts_since_check_ = 0;
   void GrowCacheIfMissed();
+  // RowsOf's and PutRecord's scratch (one allocation per connection, not per record).
+  std::vector<RecordRow> candidates_, rows_;
   sqlite3_stmt* append_ = nullptr;
   sqlite3_stmt* put_record_ = nullptr;
   sqlite3_stmt* find_record_ = nullptr;
