@@ -8,6 +8,7 @@
 #include "ledger/canonical.h"
 #include "ledger/sqlite_stmt.h"
 #include "ledger/payload/record.h"
+#include "ledger/key_filters_table.h"
 #include "ledger/record_key.h"
 #include "ledger/upgrade.h"
 
@@ -64,9 +65,18 @@ const char* kRecordsTable = R"SQL(CREATE TABLE records(
   replaces INTEGER,
   replaces_ns INTEGER);
 )SQL";
-const char* kRecordsIndexes = R"SQL(CREATE INDEX records_key ON records(id_key);
-CREATE INDEX records_period ON records(vendor, stale, occurred_ns) WHERE stale = 0;
+// Ordered by key generation first (ledger/key_filter.h): a month of random
+// ids inserts into the newest generation's part of it.
+const char* kRecordsKeyIndex = R"SQL(CREATE INDEX records_key ON records(seq >> 20, id_key);
+)SQL";
+const char* kRecordsIndexes = R"SQL(CREATE INDEX records_period ON records(vendor, stale, occurred_ns) WHERE stale = 0;
 CREATE INDEX records_replaced ON records(vendor, replaces_ns, replaces) WHERE replaces IS NOT NULL;
+)SQL";
+
+// One Bloom filter per finished key generation (ledger/key_filter.h).
+const char* kKeyFiltersTable = R"SQL(CREATE TABLE key_filters(
+  gen INTEGER PRIMARY KEY,
+  filter BLOB NOT NULL);
 )SQL";
 
 const char* kSchemaHead = R"SQL(
@@ -99,7 +109,7 @@ CREATE TABLE adjustments(
   UNIQUE(contract, period, posted_in));
 )SQL";
 
-const char* kTables[] = {"entries", "contracts", "records", "statements", "adjustments"};
+const char* kTables[] = {"entries", "contracts", "records", "statements", "adjustments", "key_filters"};
 
 std::string TriggersSql(const char* table) {
   return fmt::format(
@@ -111,14 +121,15 @@ std::string TriggersSql(const char* table) {
 // The DDL reckon runs to create a ledger: the tables, the records indexes,
 // then an UPDATE and a DELETE trigger on each table.
 std::string SchemaSql() {
-  std::string sql = std::string(kSchemaHead) + kRecordsTable + kSchemaTail + kRecordsIndexes;
+  std::string sql = std::string(kSchemaHead) + kRecordsTable + kSchemaTail + kKeyFiltersTable + kRecordsKeyIndex + kRecordsIndexes;
   for (const char* t : kTables) sql += TriggersSql(t);
   return sql;
 }
 
 }  // namespace
 
-std::string RecordsSchemaSql() { return std::string(kRecordsTable) + kRecordsIndexes + TriggersSql("records"); }
+std::string KeyGenerationsSchemaSql() { return std::string(kKeyFiltersTable) + kRecordsKeyIndex + TriggersSql("key_filters"); }
+std::string RecordsSchemaSql() { return std::string(kRecordsTable) + kRecordsIndexes + TriggersSql("records") + KeyGenerationsSchemaSql(); }
 
 namespace {
 
@@ -333,11 +344,11 @@ Result<std::unique_ptr<SqliteLedger>> SqliteLedger::OpenAttempt(const std::strin
   sqlite3_exec(l->db_, "COMMIT", nullptr, nullptr, nullptr);
   if (tables > 0 && app_id != kLedgerApplicationId)
     return Status::Integrity(fmt::format("'{}' is an SQLite database but not a Reckon ledger", path));
-  if (tables > 0 && user_version == 1)
-    return Status::Integrity(fmt::format("ledger '{}' has format 1 (written by an earlier Reckon); this Reckon reads format {}: run "
-                                         "`reckon ledger upgrade --ledger {}` once (it rebuilds the derived records table; entries and "
+  if (tables > 0 && user_version >= 1 && user_version < kLedgerFormat)
+    return Status::Integrity(fmt::format("ledger '{}' has format {} (written by an earlier Reckon); this Reckon reads format {}: run "
+                                         "`reckon ledger upgrade --ledger {}` once (it rebuilds the derived records tables; entries and "
                                          "head stay the same)",
-                                         path, kLedgerFormat, path));
+                                         path, user_version, kLedgerFormat, path));
   if (tables > 0 && user_version != kLedgerFormat)
     return Status::Integrity(fmt::format("ledger '{}' has format {}; this Reckon reads format {}", path, user_version, kLedgerFormat));
   // kReadOnly never creates the schema: an empty file (e.g. `touch reckon.db`)
@@ -378,6 +389,9 @@ Status SqliteLedger::BeginWrite() {
   if (auto s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   in_tx_ = true;
   write_tx_ = true;
+  filters_checked_ = false;
+  open_filters_.clear();
+  lookups_ = 0;
   if (struct stat st; ::stat(path_.c_str(), &st) != 0 || uint64_t(st.st_dev) != dev_ || uint64_t(st.st_ino) != ino_) {
     Rollback();
     return Status::State(fmt::format("ledger '{}' was removed or replaced while this command waited for it (a command that "
@@ -409,6 +423,9 @@ Status SqliteLedger::BeginRead() {
   if (auto s = Exec("BEGIN"); !s.ok()) return s;
   in_tx_ = true;
   write_tx_ = false;
+  filters_checked_ = false;
+  open_filters_.clear();
+  lookups_ = 0;
   // The first read starts the snapshot: the schema checked is the one read through.
   if (auto s = CheckSchema(); !s.ok()) { Rollback(); return s; }
   auto h = ReadHead();
@@ -418,6 +435,17 @@ Status SqliteLedger::BeginRead() {
 
 Status SqliteLedger::Commit() {
   if (!in_tx_) return Status::Ok();
+  // The generations this write finished: the filters its puts kept are
+  // exactly what the rows give (built from them, then every put added).
+  auto kept = [&](int64_t gen) -> const KeyFilter* {
+    if (open_filters_.empty() || gen < open_base_ || size_t(gen - open_base_) >= open_filters_.size()) return nullptr;
+    return &open_filters_[size_t(gen - open_base_)];
+  };
+  if (write_tx_ && !WriteFinishedKeyFilters(db_, head_.seq, kept)) {
+    Status s = SqlError("write the key filters; nothing was written");
+    Rollback();
+    return s;
+  }
   if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
     Status s = SqlError("commit failed; nothing was written");
     Rollback();
@@ -492,16 +520,88 @@ void SqliteLedger::GrowCacheIfMissed() {
 Status SqliteLedger::RowsOf(std::string_view vendor, std::string_view id, int64_t key, int64_t max_seq, std::vector<RecordRow>& out) {
   out.clear();
   if (auto s = Prepare(&find_record_, "SELECT seq, vendor, revision, occurred_ns, stale, replaces, replaces_ns FROM records "
-                                      "INDEXED BY records_key WHERE id_key = ?1 AND seq <= ?2");
+                                      "INDEXED BY records_key WHERE seq >> 20 = ?3 AND id_key = ?1 AND seq <= ?2");
       !s.ok())
     return s;
+  if (auto s = LoadKeyFilters(); !s.ok()) return s;
+  // The candidates first (the statement must be reset before the payloads
+  // are read: PayloadOf's view is only valid until the next read): from
+  // each generation up to max_seq's whose filter may hold the key (the
+  // unfinished ones, and any whose filter is not loaded, always).
+  std::vector<RecordRow>& candidates = candidates_;
+  candidates.clear();
+  if (write_tx_ && open_filters_.empty() && ++lookups_ > kOpenFilterAfterLookups) {
+    if (auto s = BuildOpenFilters(); !s.ok()) return s;
+  }
+  const int64_t last_gen = KeyGeneration(std::min(max_seq, head_.seq));
+  const uint64_t h = KeyFilterHash(key);
+  // The finished generations whose filter may hold the key, then the others
+  // (this write's own filters, or none: searched).
+  Status found;
+  filters_.ForEachMaybe(h, [&](int64_t gen) {
+    if (found.ok() && gen <= last_gen) found = CandidatesIn(gen, vendor, key, max_seq, candidates);
+  });
+  if (!found.ok()) return found;
+  for (int64_t gen = int64_t(filters_.size()); gen <= last_gen; ++gen) {
+    if (!open_filters_.empty() && gen >= open_base_ && size_t(gen - open_base_) < open_filters_.size() &&
+        !open_filters_[size_t(gen - open_base_)].MayContainHash(h))
+      continue;
+    if (auto s = CandidatesIn(gen, vendor, key, max_seq, candidates); !s.ok()) return s;
+  }
+  // Two ids may share a key: the payload says whose row it is.
+  std::vector<FlatMember> members;
+  size_t count = 0;
+  std::string err;
+  for (auto& r : candidates) {
+    auto payload = PayloadOf(r.seq);
+    if (!payload.ok()) return payload.status();
+    RecordCore core;
+    if (!ReadRecordPayload(*payload, members, count, core, err))
+      return Status::Integrity(fmt::format("ledger '{}': record entry {} is malformed: {}; run reckon verify", path_, r.seq, err));
+    if (core.id == id && core.vendor == vendor) out.push_back(r);
+  }
+  return Status::Ok();
+}
+
+Status SqliteLedger::LoadKeyFilters() {
+  if (filters_checked_) return Status::Ok();
+  // Finished generations' filters never change: those loaded stay loaded;
+  // the ones finished since are read (up to the first without a row: the
+  // generations this write transaction finished get theirs at Commit).
+  std::vector<KeyFilter> found;
+  for (int64_t gen = int64_t(filters_.size()); gen < FinishedGenerations(head_.seq); ++gen) {
+    KeyFilter f;
+    StoredFilter got = ReadKeyFilter(db_, gen, f);
+    if (got == StoredFilter::kError) return SqlError("read a key filter");
+    if (got == StoredFilter::kMalformed)
+      return Status::Integrity(fmt::format("ledger '{}': the key_filters row of generation {} is not a {}-byte BLOB; the file was changed "
+                                           "outside reckon: run reckon verify",
+                                           path_, gen, kKeyFilterBytes));
+    if (got == StoredFilter::kMissing) break;
+    found.push_back(std::move(f));
+  }
+  filters_.Append(found);
+  filters_checked_ = true;
+  return Status::Ok();
+}
+
+Status SqliteLedger::BuildOpenFilters() {
+  open_base_ = int64_t(filters_.size());
+  for (int64_t gen = open_base_; gen <= KeyGeneration(head_.seq); ++gen) {
+    open_filters_.emplace_back();
+    if (!BuildKeyFilter(db_, gen, open_filters_.back())) {
+      open_filters_.clear();
+      return SqlError("read the records key index");
+    }
+  }
+  return Status::Ok();
+}
+
+Status SqliteLedger::CandidatesIn(int64_t gen, std::string_view vendor, int64_t key, int64_t max_seq, std::vector<RecordRow>& candidates) {
   sqlite3_reset(find_record_);
   sqlite3_bind_int64(find_record_, 1, key);
   sqlite3_bind_int64(find_record_, 2, max_seq);
-  // The candidates first (the statement must be reset before the payloads
-  // are read: PayloadOf's view is only valid until the next read).
-  std::vector<RecordRow>& candidates = candidates_;
-  candidates.clear();
+  sqlite3_bind_int64(find_record_, 3, gen);
   int rc;
   while ((rc = sqlite3_step(find_record_)) == SQLITE_ROW) {
     sqlite3_stmt* st = find_record_;
@@ -523,18 +623,6 @@ Status SqliteLedger::RowsOf(std::string_view vendor, std::string_view id, int64_
   }
   sqlite3_reset(find_record_);
   if (rc != SQLITE_DONE) return SqlError("find record");
-  // Two ids may share a key: the payload says whose row it is.
-  std::vector<FlatMember> members;
-  size_t count = 0;
-  std::string err;
-  for (auto& r : candidates) {
-    auto payload = PayloadOf(r.seq);
-    if (!payload.ok()) return payload.status();
-    RecordCore core;
-    if (!ReadRecordPayload(*payload, members, count, core, err))
-      return Status::Integrity(fmt::format("ledger '{}': record entry {} is malformed: {}; run reckon verify", path_, r.seq, err));
-    if (core.id == id && core.vendor == vendor) out.push_back(r);
-  }
   return Status::Ok();
 }
 
@@ -584,6 +672,11 @@ Result<PutResult> SqliteLedger::PutRecord(std::string_view vendor, std::string_v
   sqlite3_reset(put_record_);
   if (rc != SQLITE_DONE) return SqlError("insert record");
   if (info && replaced_seq) info->replaced_ns = replaced_ns;
+  if (!open_filters_.empty()) {
+    const int64_t gen = KeyGeneration(h->seq);
+    while (open_base_ + int64_t(open_filters_.size()) <= gen) open_filters_.emplace_back();  // a generation this run began
+    open_filters_[size_t(gen - open_base_)].Add(key);
+  }
   GrowCacheIfMissed();
   return PutResult::kInserted;
 }

@@ -38,7 +38,7 @@ inline constexpr int kMaxBusyTimeoutMs = 3600000;
 // nothing, for a value out of range.
 bool SetBusyTimeoutMs(int ms);
 int BusyTimeoutMs();
-inline constexpr int kLedgerFormat = 2;        // PRAGMA user_version of the schema
+inline constexpr int kLedgerFormat = 3;        // PRAGMA user_version of the schema
 inline constexpr int kLedgerPageSize = 32768;  // SQLite page size of new ledgers (fewer, larger writes)
 inline constexpr int kLedgerApplicationId = 0x52434b4e;  // "RCKN"
 // SQLite page cache of an ingest (the default is 2 MiB). It starts at

@@ -3,6 +3,7 @@
 // The methods are Ledger's (ledger/ledger.h), where they are described.
 #pragma once
 
+#include "ledger/key_filter.h"
 #include "ledger/ledger.h"
 
 struct sqlite3;
@@ -79,6 +80,11 @@ class SqliteLedger final : public Ledger {
   // max_seq, any order: the records_key index gives the candidates, the
   // payload confirms the id.
   Status RowsOf(std::string_view vendor, std::string_view id, int64_t key, int64_t max_seq, std::vector<RecordRow>& out);
+  // Adds the rows of vendor with this key in generation gen (entries <= max_seq).
+  Status CandidatesIn(int64_t gen, std::string_view vendor, int64_t key, int64_t max_seq, std::vector<RecordRow>& candidates);
+  // Once per transaction, before a lookup: the filters of the finished
+  // generations not loaded yet (ledger/key_filter.h).
+  Status LoadKeyFilters();
   // Prepares `sql` with ?1 vendor, ?2 start_ns, ?3 end_ns, ?4 max_seq bound.
   Status PrepareTimeRange(Stmt& st, const char* sql, std::string_view vendor, int64_t start_ns, int64_t end_ns, int64_t max_seq);
 
@@ -96,6 +102,18 @@ class SqliteLedger final : public Ledger {
   void GrowCacheIfMissed();
   // RowsOf's and PutRecord's scratch (one allocation per connection, not per record).
   std::vector<RecordRow> candidates_, rows_;
+  // The filters of finished generations 0 .. size-1 (2 MiB each, 2 bytes per
+  // entry of the ledger); checked for newly finished ones once per transaction.
+  KeyFilterSet filters_;
+  bool filters_checked_ = false;
+  // A write transaction's filters of the generations not finished when it
+  // began (open_base_ on), built from the index once it has made
+  // kOpenFilterAfterLookups lookups and kept up to date by its puts: a long
+  // ingest then seeks only where a filter says the key may be. Empty:
+  // those generations are searched directly.
+  std::vector<KeyFilter> open_filters_;
+  int64_t open_base_ = 0, lookups_ = 0;
+  Status BuildOpenFilters();
   sqlite3_stmt* append_ = nullptr;
   sqlite3_stmt* put_record_ = nullptr;
   sqlite3_stmt* find_record_ = nullptr;

@@ -1,6 +1,7 @@
 // UpgradeLedger (see upgrade.h).
 #include "ledger/upgrade.h"
 
+#include "ledger/key_filters_table.h"
 #include "ledger/ledger.h"
 #include "ledger/payload/record.h"
 #include "ledger/record_key.h"
@@ -24,6 +25,8 @@ struct Db {
     sqlite3_close_v2(db);
   }
 };
+
+Result<int64_t> RebuildRecords(sqlite3* db, const std::string& path);
 
 }  // namespace
 
@@ -52,28 +55,56 @@ Result<UpgradeResult> UpgradeLedger(const std::string& path) {
   if (app_id < 0 || version < 0) return Status::Integrity(fmt::format("'{}' is not a Reckon ledger (not an SQLite database)", path));
   if (app_id != kLedgerApplicationId) return Status::Integrity(fmt::format("'{}' is an SQLite database but not a Reckon ledger", path));
   if (version == kLedgerFormat) return UpgradeResult{};
-  if (version != 1)
-    return Status::Integrity(fmt::format("ledger '{}' has format {}; this Reckon upgrades format 1 to {} only", path, version, kLedgerFormat));
+  if (version != 1 && version != 2)
+    return Status::Integrity(fmt::format("ledger '{}' has format {}; this Reckon upgrades formats 1 and 2 to {} only", path, version, kLedgerFormat));
   sqlite3_exec(d.db, "PRAGMA cache_size=-262144", nullptr, nullptr, nullptr);
+  const int64_t head = pragma("SELECT coalesce(max(seq), 0) FROM entries");
+  if (head < 0) return fail("cannot read the head");
+  UpgradeResult out;
+  out.upgraded = true;
+  out.from = int(version);
+  if (version == 2) {
+    if (!exec("DROP INDEX records_key;") || !exec(KeyGenerationsSchemaSql())) return fail("cannot rebuild the records key index");
+    out.records = pragma("SELECT count(*) FROM records");
+    if (out.records < 0) return fail("cannot count the records rows");
+  } else {
+    auto rebuilt = RebuildRecords(d.db, path);
+    if (!rebuilt.ok()) return rebuilt.status();
+    out.records = *rebuilt;
+  }
+  if (!WriteFinishedKeyFilters(d.db, head)) return fail("cannot write the key filters");
+  if (!exec(fmt::format("PRAGMA user_version={}", kLedgerFormat)) || !exec("COMMIT")) return fail("cannot commit");
+  return out;
+}
+
+namespace {
+
+// Format 1: the records table dropped and rebuilt from the record entries;
+// the number of rows written.
+Result<int64_t> RebuildRecords(sqlite3* db, const std::string& path) {
+  auto fail = [&](std::string_view what) {
+    return Status::Io(fmt::format("ledger '{}': upgrade: {}: {}; nothing was changed", path, what, sqlite3_errmsg(db)));
+  };
+  auto exec = [&](const std::string& sql) { return sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK; };
+  // upgrade_key: the lookups by id_key while the rows are rebuilt (dropped after).
   if (!exec("DROP TRIGGER IF EXISTS records_no_update; DROP TRIGGER IF EXISTS records_no_delete; DROP TABLE records;") ||
-      !exec(RecordsSchemaSql()))
+      !exec(RecordsSchemaSql()) || !exec("CREATE INDEX upgrade_key ON records(id_key);"))
     return fail("cannot rebuild the records table");
   // The rows, entry by entry, as ingest derives them: the highest revision
   // of an id stored before a row is the one it replaces (or, when higher
   // than the row's own, makes it stale).
   Stmt entries, find, insert, payload_of;
-  if (sqlite3_prepare_v2(d.db, "SELECT seq, payload FROM entries WHERE kind = 'record' ORDER BY seq", -1, &entries.st, nullptr) != SQLITE_OK ||
-      sqlite3_prepare_v2(d.db, "SELECT seq, vendor, revision, occurred_ns FROM records WHERE id_key = ?1 AND stale = 0", -1, &find.st, nullptr) !=
+  if (sqlite3_prepare_v2(db, "SELECT seq, payload FROM entries WHERE kind = 'record' ORDER BY seq", -1, &entries.st, nullptr) != SQLITE_OK ||
+      sqlite3_prepare_v2(db, "SELECT seq, vendor, revision, occurred_ns FROM records INDEXED BY upgrade_key WHERE id_key = ?1 AND stale = 0", -1, &find.st, nullptr) !=
           SQLITE_OK ||
-      sqlite3_prepare_v2(d.db, "INSERT INTO records(seq, vendor, id_key, revision, occurred_ns, stale, replaces, replaces_ns) "
+      sqlite3_prepare_v2(db, "INSERT INTO records(seq, vendor, id_key, revision, occurred_ns, stale, replaces, replaces_ns) "
                                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", -1, &insert.st, nullptr) != SQLITE_OK ||
-      sqlite3_prepare_v2(d.db, "SELECT payload FROM entries WHERE seq = ?1", -1, &payload_of.st, nullptr) != SQLITE_OK)
+      sqlite3_prepare_v2(db, "SELECT payload FROM entries WHERE seq = ?1", -1, &payload_of.st, nullptr) != SQLITE_OK)
     return fail("cannot read the entries");
   std::vector<FlatMember> members, other_members;
   size_t count = 0, other_count = 0;
   std::string err;
-  UpgradeResult out;
-  out.upgraded = true;
+  int64_t rows = 0;
   int rc;
   while ((rc = sqlite3_step(entries.st)) == SQLITE_ROW) {
     int64_t seq = sqlite3_column_int64(entries.st, 0);
@@ -118,11 +149,13 @@ Result<UpgradeResult> UpgradeLedger(const std::string& path) {
       sqlite3_bind_null(insert.st, 8);
     }
     if (sqlite3_step(insert.st) != SQLITE_DONE) return fail(fmt::format("cannot write the records row of entry {}", seq));
-    ++out.records;
+    ++rows;
   }
   if (rc != SQLITE_DONE) return fail("cannot read the entries");
-  if (!exec(fmt::format("PRAGMA user_version={}", kLedgerFormat)) || !exec("COMMIT")) return fail("cannot commit");
-  return out;
+  if (!exec("DROP INDEX upgrade_key;")) return fail("cannot drop the upgrade's index");
+  return rows;
 }
+
+}  // namespace
 
 }  // namespace reckon

@@ -1,11 +1,12 @@
-// UpgradeLedger: `reckon ledger upgrade` -- a format-1 ledger (records keyed
-// by (vendor, id, revision)) rebuilt in place as format 2 (docs/ledger-format.md,
-// "Records and their indexes").
-//
-// Only the derived records table changes: it is dropped and rebuilt from the
-// record entries, in one write transaction (all or nothing), with the same
-// rules ingest applies; entries, hashes and head are untouched. The caller
-// then verifies the whole ledger.
+// UpgradeLedger: `reckon ledger upgrade` -- a ledger of an earlier format
+// rebuilt in place as the current one (format 3; docs/ledger-format.md):
+//   format 1 (records keyed by (vendor, id, revision)): the derived records
+//     table is dropped and rebuilt from the record entries, with the same rules
+//     ingest applies, then the key filters are written;
+//   format 2 (records_key ordered by id_key alone): records_key is rebuilt
+//     ordered by key generation and the key filters are written.
+// One write transaction (all or nothing); entries, hashes and head are
+// untouched. The caller then verifies the whole ledger.
 #pragma once
 
 #include "dsl/status.h"
@@ -14,16 +15,20 @@
 
 namespace reckon {
 
-// What the upgrade did: false when the ledger already had format 2.
+// What the upgrade did: false when the ledger already had the current format;
+// `from` the format it had, `records` the records rows indexed.
 struct UpgradeResult {
   bool upgraded = false;
+  int from = 0;
   int64_t records = 0;
 };
 
 Result<UpgradeResult> UpgradeLedger(const std::string& path);
 
-// The DDL of the format-2 records table, its indexes and its triggers
-// (defined with the rest of the schema in ledger.cpp).
+// The DDL of the records table, its indexes, the key_filters table and their
+// triggers; and of what format 3 adds to format 2 (key_filters, its triggers
+// and records_key). Defined with the rest of the schema in ledger.cpp.
 std::string RecordsSchemaSql();
+std::string KeyGenerationsSchemaSql();
 
 }  // namespace reckon

@@ -30,6 +30,8 @@
 // at the same entry wins over its hash).
 #include "ledger/batch_queue.h"
 #include "ledger/canonical.h"
+#include "ledger/key_filter_check.h"
+#include "ledger/key_filters_table.h"
 #include "ledger/sqlite_ledger.h"
 #include "ledger/verify_anchor.h"
 #include "ledger/payload/adjustment.h"
@@ -44,6 +46,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <queue>
 #include <random>
 #include <set>
 #include <thread>
@@ -242,6 +245,8 @@ class RecordRowWorker {
     int64_t record_entries = 0;
     int64_t firsts = 0;    // rows neither stale nor replacing: one per id
     IndexSums sums;        // of the index entries the rows imply
+    int64_t filter_bad_gen = -1;  // the first generation whose key filter is wrong (-1: none)
+    std::string filter_why;
     Status error;
   };
 
@@ -259,7 +264,8 @@ class RecordRowWorker {
                            &rows_.st, nullptr) != SQLITE_OK ||
         sqlite3_prepare_v2(db_, fmt::format("SELECT {} FROM records NOT INDEXED WHERE seq = ?1", kRecordRowColumns).c_str(), -1, &by_seq_.st,
                            nullptr) != SQLITE_OK ||
-        sqlite3_prepare_v2(db_, fmt::format("SELECT {} FROM records INDEXED BY records_key WHERE id_key = ?1 AND seq <= ?2", kRecordRowColumns).c_str(),
+        sqlite3_prepare_v2(db_, fmt::format("SELECT {} FROM records INDEXED BY records_key WHERE seq >> 20 = ?3 AND id_key = ?1 AND seq <= ?2",
+                                            kRecordRowColumns).c_str(),
                            -1, &by_key_.st, nullptr) != SQLITE_OK ||
         sqlite3_prepare_v2(db_, "SELECT 1 FROM records INDEXED BY records_period WHERE vendor = ?1 AND stale = 0 AND occurred_ns = ?2 AND seq = ?3",
                            -1, &in_period_.st, nullptr) != SQLITE_OK ||
@@ -269,6 +275,17 @@ class RecordRowWorker {
         sqlite3_prepare_v2(db_, "SELECT kind, payload FROM entries WHERE seq = ?1", -1, &payload_.st, nullptr) != SQLITE_OK)
       return Status::Io(fmt::format("ledger '{}': verify: {}", path, sqlite3_errmsg(db_)));
     sqlite3_bind_int64(rows_.st, 1, after);
+    // The key filters of the generations finished up to `last`: all of them,
+    // or with an anchor those finished after it (the earlier ones are
+    // vouched for, and their lookups below use them).
+    const int64_t first_gen = since ? FinishedGenerations(after) : 0;
+    if (!filters_.Start(db_, first_gen, FinishedGenerations(last), after))
+      return Status::Io(fmt::format("ledger '{}': verify: {}", path, sqlite3_errmsg(db_)));
+    for (int64_t gen = 0; since && gen < first_gen; ++gen) {
+      KeyFilter f;
+      if (ReadKeyFilter(db_, gen, f) != StoredFilter::kOk) break;  // a generation without one is searched
+      trusted_.push_back(std::move(f));
+    }
     NextRow();
     path_ = path;
     last_ = last;
@@ -346,22 +363,36 @@ class RecordRowWorker {
   // whose payload names the same id).
   std::vector<StoredRecordRow> RowsOfId(const Job& j, bool* self_indexed) {
     std::vector<StoredRecordRow> candidates;
-    sqlite3_reset(by_key_.st);
-    sqlite3_bind_int64(by_key_.st, 1, RecordKey(j.vendor, j.id));
-    sqlite3_bind_int64(by_key_.st, 2, j.seq);
-    while (sqlite3_step(by_key_.st) == SQLITE_ROW) {
-      StoredRecordRow r;
-      ReadStoredRow(by_key_.st, r);
+    KeyRows(RecordKey(j.vendor, j.id), j.seq, [&](StoredRecordRow& r) {
       if (r.seq == j.seq) *self_indexed = true;
       else if (r.vendor == j.vendor) candidates.push_back(std::move(r));
-    }
-    sqlite3_reset(by_key_.st);
+    });
     std::vector<StoredRecordRow> out;
     for (auto& r : candidates) {
       auto who = IdentityOf(payload_.st, r.seq);
       if (who && who->vendor == j.vendor && who->id == j.id) out.push_back(std::move(r));
     }
     return out;
+  }
+
+  // The rows with this key at or before max_seq, through records_key: in
+  // each generation up to max_seq's, except the vouched-for ones whose
+  // filter says the key is not there (--since).
+  template <class Fn>
+  void KeyRows(int64_t key, int64_t max_seq, Fn&& fn) {
+    for (int64_t gen = 0; gen <= KeyGeneration(max_seq); ++gen) {
+      if (size_t(gen) < trusted_.size() && !trusted_[size_t(gen)].MayContain(key)) continue;
+      sqlite3_reset(by_key_.st);
+      sqlite3_bind_int64(by_key_.st, 1, key);
+      sqlite3_bind_int64(by_key_.st, 2, max_seq);
+      sqlite3_bind_int64(by_key_.st, 3, gen);
+      while (sqlite3_step(by_key_.st) == SQLITE_ROW) {
+        StoredRecordRow r;
+        ReadStoredRow(by_key_.st, r);
+        fn(r);
+      }
+      sqlite3_reset(by_key_.st);
+    }
   }
 
   // --since: for each new row, in key order, its records_key entry exists;
@@ -372,18 +403,12 @@ class RecordRowWorker {
     std::sort(earlier_checks_.begin(), earlier_checks_.end(),
               [](const EarlierCheck& a, const EarlierCheck& b) { return std::tie(a.key, a.seq) < std::tie(b.key, b.seq); });
     for (const EarlierCheck& c : earlier_checks_) {
-      sqlite3_reset(by_key_.st);
-      sqlite3_bind_int64(by_key_.st, 1, c.key);
-      sqlite3_bind_int64(by_key_.st, 2, c.seq);
       bool self = false;
       std::vector<StoredRecordRow> others;
-      while (sqlite3_step(by_key_.st) == SQLITE_ROW) {
-        StoredRecordRow r;
-        ReadStoredRow(by_key_.st, r);
+      KeyRows(c.key, c.seq, [&](StoredRecordRow& r) {
         if (r.seq == c.seq) self = true;
         else others.push_back(std::move(r));
-      }
-      sqlite3_reset(by_key_.st);
+      });
       const StoredRecordRow* top = nullptr;
       std::optional<RecordIdentity> me;
       if (!others.empty()) me = IdentityOf(payload_.st, c.seq);
@@ -467,6 +492,7 @@ class RecordRowWorker {
     if (!r.typed) return "the records table row has a value of the wrong storage type";
     if (r.vendor != j.vendor || r.id_key != RecordKey(j.vendor, j.id) || r.revision != j.revision || r.occurred_ns != j.occurred_ns)
       return "the records table row differs from the record entry";
+    filters_.Add(r.seq, r.id_key);
     if (!RulesHold(j, r)) out_.suspect = true;
     if (!r.stale && !r.has_replaces) ++out_.firsts;
     out_.sums.key += KeyEntry(msg_, key_, r.id_key, r.seq);
@@ -499,6 +525,11 @@ class RecordRowWorker {
       bool last = b->last;
       jobs_.Release(b);
       if (last) {
+        if (!out_.bad && out_.error.ok()) {
+          filters_.Finish();
+          out_.filter_bad_gen = filters_.bad_gen();
+          out_.filter_why = filters_.why();
+        }
         if (since_ && !out_.bad && out_.error.ok()) CheckEarlierRows();
         return;
       }
@@ -515,6 +546,8 @@ class RecordRowWorker {
     bool stale, first;
   };
   std::vector<EarlierCheck> earlier_checks_;  // --since: one per new records row
+  KeyFilterCheck filters_;
+  std::vector<KeyFilter> trusted_;  // --since: the filters of generations finished by the anchor
   std::vector<FlatMember> members_;
   size_t member_count_ = 0;
   std::string err_;
@@ -588,15 +621,41 @@ class IndexWalker {
       }
       group.clear();
     };
-    walk("SELECT id_key, seq FROM records INDEXED BY records_key WHERE seq <= ?1 ORDER BY id_key", [&](sqlite3_stmt* st) {
-      int64_t k = sqlite3_column_int64(st, 0);
-      if (!group.empty() && k != last) close_group();
-      last = k;
-      group.push_back(sqlite3_column_int64(st, 1));
-      sums_.key += KeyEntry(msg_, key_, k, sqlite3_column_int64(st, 1));
-      ++sums_.key_n;
-    });
-    close_group();
+    // records_key in id_key order: each generation's part of it is, and they
+    // are merged (a heap of the generations' next entries).
+    {
+      const int64_t gens = KeyGeneration(last_) + 1;
+      std::vector<Stmt> parts(size_t(std::max<int64_t>(gens, 0)));
+      using Next = std::pair<int64_t, size_t>;  // (id_key, part)
+      std::priority_queue<Next, std::vector<Next>, std::greater<Next>> heap;
+      auto step = [&](size_t i) {
+        int rc = sqlite3_step(parts[i].st);
+        if (rc == SQLITE_ROW) heap.emplace(sqlite3_column_int64(parts[i].st, 0), i);
+        else if (rc != SQLITE_DONE) error_ = Status::Io(fmt::format("ledger '{}': verify: {}", path_, sqlite3_errmsg(db_)));
+      };
+      for (size_t i = 0; i < parts.size() && error_.ok(); ++i) {
+        if (sqlite3_prepare_v2(db_, "SELECT id_key, seq FROM records INDEXED BY records_key WHERE seq >> 20 = ?2 AND seq <= ?1 ORDER BY id_key",
+                               -1, &parts[i].st, nullptr) != SQLITE_OK) {
+          error_ = Status::Io(fmt::format("ledger '{}': verify: {}", path_, sqlite3_errmsg(db_)));
+          break;
+        }
+        sqlite3_bind_int64(parts[i].st, 1, last_);
+        sqlite3_bind_int64(parts[i].st, 2, int64_t(i));
+        step(i);
+      }
+      while (!heap.empty() && error_.ok()) {
+        auto [k, i] = heap.top();
+        heap.pop();
+        const int64_t seq = sqlite3_column_int64(parts[i].st, 1);
+        if (!group.empty() && k != last) close_group();
+        last = k;
+        group.push_back(seq);
+        sums_.key += KeyEntry(msg_, key_, k, seq);
+        ++sums_.key_n;
+        step(i);
+      }
+      close_group();
+    }
     walk("SELECT vendor, occurred_ns, seq FROM records INDEXED BY records_period WHERE stale = 0 AND seq <= ?1", [&](sqlite3_stmt* st) {
       sums_.period += PeriodEntry(msg_, key_, ColText(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2));
       ++sums_.period_n;
@@ -853,6 +912,19 @@ Result<VerifyReport> SqliteLedger::Verify(const std::optional<Head>& expect, con
     if (sqlite3_step(past.st) == SQLITE_ROW && sqlite3_column_type(past.st, 0) != SQLITE_NULL) left = sqlite3_column_int64(past.st, 0);
   }
   if (left != 0) return bad(left, "the records table has a row with no record entry");
+  // The key filters: one per finished generation (those checked above), no other.
+  if (w.filter_bad_gen >= 0)
+    return bad(((w.filter_bad_gen + 1) << kKeyGenerationBits) - 1,
+               fmt::format("the key filter of generation {} (written with this entry, which finished it) {}", w.filter_bad_gen, w.filter_why));
+  {
+    Stmt extra;
+    if (sqlite3_prepare_v2(db_, "SELECT min(gen) FROM key_filters WHERE gen < 0 OR gen >= ?1", -1, &extra.st, nullptr) != SQLITE_OK)
+      return SqlError("verify");
+    sqlite3_bind_int64(extra.st, 1, FinishedGenerations(snapshot_head));
+    if (sqlite3_step(extra.st) == SQLITE_ROW && sqlite3_column_type(extra.st, 0) != SQLITE_NULL)
+      return bad(snapshot_head, fmt::format("the key_filters table has a row for generation {}, which is not finished (its last entry would be {})",
+                                            sqlite3_column_int64(extra.st, 0), ((sqlite3_column_int64(extra.st, 0) + 1) << kKeyGenerationBits) - 1));
+  }
   // The rules across rows, and the indexes against the rows: when any of
   // them fails, the exact pass names the first row that differs from what
   // the record entries imply.

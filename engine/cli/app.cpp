@@ -163,7 +163,7 @@ int RunCli(int argc, char** argv, std::FILE* out, std::FILE* err) {
   std::string copy_src, copy_dst;
   auto* ledger_cmd = app.add_subcommand("ledger", "Maintain the ledger itself (upgrade a file, copy between SQLite and PostgreSQL)");
   ledger_cmd->require_subcommand(1);
-  auto* upgrade = ledger_cmd->add_subcommand("upgrade", "Rebuild a format-1 ledger's derived records table as format 2, then verify it");
+  auto* upgrade = ledger_cmd->add_subcommand("upgrade", "Rebuild the derived records tables of a ledger of an earlier format (1 or 2) as format 3, then verify it");
   add_common(upgrade);
   auto* ledger_copy = ledger_cmd->add_subcommand("copy", "Copy a ledger entry by entry, checking each (a file or a postgresql:// address)");
   ledger_copy->add_option("SRC", copy_src, "The ledger to copy")->required();

@@ -129,7 +129,7 @@ struct RawDb {
       dropped.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 1)));
     }
     sqlite3_finalize(st);
-    REQUIRE(names.size() == 10);
+    REQUIRE(names.size() == 12);
     for (auto& n : names) ExecOk("DROP TRIGGER " + n);
   }
   void RestoreTriggers() {

@@ -1,0 +1,47 @@
+// KeyFilterCheck: verify's check of the key_filters table (ledger format 3,
+// docs/ledger-format.md "Key generations and their filters"): the filter of
+// each finished generation is rebuilt from the generation's records rows,
+// handed over in seq order, and compared byte for byte with the stored one.
+// Internal to ledger/verify.cpp's RecordRowWorker (one thread).
+#pragma once
+
+#include "ledger/key_filter.h"
+
+#include <cstdint>
+#include <string>
+
+struct sqlite3;
+
+namespace reckon {
+
+class KeyFilterCheck {
+ public:
+  // Checks generations [first, end). With `after` >= first's first entry
+  // (verify --since: the rows up to the anchor are not handed over), the
+  // rows of generation `first` up to `after` are read from the records
+  // table. False if SQLite failed.
+  bool Start(sqlite3* db, int64_t first, int64_t end, int64_t after);
+  // The next records row, in seq order.
+  void Add(int64_t seq, int64_t id_key) {
+    const int64_t gen = KeyGeneration(seq);
+    while (cur_ < end_ && cur_ < gen) Close();
+    if (gen == cur_ && cur_ < end_) built_.Add(id_key);
+  }
+  // After the last row: compares the generations not compared yet.
+  void Finish() {
+    while (cur_ < end_) Close();
+  }
+  // The first generation whose stored filter is missing, malformed or
+  // different (-1: none), and what is wrong with it.
+  int64_t bad_gen() const { return bad_gen_; }
+  const std::string& why() const { return why_; }
+
+ private:
+  void Close();
+  sqlite3* db_ = nullptr;
+  int64_t cur_ = 0, end_ = 0, bad_gen_ = -1;
+  KeyFilter built_, stored_;
+  std::string why_;
+};
+
+}  // namespace reckon

@@ -1,0 +1,309 @@
+// Tests for the key generations of ledger format 3 (ledger/key_filter.h,
+// ledger/key_filters_table.h, docs/ledger-format.md "Key generations and
+// their filters"): the filter never misses a key and rarely admits one; a
+// ledger past one generation (2^20 entries) writes the finished generation's
+// filter, finds earlier revisions and duplicates through it, and verify
+// rebuilds it -- a changed, missing, malformed or extra filter row is found
+// (also with --since), and a lookup refuses a malformed one. Every TEST_CASE
+// name starts with "key generations:".
+#include "ledger/key_filter.h"
+#include "ledger/key_filters_table.h"
+#include "ledger/ledger.h"
+#include "ledger/sqlite_ledger.h"
+#include "ledger/upgrade.h"
+#include "tests/unit/test_util.h"
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <random>
+#include <string>
+
+using namespace reckon;
+using namespace reckon::testing;
+
+namespace {
+
+TEST_CASE("key generations: a filter holds every key added and admits few others") {
+  KeyFilter f;
+  std::mt19937_64 rng(11);
+  std::vector<int64_t> keys(kKeyGenerationEntries);
+  for (auto& k : keys) {
+    k = int64_t(rng());
+    f.Add(k);
+  }
+  int64_t missed = 0;
+  for (int64_t k : keys) missed += f.MayContain(k) ? 0 : 1;
+  CHECK(missed == 0);
+  int64_t admitted = 0;
+  constexpr int64_t kProbes = 1000000;
+  for (int64_t i = 0; i < kProbes; ++i) admitted += f.MayContain(int64_t(rng())) ? 1 : 0;
+  // About 1 in 1,500 expected (key_filter.h); 1 in 500 is the bound tested.
+  CHECK(admitted < kProbes / 500);
+  // Sequential keys (ticket numbers under one prefix) spread as well.
+  KeyFilter s;
+  for (int64_t i = 0; i < kKeyGenerationEntries; ++i) s.Add((int64_t(0x1234) << 32) | i);
+  int64_t seq_admitted = 0;
+  for (int64_t i = 0; i < kProbes; ++i) seq_admitted += s.MayContain((int64_t(0x1234) << 32) | (kKeyGenerationEntries + i)) ? 1 : 0;
+  CHECK(seq_admitted < kProbes / 500);
+
+  // Stored bytes: round trip; any other length is refused.
+  const std::string bytes = f.Bytes();
+  REQUIRE(bytes.size() == kKeyFilterBytes);
+  KeyFilter back;
+  REQUIRE(back.Read(bytes));
+  CHECK(back == f);
+  CHECK_FALSE(back.Read(bytes.substr(1)));
+  CHECK_FALSE(back.Read(bytes + "x"));
+  CHECK(back == f);
+  // Word 0 of block 0 is bytes 0-7, little-endian.
+  KeyFilter one;
+  int64_t k0 = 0;
+  while ((KeyFilterHash(k0) >> (64 - kKeyFilterBlockBits)) != 0) ++k0;
+  one.Add(k0);
+  const std::string b = one.Bytes();
+  const int bit = int(KeyFilterHash(k0) & 63);
+  CHECK(uint8_t(b[size_t(bit / 8)]) == (1u << (bit % 8)));
+}
+
+struct Raw {
+  sqlite3* db = nullptr;
+  explicit Raw(const std::string& path) { REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK); }
+  ~Raw() { sqlite3_close_v2(db); }
+  void Exec(const std::string& sql) {
+    char* err = nullptr;
+    int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+    INFO(sql << ": " << (err ? err : ""));
+    sqlite3_free(err);
+    REQUIRE(rc == SQLITE_OK);
+  }
+  int64_t Int(const std::string& sql) {
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+  }
+  std::string Blob(const std::string& sql) {
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    std::string out(static_cast<const char*>(sqlite3_column_blob(st, 0)), size_t(sqlite3_column_bytes(st, 0)));
+    sqlite3_finalize(st);
+    return out;
+  }
+  void SetFilter(int64_t gen, const std::string& bytes, bool as_blob) {
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, "INSERT INTO key_filters(gen, filter) VALUES(?1, ?2)", -1, &st, nullptr) == SQLITE_OK);
+    sqlite3_bind_int64(st, 1, gen);
+    if (as_blob) sqlite3_bind_blob(st, 2, bytes.data(), int(bytes.size()), SQLITE_TRANSIENT);
+    else sqlite3_bind_text(st, 2, bytes.data(), int(bytes.size()), SQLITE_TRANSIENT);
+    REQUIRE(sqlite3_step(st) == SQLITE_DONE);
+    sqlite3_finalize(st);
+  }
+};
+
+// The key_filters triggers, to drop and put back around a tampering.
+const char* kNoUpdate = "CREATE TRIGGER key_filters_no_update BEFORE UPDATE ON key_filters BEGIN SELECT RAISE(ABORT, 'reckon ledger is append-only: UPDATE refused'); END;";
+const char* kNoDelete = "CREATE TRIGGER key_filters_no_delete BEFORE DELETE ON key_filters BEGIN SELECT RAISE(ABORT, 'reckon ledger is append-only: DELETE refused'); END;";
+
+std::string Payload(const std::string& id, int64_t revision, const std::string& extra = "") {
+  return R"({"id":")" + id + R"(","occurred_at":"2026-10-01T00:00:00Z","revision":)" + std::to_string(revision) + extra +
+         R"(,"vendor":"v","verified":true,"void":false})";
+}
+constexpr int64_t kNs = 1790812800LL * 1000000000LL;  // 2026-10-01T00:00:00Z
+
+VerifyReport VerifyOf(const std::string& path, const std::optional<Head>& since = std::nullopt) {
+  auto l = OpenOk(path, Ledger::Mode::kReadOnly);
+  auto r = l->Verify(std::nullopt, nullptr, since);
+  REQUIRE(r.ok());
+  return *r;
+}
+
+// A ledger of kKeyGenerationEntries + 9 record entries: "early-0" .. "early-9"
+// first (generation 0), then "fill-N" up to two entries past the first
+// generation. Built once per test run (about 4 s).
+const std::string& PastOneGeneration() {
+  static TempDir dir;
+  static const std::string path = [] {
+    std::string p = dir / "gens.db";
+    auto l = OpenOk(p);
+    REQUIRE(l->BeginWrite().ok());
+    for (int i = 0; i < 10; ++i) REQUIRE(*l->PutRecord("v", fmt::format("early-{}", i), 0, kNs, Payload(fmt::format("early-{}", i), 0)) == PutResult::kInserted);
+    int64_t not_inserted = 0;
+    for (int64_t i = 0; l->head().seq < kKeyGenerationEntries + 1; ++i) {
+      const std::string id = fmt::format("fill-{}", i);
+      auto r = l->PutRecord("v", id, 0, kNs, Payload(id, 0));
+      if (!r.ok() || *r != PutResult::kInserted) ++not_inserted;
+      if (not_inserted > 0) break;
+    }
+    REQUIRE(not_inserted == 0);
+    // Past kOpenFilterAfterLookups puts the run's own filters answer: they
+    // still find records of both generations.
+    CHECK(*l->PutRecord("v", "early-7", 0, kNs, Payload("early-7", 0)) == PutResult::kDuplicate);
+    CHECK(*l->PutRecord("v", "fill-1048000", 0, kNs, Payload("fill-1048000", 0)) == PutResult::kDuplicate);  // entry 1048011
+    CHECK(*l->PutRecord("v", "fill-1048566", 0, kNs, Payload("fill-1048566", 0)) == PutResult::kDuplicate);  // entry 1048577: generation 1
+    CHECK(l->head().seq == kKeyGenerationEntries + 1);
+    REQUIRE(l->Commit().ok());
+    return p;
+  }();
+  return path;
+}
+
+void Copy(const std::string& from, const std::string& to) {
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(to + suffix);
+  std::filesystem::copy_file(from, to);
+}
+
+TEST_CASE("key generations: a finished generation gets its filter, and lookups find earlier revisions through it") {
+  const std::string& base = PastOneGeneration();
+  TempDir dir;
+  const std::string path = dir / "l.db";
+  Copy(base, path);
+  {
+    Raw raw(path);
+    CHECK(raw.Int("SELECT count(*) FROM key_filters") == 1);
+    KeyFilter built;
+    REQUIRE(BuildKeyFilter(raw.db, 0, built));
+    CHECK(raw.Blob("SELECT filter FROM key_filters WHERE gen = 0") == built.Bytes());
+  }
+  CHECK(VerifyOf(path).ok);
+  auto l = OpenOk(path);
+  REQUIRE(l->BeginWrite().ok());
+  // A duplicate and a conflict of a generation-0 record.
+  PutInfo info;
+  CHECK(*l->PutRecord("v", "early-3", 0, kNs, Payload("early-3", 0), &info) == PutResult::kDuplicate);
+  CHECK(info.existing_seq == 4);
+  CHECK(*l->PutRecord("v", "early-3", 0, kNs, Payload("early-3", 0, R"(,"x":1)")) == PutResult::kConflict);
+  // A revision replaces it; an older one then is stale.
+  PutInfo rev;
+  CHECK(*l->PutRecord("v", "early-3", 2, kNs, Payload("early-3", 2), &rev) == PutResult::kInserted);
+  REQUIRE(rev.replaced_ns.has_value());
+  CHECK(*rev.replaced_ns == kNs);
+  CHECK(*l->PutRecord("v", "early-3", 1, kNs, Payload("early-3", 1)) == PutResult::kInserted);
+  // A record of generation 1 (not finished: searched without a filter).
+  CHECK(*l->PutRecord("v", "fill-0", 0, kNs, Payload("fill-0", 0)) == PutResult::kDuplicate);
+  REQUIRE(l->Commit().ok());
+  auto revs = l->Revisions("v", "early-3", INT64_MAX);
+  REQUIRE(revs.ok());
+  REQUIRE(revs->size() == 3);
+  CHECK((*revs)[2].revision == 2);
+  CHECK((*revs)[0].seq == 4);
+  auto eff = l->EffectiveRecord("v", "early-3", INT64_MAX);
+  REQUIRE(eff.ok());
+  REQUIRE(eff->has_value());
+  CHECK((*eff)->revision == 2);
+  l.reset();
+  auto rep = VerifyOf(path);
+  INFO(rep.first_bad << ": " << rep.reason);
+  CHECK(rep.ok);
+}
+
+TEST_CASE("key generations: verify finds a changed, missing, malformed or extra filter; lookups refuse a malformed one") {
+  const std::string& base = PastOneGeneration();
+  TempDir dir;
+  const std::string path = dir / "t.db";
+  const Head head = VerifyOf(base).head;
+  const int64_t finisher = kKeyGenerationEntries - 1;  // the entry that finished generation 0
+  auto tampered = [&](const std::function<void(Raw&)>& change) {
+    Copy(base, path);
+    Raw raw(path);
+    raw.Exec("DROP TRIGGER key_filters_no_update; DROP TRIGGER key_filters_no_delete;");
+    change(raw);
+    raw.Exec(kNoUpdate);
+    raw.Exec(kNoDelete);
+  };
+  const std::string good = Raw(base).Blob("SELECT filter FROM key_filters WHERE gen = 0");
+
+  SECTION("one bit changed") {
+    tampered([&](Raw& raw) {
+      std::string bad = good;
+      bad[12345] = char(bad[12345] ^ 0x10);
+      raw.Exec("DELETE FROM key_filters");
+      raw.SetFilter(0, bad, true);
+    });
+    auto rep = VerifyOf(path);
+    CHECK_FALSE(rep.ok);
+    CHECK(rep.first_bad == finisher);
+    CHECK(rep.reason.find("key filter of generation 0") != std::string::npos);
+    CHECK(rep.reason.find("differs") != std::string::npos);
+    // --since an anchor inside generation 0 rebuilds it too.
+    auto l = OpenOk(path, Ledger::Mode::kReadOnly);
+    auto anchor = l->GetEntry(1000);
+    REQUIRE(anchor.ok());
+    l.reset();
+    auto since = VerifyOf(path, Head{1000, anchor->hash});
+    CHECK_FALSE(since.ok);
+    CHECK(since.first_bad == finisher);
+    // An anchor after it vouches for it.
+    auto late = OpenOk(path, Ledger::Mode::kReadOnly)->GetEntry(kKeyGenerationEntries);
+    REQUIRE(late.ok());
+    CHECK(VerifyOf(path, Head{kKeyGenerationEntries, late->hash}).ok);
+  }
+  SECTION("missing: verify says so, lookups search the generation instead") {
+    tampered([&](Raw& raw) { raw.Exec("DELETE FROM key_filters"); });
+    auto rep = VerifyOf(path);
+    CHECK_FALSE(rep.ok);
+    CHECK(rep.first_bad == finisher);
+    CHECK(rep.reason.find("is missing") != std::string::npos);
+    auto l = OpenOk(path);
+    REQUIRE(l->BeginWrite().ok());
+    CHECK(*l->PutRecord("v", "early-5", 0, kNs, Payload("early-5", 0)) == PutResult::kDuplicate);
+    l->Rollback();
+  }
+  SECTION("stored as TEXT: verify says so, a lookup refuses it and writes nothing") {
+    tampered([&](Raw& raw) {
+      raw.Exec("DELETE FROM key_filters");
+      raw.SetFilter(0, good, false);
+    });
+    auto rep = VerifyOf(path);
+    CHECK_FALSE(rep.ok);
+    CHECK(rep.reason.find("is not a 2097152-byte BLOB") != std::string::npos);
+    auto l = OpenOk(path);
+    REQUIRE(l->BeginWrite().ok());
+    auto put = l->PutRecord("v", "new-1", 0, kNs, Payload("new-1", 0));
+    REQUIRE_FALSE(put.ok());
+    CHECK(put.status().kind() == ErrorKind::kIntegrity);
+    CHECK(put.status().message().find("key_filters row of generation 0") != std::string::npos);
+    l->Rollback();
+    CHECK(VerifyOf(path).head.ToString() == head.ToString());
+  }
+  SECTION("a row for a generation not finished") {
+    tampered([&](Raw& raw) { raw.SetFilter(1, good, true); });
+    auto rep = VerifyOf(path);
+    CHECK_FALSE(rep.ok);
+    CHECK(rep.reason.find("row for generation 1, which is not finished") != std::string::npos);
+  }
+}
+
+TEST_CASE("key generations: upgrade turns a format-2 ledger into format 3 and writes the filters") {
+  const std::string& base = PastOneGeneration();
+  TempDir dir;
+  const std::string path = dir / "f2.db";
+  Copy(base, path);
+  {
+    // Format 2: records_key on id_key alone, no key_filters.
+    Raw raw(path);
+    raw.Exec("DROP TRIGGER key_filters_no_update; DROP TRIGGER key_filters_no_delete; DROP TABLE key_filters; DROP INDEX records_key;");
+    raw.Exec("CREATE INDEX records_key ON records(id_key); PRAGMA user_version=2;");
+  }
+  auto refused = Ledger::Open(path, Ledger::Mode::kReadOnly);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().message().find("has format 2") != std::string::npos);
+  CHECK(refused.status().message().find("reckon ledger upgrade") != std::string::npos);
+  auto up = UpgradeLedger(path);
+  REQUIRE(up.ok());
+  CHECK(up->upgraded);
+  CHECK(up->from == 2);
+  CHECK(up->records == kKeyGenerationEntries + 1);
+  CHECK(Raw(path).Blob("SELECT filter FROM key_filters WHERE gen = 0") == Raw(base).Blob("SELECT filter FROM key_filters WHERE gen = 0"));
+  CHECK(VerifyOf(path).ok);
+  auto again = UpgradeLedger(path);
+  REQUIRE(again.ok());
+  CHECK_FALSE(again->upgraded);
+}
+
+}  // namespace
