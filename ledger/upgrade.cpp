@@ -73,6 +73,7 @@ Result<UpgradeResult> UpgradeLedger(const std::string& path) {
     out.records = *rebuilt;
   }
   if (!WriteFinishedKeyFilters(d.db, head)) return fail("cannot write the key filters");
+  out.filters = FinishedGenerations(head);
   if (!exec(fmt::format("PRAGMA user_version={}", kLedgerFormat)) || !exec("COMMIT")) return fail("cannot commit");
   return out;
 }

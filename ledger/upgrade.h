@@ -16,11 +16,13 @@
 namespace reckon {
 
 // What the upgrade did: false when the ledger already had the current format;
-// `from` the format it had, `records` the records rows indexed.
+// `from` the format it had, `records` the records rows indexed, `filters`
+// the key filters written.
 struct UpgradeResult {
   bool upgraded = false;
   int from = 0;
   int64_t records = 0;
+  int64_t filters = 0;  // key filters written (one per finished generation)
 };
 
 Result<UpgradeResult> UpgradeLedger(const std::string& path);

@@ -281,11 +281,13 @@ class RecordRowWorker {
     const int64_t first_gen = since ? FinishedGenerations(after) : 0;
     if (!filters_.Start(db_, first_gen, FinishedGenerations(last), after))
       return Status::Io(fmt::format("ledger '{}': verify: {}", path, sqlite3_errmsg(db_)));
+    std::vector<KeyFilter> trusted;
     for (int64_t gen = 0; since && gen < first_gen; ++gen) {
       KeyFilter f;
       if (ReadKeyFilter(db_, gen, f) != StoredFilter::kOk) break;  // a generation without one is searched
-      trusted_.push_back(std::move(f));
+      trusted.push_back(std::move(f));
     }
+    trusted_.Append(trusted);
     NextRow();
     path_ = path;
     last_ = last;
@@ -380,19 +382,24 @@ class RecordRowWorker {
   // filter says the key is not there (--since).
   template <class Fn>
   void KeyRows(int64_t key, int64_t max_seq, Fn&& fn) {
-    for (int64_t gen = 0; gen <= KeyGeneration(max_seq); ++gen) {
-      if (size_t(gen) < trusted_.size() && !trusted_[size_t(gen)].MayContain(key)) continue;
-      sqlite3_reset(by_key_.st);
-      sqlite3_bind_int64(by_key_.st, 1, key);
-      sqlite3_bind_int64(by_key_.st, 2, max_seq);
-      sqlite3_bind_int64(by_key_.st, 3, gen);
-      while (sqlite3_step(by_key_.st) == SQLITE_ROW) {
-        StoredRecordRow r;
-        ReadStoredRow(by_key_.st, r);
-        fn(r);
-      }
-      sqlite3_reset(by_key_.st);
+    const int64_t last_gen = KeyGeneration(max_seq);
+    trusted_.ForEachMaybe(KeyFilterHash(key), [&](int64_t gen) {
+      if (gen <= last_gen) KeyRowsIn(gen, key, max_seq, fn);
+    });
+    for (int64_t gen = int64_t(trusted_.size()); gen <= last_gen; ++gen) KeyRowsIn(gen, key, max_seq, fn);
+  }
+  template <class Fn>
+  void KeyRowsIn(int64_t gen, int64_t key, int64_t max_seq, Fn& fn) {
+    sqlite3_reset(by_key_.st);
+    sqlite3_bind_int64(by_key_.st, 1, key);
+    sqlite3_bind_int64(by_key_.st, 2, max_seq);
+    sqlite3_bind_int64(by_key_.st, 3, gen);
+    while (sqlite3_step(by_key_.st) == SQLITE_ROW) {
+      StoredRecordRow r;
+      ReadStoredRow(by_key_.st, r);
+      fn(r);
     }
+    sqlite3_reset(by_key_.st);
   }
 
   // --since: for each new row, in key order, its records_key entry exists;
@@ -547,7 +554,7 @@ class RecordRowWorker {
   };
   std::vector<EarlierCheck> earlier_checks_;  // --since: one per new records row
   KeyFilterCheck filters_;
-  std::vector<KeyFilter> trusted_;  // --since: the filters of generations finished by the anchor
+  KeyFilterSet trusted_;  // --since: the filters of generations finished by the anchor
   std::vector<FlatMember> members_;
   size_t member_count_ = 0;
   std::string err_;

@@ -10,14 +10,15 @@ the same first bad entry: the schema is exactly the one reckon creates (SCHEMA b
 contracts, statements, adjustments) matches its entry, with every column of the right storage
 class, and no derived row lacks an entry; each records row's `stale`, `replaces` and `replaces_ns`
 are what replaying the record entries gives, and each records index holds exactly the entries
-its rows imply. With --expect-head, entry SEQ (1 or more) must exist
+its rows imply; key_filters holds one row per finished key generation, each the Bloom filter rebuilt
+from that generation's records rows, byte for byte. With --expect-head, entry SEQ (1 or more) must exist
 and have HASH.
 Exit 0: ok; 3: integrity failure; 2: usage; 1: the file cannot be read as a ledger.
 """
 import argparse, datetime, decimal, hashlib, json, os, re, sqlite3, struct, sys, urllib.parse
 
 APPLICATION_ID = 0x52434B4E  # "RCKN"
-FORMAT = 2
+FORMAT = 3
 MISMATCH = "hash does not match the entry's contents (the entry was changed)"
 
 
@@ -335,7 +336,7 @@ class Derived:
         self.seq = row[0] if row else None
 
 
-TABLES = ("entries", "contracts", "records", "statements", "adjustments")
+TABLES = ("entries", "contracts", "records", "statements", "adjustments", "key_filters")
 
 # The schema reckon creates, exactly as SQLite keeps it in sqlite_schema: (type, name, tbl_name, sql) in
 # creation order. Settlement reads through it (collations, keys, triggers) and the hash chain does not
@@ -352,13 +353,15 @@ TABLE_SQL = {
                   "  version INTEGER NOT NULL,\n  UNIQUE(contract, period))",
     "adjustments": "CREATE TABLE adjustments(\n  seq INTEGER PRIMARY KEY,\n  contract TEXT NOT NULL,\n  period TEXT NOT NULL,\n"
                    "  posted_in TEXT NOT NULL,\n  version INTEGER NOT NULL,\n  UNIQUE(contract, period, posted_in))",
+    "key_filters": "CREATE TABLE key_filters(\n  gen INTEGER PRIMARY KEY,\n  filter BLOB NOT NULL)",
 }
 TRIGGER_SQL = "CREATE TRIGGER {0}_no_{1} BEFORE {2} ON {0} BEGIN SELECT RAISE(ABORT, 'reckon ledger is append-only: {2} refused'); END"
 SCHEMA = [o for t in TABLES for o in [("table", t, t, TABLE_SQL[t])]
           + ([("index", f"sqlite_autoindex_{t}_1", t, None)] if "UNIQUE(" in TABLE_SQL[t] else [])]  # automatic index: sql NULL
-# The records indexes: by key (ingest's lookup of an id), by vendor and time (a period's records), and the
-# replaced revisions by the time they had (what a period lost).
-INDEX_SQL = [("records_key", "CREATE INDEX records_key ON records(id_key)"),
+# The records indexes: by key generation, then key (ingest's lookup of an id: a month of random ids inserts
+# into the newest generation's part only), by vendor and time (a period's records), and the replaced
+# revisions by the time they had (what a period lost).
+INDEX_SQL = [("records_key", "CREATE INDEX records_key ON records(seq >> 20, id_key)"),
              ("records_period", "CREATE INDEX records_period ON records(vendor, stale, occurred_ns) WHERE stale = 0"),
              ("records_replaced", "CREATE INDEX records_replaced ON records(vendor, replaces_ns, replaces) WHERE replaces IS NOT NULL")]
 SCHEMA += [("index", name, "records", sql) for name, sql in INDEX_SQL]
@@ -385,6 +388,69 @@ def record_key(vendor, ident):
         prefix, tail = ident[:len(ident) - digits], ident[len(ident) - digits:]
         h = (fnv1a64(h, prefix + b"\0" + bytes([0x30 + digits])) & 0xFFFFFFFF00000000) | (int(tail) & 0xFFFFFFFF)
     return h - (1 << 64) if h >= 1 << 63 else h
+
+
+# Key generations and their filters (ledger/key_filter.h): entry seq is in generation seq >> 20; with the
+# head at entry H, generations 0 .. ((H + 1) >> 20) - 1 are finished, and key_filters holds exactly one
+# row for each: a blocked Bloom filter of the id_key of its records rows, 32,768 blocks of 64 bytes, each
+# block eight 64-bit words stored little-endian. A key sets one bit in each word of one block.
+GENERATION_BITS = 20  # kKeyGenerationBits
+FILTER_BLOCKS = 1 << 15  # kKeyFilterBlockBits: the block is the top 15 bits of the hash
+FILTER_BYTES = FILTER_BLOCKS * 64  # 2,097,152
+U64 = 0xFFFFFFFFFFFFFFFF
+# A block is kept as one 512-bit integer (word i = bits 64i .. 64i+63; to_bytes(64, "little") is then the
+# stored bytes). The eight bits a hash sets in it, by 12 bits of the hash at a time (two words each):
+# FILTER_BITS[j][c] has bit (c & 63) of word 2j and bit (c >> 6) of word 2j+1, c = (hash >> 12j) & 4095.
+FILTER_BITS = [[(1 << (128 * j + (c & 63))) | (1 << (128 * j + 64 + (c >> 6))) for c in range(4096)] for j in range(4)]
+
+
+def key_filter(keys):
+    """The stored bytes of the filter of these id_keys: for each, h = splitmix64's finalizer of the key
+    taken as unsigned 64-bit (KeyFilterHash); block h >> 49; in word i (0..7) of it, bit (h >> 6i) & 63."""
+    blocks, (b0, b1, b2, b3) = [0] * FILTER_BLOCKS, FILTER_BITS
+    for z in keys:
+        z &= U64  # the signed id_key as unsigned
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & U64
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & U64
+        h = z ^ (z >> 31)
+        blocks[h >> 49] |= b0[h & 4095] | b1[h >> 12 & 4095] | b2[h >> 24 & 4095] | b3[h >> 36 & 4095]
+    return b"".join(b.to_bytes(64, "little") for b in blocks)
+
+
+def key_filters_difference(db, rows_seen, head):
+    """(entry, reason) of what is wrong with key_filters, or None: first the lowest finished generation
+    whose row is missing or not the filter rebuilt from its records rows (rows_seen, in seq order), named
+    at its last entry, (g + 1) * 2^20 - 1, whose transaction wrote the row; then the lowest generation
+    that has a row but is not finished (or below 0), named at the head (as reckon verify names both)."""
+    finished = (head + 1) >> GENERATION_BITS
+    fix = "; the file was changed outside reckon: run reckon verify"
+    rows = db.execute("SELECT gen, typeof(filter), filter FROM key_filters WHERE gen >= 0 AND gen < ? ORDER BY gen", (finished,))
+    row, at = rows.fetchone(), 0
+    for g in range(finished):
+        last = ((g + 1) << GENERATION_BITS) - 1
+        if row is None or row[0] != g:
+            return last, f"the key_filters table has no row for generation {g}, which is finished{fix}"
+        keys = []
+        while at < len(rows_seen) and rows_seen[at][0] <= last:
+            keys.append(rows_seen[at][2])
+            at += 1
+        _, typ, stored = row
+        if typ != b"blob":
+            return last, f"the key_filters row of generation {g} has a value of the wrong storage type{fix}"
+        if len(stored) != FILTER_BYTES:
+            return last, f"the key_filters row of generation {g} is {len(stored)} bytes, not {FILTER_BYTES}{fix}"
+        want = key_filter(keys)
+        if stored != want:
+            i = next(i for i in range(FILTER_BYTES) if stored[i] != want[i])
+            return last, (f"the key_filters row of generation {g} differs from the filter of its {len(keys)} records rows"
+                          f" (at byte {i}){fix}")
+        row = rows.fetchone()
+    g = db.execute("SELECT min(gen) FROM key_filters WHERE gen < 0 OR gen >= ?", (finished,)).fetchone()[0]
+    if g is not None:
+        why = "which does not exist" if g < 0 else \
+            f"which is not finished (its last entry would be {((g + 1) << GENERATION_BITS) - 1})"
+        return head, f"the key_filters table has a row for generation {g}, {why}{fix}"
+    return None
 
 
 def printable(b):
@@ -543,9 +609,15 @@ def verify(db, expect=None):
         return bad(hash_bad, MISMATCH)
     if rec_row is not None:  # a records row past the last record entry
         return bad(rec_row[0], "the records table has a row with no record entry")
+    # The key filters: each finished generation's rebuilt from its rows (reckon verify checks them here too).
+    diff = key_filters_difference(db, rows_seen, rep["entries"])
+    if diff:
+        return bad(*diff)
     # The replayed columns, and each index against the rows (the lowest seq where they differ).
     firsts = [replay_bad] if replay_bad is not None else []
-    for want, sql in (({(r[2], r[0]) for r in rows_seen}, "SELECT id_key, seq FROM records INDEXED BY records_key"),
+    # records_key is read whole (a covering scan): seq >> 20 is the value the index holds, not recomputed.
+    for want, sql in (({(r[0] >> GENERATION_BITS, r[2], r[0]) for r in rows_seen},
+                       "SELECT seq >> 20, id_key, seq FROM records INDEXED BY records_key"),
                       ({(r[1], r[3], r[0]) for r in rows_seen if r[4] == 0},
                        "SELECT CAST(vendor AS BLOB), occurred_ns, seq FROM records INDEXED BY records_period WHERE stale = 0"),
                       ({(r[1], r[6], r[5], r[0]) for r in rows_seen if r[5] is not None},

@@ -384,17 +384,16 @@ int CmdLedgerUpgrade(Io& io, const Common& c) {
   if (!rep.ok()) return io.Fail(rep.status());
   if (io.json()) {
     json j = {{"upgraded", up->upgraded}, {"format", kLedgerFormat}, {"records", up->records}, {"ok", rep->ok}, {"head", HeadJson(rep->head)}};
-    if (up->upgraded) j["from"] = up->from;
+    if (up->upgraded) j["from"] = up->from, j["filters"] = up->filters;
     if (!rep->ok) j["first_bad"] = rep->first_bad, j["reason"] = rep->reason;
     io.Json(j);
   } else if (!up->upgraded) {
     io.Out(fmt::format("ledger '{}' already has format {}; nothing to do\n", path, kLedgerFormat));
   } else {
-    io.Out(up->from == 1 ? fmt::format("ledger '{}' upgraded to format {}: {} records rows rebuilt from their entries, key filters written\n", path,
-                                       kLedgerFormat, up->records)
-                         : fmt::format("ledger '{}' upgraded to format {}: the key index of {} records rows rebuilt by key generation, key filters "
-                                       "written\n",
-                                       path, kLedgerFormat, up->records));
+    io.Out(fmt::format("ledger '{}' upgraded to format {}: {}, {} key filter(s) written\n", path, kLedgerFormat,
+                       up->from == 1 ? fmt::format("{} records rows rebuilt from their entries", up->records)
+                                     : fmt::format("the key index of {} records rows rebuilt by key generation", up->records),
+                       up->filters));
   }
   if (!rep->ok) {
     io.Err(fmt::format("{}: entry {}: {}\n", path, rep->first_bad, rep->reason));

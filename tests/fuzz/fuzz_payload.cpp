@@ -1,15 +1,18 @@
 // libFuzzer target: arbitrary bytes as stored payloads (the first byte picks
-// the kind: 's' statement, 'a' adjustment, anything else contract), through
+// the kind: 's' statement, 'a' adjustment, 'k' a key_filters row, anything
+// else contract), through
 // everything that reads them: the typed readers, then -- for a statement
 // that reads -- show's text and JSON, statement.html, and a settlement that
 // uses it as history (its window cap and streak read the prior statement).
 // Invariants: no crash; a payload that reads re-reads to the same statement
-// from its own stored form (StatementJson is the reader's inverse).
+// from its own stored form (StatementJson is the reader's inverse); a key
+// filter that reads writes back the same bytes.
 #include "dsl/contract.h"
 #include "engine/export/html.h"
 #include "engine/json_output.h"
 #include "engine/statement.h"
 #include "ledger/canonical.h"
+#include "ledger/key_filter.h"
 #include "ledger/ledger.h"
 #include "ledger/payload/adjustment.h"
 #include "ledger/payload/contract_entry.h"
@@ -95,6 +98,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 'a': {
       auto a = reckon::ReadAdjustmentPayload(payload, 1);
       if (a.ok()) Statement(a->statement);
+      break;
+    }
+    case 'k': {
+      reckon::KeyFilter f;
+      if (f.Read(payload) && f.Bytes() != payload) std::abort();
       break;
     }
     default: (void)reckon::ReadContractPayload(payload, 1);

@@ -1,10 +1,14 @@
 """Rewrites a ledger as an earlier Reckon (format 1) stored it: the records table keyed by
-(vendor, id, revision), no records indexes, PRAGMA user_version = 1. Entries are not touched.
+(vendor, id, revision), no records indexes, no key_filters table, PRAGMA user_version = 1.
+Entries are not touched.
 Usage: to_format1.py LEDGER"""
 import json, sqlite3, sys
 
 db = sqlite3.connect(sys.argv[1], isolation_level=None)
 db.executescript("""BEGIN IMMEDIATE;
+DROP TRIGGER key_filters_no_update;
+DROP TRIGGER key_filters_no_delete;
+DROP TABLE key_filters;
 DROP TABLE records;
 CREATE TABLE records(
   vendor TEXT NOT NULL,
