@@ -177,7 +177,12 @@ struct IndexSums {
 
 // The index entries one records row implies, as keyed-hash messages (the
 // IndexWalker hashes what it reads in the same way).
-inline uint64_t KeyEntry(SipMessage& m, const SipKey& k, int64_t id_key, int64_t seq) { return m.Clear().Int(id_key).Int(seq).Hash(k); }
+// A records_key entry holds the generation it is filed under as well: an
+// index rebuilt on another expression and relabelled would send lookups to
+// the wrong generation.
+inline uint64_t KeyEntry(SipMessage& m, const SipKey& k, int64_t gen, int64_t id_key, int64_t seq) {
+  return m.Clear().Int(gen).Int(id_key).Int(seq).Hash(k);
+}
 inline uint64_t PeriodEntry(SipMessage& m, const SipKey& k, std::string_view vendor, int64_t ns, int64_t seq) {
   return m.Clear().Text(vendor).Int(ns).Int(seq).Hash(k);
 }
@@ -502,7 +507,7 @@ class RecordRowWorker {
     filters_.Add(r.seq, r.id_key);
     if (!RulesHold(j, r)) out_.suspect = true;
     if (!r.stale && !r.has_replaces) ++out_.firsts;
-    out_.sums.key += KeyEntry(msg_, key_, r.id_key, r.seq);
+    out_.sums.key += KeyEntry(msg_, key_, KeyGeneration(r.seq), r.id_key, r.seq);
     ++out_.sums.key_n;
     if (!r.stale) {
       out_.sums.period += PeriodEntry(msg_, key_, r.vendor, r.occurred_ns, r.seq);
@@ -657,7 +662,7 @@ class IndexWalker {
         if (!group.empty() && k != last) close_group();
         last = k;
         group.push_back(seq);
-        sums_.key += KeyEntry(msg_, key_, k, seq);
+        sums_.key += KeyEntry(msg_, key_, int64_t(i), k, seq);  // part i: the entries filed under generation i
         ++sums_.key_n;
         step(i);
       }
@@ -706,7 +711,8 @@ int64_t FirstWrongRecordRow(sqlite3* db, int64_t last) {
   std::string err;
   using PeriodKey = std::tuple<std::string, int64_t, int64_t>;
   using ReplacedKey = std::tuple<std::string, int64_t, int64_t, int64_t>;
-  std::vector<std::pair<int64_t, int64_t>> want_key;
+  using KeyIndexEntry = std::tuple<int64_t, int64_t, int64_t>;  // (generation filed under, id_key, seq)
+  std::vector<KeyIndexEntry> want_key;
   std::vector<PeriodKey> want_period;
   std::vector<ReplacedKey> want_replaced;
   int64_t first_bad = 0;
@@ -737,7 +743,7 @@ int64_t FirstWrongRecordRow(sqlite3* db, int64_t last) {
                 row.occurred_ns == want.occurred_ns && row.stale == want.stale && row.has_replaces == want.has_replaces &&
                 (!want.has_replaces || (row.replaces == want.replaces && row.replaces_ns == want.replaces_ns));
     if (!same) { note(seq); break; }
-    want_key.emplace_back(want.id_key, seq);
+    want_key.emplace_back(KeyGeneration(seq), want.id_key, seq);
     if (!stale) want_period.emplace_back(want.vendor, want.occurred_ns, seq);
     if (replaces) want_replaced.emplace_back(want.vendor, want.replaces_ns, want.replaces, seq);
     has_row = sqlite3_step(r.st) == SQLITE_ROW;
@@ -759,9 +765,10 @@ int64_t FirstWrongRecordRow(sqlite3* db, int64_t last) {
     std::set_symmetric_difference(want.begin(), want.end(), have.begin(), have.end(), std::back_inserter(diff));
     for (auto& d : diff) note(seq_of(d));
   };
-  differ(want_key, "SELECT id_key, seq FROM records INDEXED BY records_key WHERE seq <= ?1",
-         [](sqlite3_stmt* st) { return std::pair<int64_t, int64_t>(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1)); },
-         [](const std::pair<int64_t, int64_t>& p) { return p.second; });
+  // seq >> 20 as the index stores it (SQLite reads it from the index entry).
+  differ(want_key, "SELECT seq >> 20, id_key, seq FROM records INDEXED BY records_key WHERE seq <= ?1",
+         [](sqlite3_stmt* st) { return KeyIndexEntry(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2)); },
+         [](const KeyIndexEntry& e) { return std::get<2>(e); });
   differ(want_period, "SELECT vendor, occurred_ns, seq FROM records INDEXED BY records_period WHERE stale = 0 AND seq <= ?1",
          [](sqlite3_stmt* st) { return PeriodKey(std::string(ColText(st, 0)), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2)); },
          [](const PeriodKey& p) { return std::get<2>(p); });

@@ -423,7 +423,7 @@ def key_filters_difference(db, rows_seen, head):
     at its last entry, (g + 1) * 2^20 - 1, whose transaction wrote the row; then the lowest generation
     that has a row but is not finished (or below 0), named at the head (as reckon verify names both)."""
     finished = (head + 1) >> GENERATION_BITS
-    fix = "; the file was changed outside reckon: run reckon verify"
+    fix = "; the file was changed outside reckon"
     rows = db.execute("SELECT gen, typeof(filter), filter FROM key_filters WHERE gen >= 0 AND gen < ? ORDER BY gen", (finished,))
     row, at = rows.fetchone(), 0
     for g in range(finished):

@@ -4,7 +4,8 @@
 // ledger past one generation (2^20 entries) writes the finished generation's
 // filter, finds earlier revisions and duplicates through it, and verify
 // rebuilds it -- a changed, missing, malformed or extra filter row is found
-// (also with --since), and a lookup refuses a malformed one. Every TEST_CASE
+// (also with --since), so is a records_key filed under other generations,
+// and a lookup refuses a malformed filter. Every TEST_CASE
 // name starts with "key generations:".
 #include "ledger/key_filter.h"
 #include "ledger/key_filters_table.h"
@@ -270,6 +271,18 @@ TEST_CASE("key generations: verify finds a changed, missing, malformed or extra 
     CHECK(put.status().message().find("key_filters row of generation 0") != std::string::npos);
     l->Rollback();
     CHECK(VerifyOf(path).head.ToString() == head.ToString());
+  }
+  SECTION("records_key built on another generation size and relabelled") {
+    Copy(base, path);
+    {
+      Raw raw(path);
+      raw.Exec("DROP INDEX records_key; CREATE INDEX records_key ON records(seq >> 19, id_key);");
+      raw.Exec("PRAGMA writable_schema=ON; UPDATE sqlite_schema SET sql = 'CREATE INDEX records_key ON records(seq >> 20, id_key)' "
+               "WHERE name = 'records_key';");
+    }
+    auto rep = VerifyOf(path);
+    CHECK_FALSE(rep.ok);
+    CHECK(rep.first_bad == (int64_t(1) << 19));  // the first entry filed under another generation
   }
   SECTION("a row for a generation not finished") {
     tampered([&](Raw& raw) { raw.SetFilter(1, good, true); });
