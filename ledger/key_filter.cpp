@@ -1,9 +1,27 @@
 // KeyFilter's stored bytes (see key_filter.h).
 #include "ledger/key_filter.h"
 
+#include <sys/mman.h>
+
+#include <new>
 #include <string>
 
 namespace reckon {
+
+template <class T>
+T* HugePageAllocator<T>::allocate(size_t n) {
+  constexpr size_t kHuge = size_t(2) << 20;
+  const size_t bytes = n * sizeof(T);
+  void* p = nullptr;
+  if (bytes >= kHuge) {
+    if (posix_memalign(&p, kHuge, (bytes + kHuge - 1) / kHuge * kHuge) != 0) throw std::bad_alloc();
+    (void)madvise(p, bytes, MADV_HUGEPAGE);  // a hint: without it, ordinary pages
+  } else if (!(p = std::malloc(bytes ? bytes : 1))) {
+    throw std::bad_alloc();
+  }
+  return static_cast<T*>(p);
+}
+template struct HugePageAllocator<uint64_t>;
 
 std::string KeyFilter::Bytes() const {
   std::string out(kKeyFilterBytes, '\0');
@@ -25,7 +43,7 @@ bool KeyFilter::Read(std::string_view bytes) {
 void KeyFilterSet::Append(const std::vector<KeyFilter>& more) {
   if (more.empty()) return;
   const size_t blocks = size_t(1) << kKeyFilterBlockBits, next = gens_ + more.size();
-  std::vector<uint64_t> words(blocks * next * 8);
+  FilterWords words(blocks * next * 8);
   for (size_t b = 0; b < blocks; ++b) {
     uint64_t* to = &words[b * next * 8];
     const uint64_t* from = gens_ ? &words_[b * gens_ * 8] : nullptr;

@@ -19,10 +19,27 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
 #include <string_view>
 #include <vector>
 
 namespace reckon {
+
+// Filter memory on 2 MiB pages where the kernel grants them (madvise): a
+// lookup reads a random block of every filter, and on 4 KiB pages each read
+// would also miss the TLB.
+template <class T>
+struct HugePageAllocator {
+  using value_type = T;
+  HugePageAllocator() = default;
+  template <class U>
+  HugePageAllocator(const HugePageAllocator<U>&) {}
+  T* allocate(size_t n);
+  void deallocate(T* p, size_t) { std::free(p); }
+  bool operator==(const HugePageAllocator&) const { return true; }
+  bool operator!=(const HugePageAllocator&) const { return false; }
+};
+using FilterWords = std::vector<uint64_t, HugePageAllocator<uint64_t>>;
 
 inline constexpr int kKeyGenerationBits = 20;                         // generation of entry seq: seq >> 20
 inline constexpr int64_t kKeyGenerationEntries = int64_t(1) << kKeyGenerationBits;
@@ -60,6 +77,7 @@ class KeyFilter {
     for (int i = 0; i < 8; ++i) block[i] |= uint64_t(1) << ((h >> (6 * i)) & 63);
   }
   bool MayContain(int64_t id_key) const { return MayContainHash(KeyFilterHash(id_key)); }
+  void Prefetch(uint64_t h) const { __builtin_prefetch(&words_[(h >> (64 - kKeyFilterBlockBits)) * 8]); }
   // The same with the hash computed once (KeyFilterHash).
   bool MayContainHash(uint64_t h) const {
     const uint64_t* block = &words_[(h >> (64 - kKeyFilterBlockBits)) * 8];
@@ -78,7 +96,7 @@ class KeyFilter {
   bool operator==(const KeyFilter& o) const { return words_ == o.words_; }
 
  private:
-  std::vector<uint64_t> words_;
+  FilterWords words_;
 };
 
 // The filters of generations 0 .. size-1 in one array, a key's block of
@@ -91,6 +109,13 @@ class KeyFilterSet {
   // Adds the filters of the next generations, in order (rebuilds the array:
   // once per transaction that finds new ones, not per lookup).
   void Append(const std::vector<KeyFilter>& more);
+  // Starts loading the blocks ForEachMaybe(h) will read (a batch of lookups
+  // prefetches a few keys ahead, so that their memory reads overlap).
+  void Prefetch(uint64_t h) const {
+    if (gens_ == 0) return;
+    const uint64_t* run = &words_[(h >> (64 - kKeyFilterBlockBits)) * gens_ * 8];
+    for (size_t g = 0; g < gens_; ++g) __builtin_prefetch(run + g * 8);
+  }
   // Calls fn(gen) for every generation whose filter may hold the key of hash h.
   template <class Fn>
   void ForEachMaybe(uint64_t h, Fn&& fn) const {
@@ -108,7 +133,7 @@ class KeyFilterSet {
 
  private:
   size_t gens_ = 0;
-  std::vector<uint64_t> words_;
+  FilterWords words_;
 };
 
 }  // namespace reckon

@@ -392,6 +392,7 @@ Status SqliteLedger::BeginWrite() {
   filters_checked_ = false;
   open_filters_.clear();
   lookups_ = 0;
+  expected_.clear();
   if (struct stat st; ::stat(path_.c_str(), &st) != 0 || uint64_t(st.st_dev) != dev_ || uint64_t(st.st_ino) != ino_) {
     Rollback();
     return Status::State(fmt::format("ledger '{}' was removed or replaced while this command waited for it (a command that "
@@ -426,6 +427,7 @@ Status SqliteLedger::BeginRead() {
   filters_checked_ = false;
   open_filters_.clear();
   lookups_ = 0;
+  expected_.clear();
   // The first read starts the snapshot: the schema checked is the one read through.
   if (auto s = CheckSchema(); !s.ok()) { Rollback(); return s; }
   auto h = ReadHead();
@@ -538,9 +540,15 @@ Status SqliteLedger::RowsOf(std::string_view vendor, std::string_view id, int64_
   // The finished generations whose filter may hold the key, then the others
   // (this write's own filters, or none: searched).
   Status found;
-  filters_.ForEachMaybe(h, [&](int64_t gen) {
+  auto search = [&](int64_t gen) {
     if (found.ok() && gen <= last_gen) found = CandidatesIn(gen, vendor, key, max_seq, candidates);
-  });
+  };
+  if (expected_next_ < expected_.size() && expected_[expected_next_].key == key) {
+    const ExpectedKey& e = expected_[expected_next_++];
+    for (uint32_t i = e.begin; i < e.end; ++i) search(expected_gens_[i]);
+  } else {
+    filters_.ForEachMaybe(h, search);
+  }
   if (!found.ok()) return found;
   for (int64_t gen = int64_t(filters_.size()); gen <= last_gen; ++gen) {
     if (!open_filters_.empty() && gen >= open_base_ && size_t(gen - open_base_) < open_filters_.size() &&
@@ -582,6 +590,35 @@ Status SqliteLedger::LoadKeyFilters() {
   }
   filters_.Append(found);
   filters_checked_ = true;
+  return Status::Ok();
+}
+
+Status SqliteLedger::ExpectRecords(const std::vector<ExpectedRecord>& keys) {
+  expected_.clear();
+  expected_gens_.clear();
+  expected_next_ = 0;
+  if (!in_tx_ || !write_tx_) return Status::Ok();
+  if (auto s = LoadKeyFilters(); !s.ok()) return s;
+  if (filters_.size() == 0 && open_filters_.empty()) return Status::Ok();
+  // The finished generations' filters do not change in this transaction:
+  // their answers are computed here, a few keys ahead of the memory reads
+  // (the unfinished ones change with every put and are only prefetched).
+  constexpr size_t kAhead = 8;
+  expected_.resize(keys.size());
+  expected_hashes_.resize(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    expected_[i].key = RecordKey(keys[i].vendor, keys[i].id);
+    expected_hashes_[i] = KeyFilterHash(expected_[i].key);
+  }
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (i + kAhead < keys.size()) {
+      filters_.Prefetch(expected_hashes_[i + kAhead]);
+      for (const KeyFilter& f : open_filters_) f.Prefetch(expected_hashes_[i + kAhead]);
+    }
+    expected_[i].begin = uint32_t(expected_gens_.size());
+    filters_.ForEachMaybe(expected_hashes_[i], [&](int64_t gen) { expected_gens_.push_back(gen); });
+    expected_[i].end = uint32_t(expected_gens_.size());
+  }
   return Status::Ok();
 }
 
