@@ -12,6 +12,7 @@
 #include "ledger/ledger.h"
 #include "ledger/sqlite_ledger.h"
 #include "ledger/upgrade.h"
+#include "tests/unit/raw_db.h"
 #include "tests/unit/test_util.h"
 
 #include <catch2/catch.hpp>
@@ -69,47 +70,16 @@ TEST_CASE("key generations: a filter holds every key added and admits few others
   CHECK(uint8_t(b[size_t(bit / 8)]) == (1u << (bit % 8)));
 }
 
-struct Raw {
-  sqlite3* db = nullptr;
-  explicit Raw(const std::string& path) { REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK); }
-  ~Raw() { sqlite3_close_v2(db); }
-  void Exec(const std::string& sql) {
-    char* err = nullptr;
-    int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-    INFO(sql << ": " << (err ? err : ""));
-    sqlite3_free(err);
-    REQUIRE(rc == SQLITE_OK);
-  }
-  int64_t Int(const std::string& sql) {
-    sqlite3_stmt* st = nullptr;
-    REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
-    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
-    int64_t v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-  }
-  std::string Blob(const std::string& sql) {
-    sqlite3_stmt* st = nullptr;
-    REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
-    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
-    std::string out(static_cast<const char*>(sqlite3_column_blob(st, 0)), size_t(sqlite3_column_bytes(st, 0)));
-    sqlite3_finalize(st);
-    return out;
-  }
-  void SetFilter(int64_t gen, const std::string& bytes, bool as_blob) {
-    sqlite3_stmt* st = nullptr;
-    REQUIRE(sqlite3_prepare_v2(db, "INSERT INTO key_filters(gen, filter) VALUES(?1, ?2)", -1, &st, nullptr) == SQLITE_OK);
-    sqlite3_bind_int64(st, 1, gen);
-    if (as_blob) sqlite3_bind_blob(st, 2, bytes.data(), int(bytes.size()), SQLITE_TRANSIENT);
-    else sqlite3_bind_text(st, 2, bytes.data(), int(bytes.size()), SQLITE_TRANSIENT);
-    REQUIRE(sqlite3_step(st) == SQLITE_DONE);
-    sqlite3_finalize(st);
-  }
-};
-
-// The key_filters triggers, to drop and put back around a tampering.
-const char* kNoUpdate = "CREATE TRIGGER key_filters_no_update BEFORE UPDATE ON key_filters BEGIN SELECT RAISE(ABORT, 'reckon ledger is append-only: UPDATE refused'); END;";
-const char* kNoDelete = "CREATE TRIGGER key_filters_no_delete BEFORE DELETE ON key_filters BEGIN SELECT RAISE(ABORT, 'reckon ledger is append-only: DELETE refused'); END;";
+// Stores a key_filters row as given (a BLOB, or TEXT).
+void SetFilter(RawDb& raw, int64_t gen, const std::string& bytes, bool as_blob) {
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(raw.db, "INSERT INTO key_filters(gen, filter) VALUES(?1, ?2)", -1, &st, nullptr) == SQLITE_OK);
+  sqlite3_bind_int64(st, 1, gen);
+  if (as_blob) sqlite3_bind_blob(st, 2, bytes.data(), int(bytes.size()), SQLITE_TRANSIENT);
+  else sqlite3_bind_text(st, 2, bytes.data(), int(bytes.size()), SQLITE_TRANSIENT);
+  REQUIRE(sqlite3_step(st) == SQLITE_DONE);
+  sqlite3_finalize(st);
+}
 
 std::string Payload(const std::string& id, int64_t revision, const std::string& extra = "") {
   return R"({"id":")" + id + R"(","occurred_at":"2026-10-01T00:00:00Z","revision":)" + std::to_string(revision) + extra +
@@ -165,7 +135,7 @@ TEST_CASE("key generations: a finished generation gets its filter, and lookups f
   const std::string path = dir / "l.db";
   Copy(base, path);
   {
-    Raw raw(path);
+    RawDb raw(path);
     CHECK(raw.Int("SELECT count(*) FROM key_filters") == 1);
     KeyFilter built;
     REQUIRE(BuildKeyFilter(raw.db, 0, built));
@@ -209,22 +179,21 @@ TEST_CASE("key generations: verify finds a changed, missing, malformed or extra 
   const std::string path = dir / "t.db";
   const Head head = VerifyOf(base).head;
   const int64_t finisher = kKeyGenerationEntries - 1;  // the entry that finished generation 0
-  auto tampered = [&](const std::function<void(Raw&)>& change) {
+  auto tampered = [&](const std::function<void(RawDb&)>& change) {
     Copy(base, path);
-    Raw raw(path);
-    raw.Exec("DROP TRIGGER key_filters_no_update; DROP TRIGGER key_filters_no_delete;");
+    RawDb raw(path);
+    raw.DropTriggers();
     change(raw);
-    raw.Exec(kNoUpdate);
-    raw.Exec(kNoDelete);
+    raw.RestoreTriggers();
   };
-  const std::string good = Raw(base).Blob("SELECT filter FROM key_filters WHERE gen = 0");
+  const std::string good = RawDb(base).Blob("SELECT filter FROM key_filters WHERE gen = 0");
 
   SECTION("one bit changed") {
-    tampered([&](Raw& raw) {
+    tampered([&](RawDb& raw) {
       std::string bad = good;
       bad[12345] = char(bad[12345] ^ 0x10);
-      raw.Exec("DELETE FROM key_filters");
-      raw.SetFilter(0, bad, true);
+      raw.ExecOk("DELETE FROM key_filters");
+      SetFilter(raw, 0, bad, true);
     });
     auto rep = VerifyOf(path);
     CHECK_FALSE(rep.ok);
@@ -245,7 +214,7 @@ TEST_CASE("key generations: verify finds a changed, missing, malformed or extra 
     CHECK(VerifyOf(path, Head{kKeyGenerationEntries, late->hash}).ok);
   }
   SECTION("missing: verify says so, lookups search the generation instead") {
-    tampered([&](Raw& raw) { raw.Exec("DELETE FROM key_filters"); });
+    tampered([&](RawDb& raw) { raw.ExecOk("DELETE FROM key_filters"); });
     auto rep = VerifyOf(path);
     CHECK_FALSE(rep.ok);
     CHECK(rep.first_bad == finisher);
@@ -256,9 +225,9 @@ TEST_CASE("key generations: verify finds a changed, missing, malformed or extra 
     l->Rollback();
   }
   SECTION("stored as TEXT: verify says so, a lookup refuses it and writes nothing") {
-    tampered([&](Raw& raw) {
-      raw.Exec("DELETE FROM key_filters");
-      raw.SetFilter(0, good, false);
+    tampered([&](RawDb& raw) {
+      raw.ExecOk("DELETE FROM key_filters");
+      SetFilter(raw, 0, good, false);
     });
     auto rep = VerifyOf(path);
     CHECK_FALSE(rep.ok);
@@ -275,9 +244,9 @@ TEST_CASE("key generations: verify finds a changed, missing, malformed or extra 
   SECTION("records_key built on another generation size and relabelled") {
     Copy(base, path);
     {
-      Raw raw(path);
-      raw.Exec("DROP INDEX records_key; CREATE INDEX records_key ON records(seq >> 19, id_key);");
-      raw.Exec("PRAGMA writable_schema=ON; UPDATE sqlite_schema SET sql = 'CREATE INDEX records_key ON records(seq >> 20, id_key)' "
+      RawDb raw(path);
+      raw.ExecOk("DROP INDEX records_key; CREATE INDEX records_key ON records(seq >> 19, id_key);");
+      raw.ExecOk("PRAGMA writable_schema=ON; UPDATE sqlite_schema SET sql = 'CREATE INDEX records_key ON records(seq >> 20, id_key)' "
                "WHERE name = 'records_key';");
     }
     auto rep = VerifyOf(path);
@@ -285,7 +254,7 @@ TEST_CASE("key generations: verify finds a changed, missing, malformed or extra 
     CHECK(rep.first_bad == (int64_t(1) << 19));  // the first entry filed under another generation
   }
   SECTION("a row for a generation not finished") {
-    tampered([&](Raw& raw) { raw.SetFilter(1, good, true); });
+    tampered([&](RawDb& raw) { SetFilter(raw, 1, good, true); });
     auto rep = VerifyOf(path);
     CHECK_FALSE(rep.ok);
     CHECK(rep.reason.find("row for generation 1, which is not finished") != std::string::npos);
@@ -299,9 +268,9 @@ TEST_CASE("key generations: upgrade turns a format-2 ledger into format 3 and wr
   Copy(base, path);
   {
     // Format 2: records_key on id_key alone, no key_filters.
-    Raw raw(path);
-    raw.Exec("DROP TRIGGER key_filters_no_update; DROP TRIGGER key_filters_no_delete; DROP TABLE key_filters; DROP INDEX records_key;");
-    raw.Exec("CREATE INDEX records_key ON records(id_key); PRAGMA user_version=2;");
+    RawDb raw(path);
+    raw.ExecOk("DROP TRIGGER key_filters_no_update; DROP TRIGGER key_filters_no_delete; DROP TABLE key_filters; DROP INDEX records_key;");
+    raw.ExecOk("CREATE INDEX records_key ON records(id_key); PRAGMA user_version=2;");
   }
   auto refused = Ledger::Open(path, Ledger::Mode::kReadOnly);
   REQUIRE_FALSE(refused.ok());
@@ -312,7 +281,7 @@ TEST_CASE("key generations: upgrade turns a format-2 ledger into format 3 and wr
   CHECK(up->upgraded);
   CHECK(up->from == 2);
   CHECK(up->records == kKeyGenerationEntries + 1);
-  CHECK(Raw(path).Blob("SELECT filter FROM key_filters WHERE gen = 0") == Raw(base).Blob("SELECT filter FROM key_filters WHERE gen = 0"));
+  CHECK(RawDb(path).Blob("SELECT filter FROM key_filters WHERE gen = 0") == RawDb(base).Blob("SELECT filter FROM key_filters WHERE gen = 0"));
   CHECK(VerifyOf(path).ok);
   auto again = UpgradeLedger(path);
   REQUIRE(again.ok());
