@@ -385,13 +385,20 @@ class RecordRowWorker {
   // The rows with this key at or before max_seq, through records_key: in
   // each generation up to max_seq's, except the vouched-for ones whose
   // filter says the key is not there (--since).
+  // --since: also the generations after them, whose filters are built from
+  // their rows (recent_), except max_seq's own (its row's index entry is looked for).
   template <class Fn>
   void KeyRows(int64_t key, int64_t max_seq, Fn&& fn) {
     const int64_t last_gen = KeyGeneration(max_seq);
-    trusted_.ForEachMaybe(KeyFilterHash(key), [&](int64_t gen) {
+    const uint64_t h = KeyFilterHash(key);
+    trusted_.ForEachMaybe(h, [&](int64_t gen) {
       if (gen <= last_gen) KeyRowsIn(gen, key, max_seq, fn);
     });
-    for (int64_t gen = int64_t(trusted_.size()); gen <= last_gen; ++gen) KeyRowsIn(gen, key, max_seq, fn);
+    for (int64_t gen = int64_t(trusted_.size()); gen <= last_gen; ++gen) {
+      const size_t r = size_t(gen) - trusted_.size();
+      if (gen != last_gen && r < recent_.size() && !recent_[r].MayContainHash(h)) continue;
+      KeyRowsIn(gen, key, max_seq, fn);
+    }
   }
   template <class Fn>
   void KeyRowsIn(int64_t gen, int64_t key, int64_t max_seq, Fn& fn) {
@@ -412,6 +419,30 @@ class RecordRowWorker {
   // is higher than a stale row's, is the one a replacing row replaced, and
   // does not exist for a row that says it is its id's first.
   void CheckEarlierRows() {
+    // Filters of the generations after the vouched-for ones, from their
+    // rows: those before the anchor are vouched for, those after it were
+    // checked against their entries (CheckRow) before this runs.
+    {
+      Stmt st;
+      if (sqlite3_prepare_v2(db_, "SELECT seq, id_key FROM records WHERE seq >= ?1 AND seq <= ?2", -1, &st.st, nullptr) != SQLITE_OK) {
+        out_.error = Status::Io(fmt::format("ledger '{}': verify: {}", path_, sqlite3_errmsg(db_)));
+        return;
+      }
+      const int64_t base = int64_t(trusted_.size());
+      recent_.resize(size_t(std::max<int64_t>(0, KeyGeneration(last_) - base + 1)));
+      sqlite3_bind_int64(st.st, 1, base << kKeyGenerationBits);
+      sqlite3_bind_int64(st.st, 2, last_);
+      int rc;
+      while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
+        const int64_t gen = KeyGeneration(sqlite3_column_int64(st.st, 0));
+        if (gen >= base && size_t(gen - base) < recent_.size()) recent_[size_t(gen - base)].Add(sqlite3_column_int64(st.st, 1));
+      }
+      if (rc != SQLITE_DONE) {
+        recent_.clear();
+        out_.error = Status::Io(fmt::format("ledger '{}': verify: {}", path_, sqlite3_errmsg(db_)));
+        return;
+      }
+    }
     std::sort(earlier_checks_.begin(), earlier_checks_.end(),
               [](const EarlierCheck& a, const EarlierCheck& b) { return std::tie(a.key, a.seq) < std::tie(b.key, b.seq); });
     for (const EarlierCheck& c : earlier_checks_) {
@@ -560,6 +591,7 @@ class RecordRowWorker {
   std::vector<EarlierCheck> earlier_checks_;  // --since: one per new records row
   KeyFilterCheck filters_;
   KeyFilterSet trusted_;  // --since: the filters of generations finished by the anchor
+  std::vector<KeyFilter> recent_;  // --since: those of the later generations, from their rows
   std::vector<FlatMember> members_;
   size_t member_count_ = 0;
   std::string err_;

@@ -167,10 +167,18 @@ TEST_CASE("key generations: a finished generation gets its filter, and lookups f
   REQUIRE(eff.ok());
   REQUIRE(eff->has_value());
   CHECK((*eff)->revision == 2);
+  auto early = l->GetEntry(1000);
+  auto finished = l->GetEntry(kKeyGenerationEntries);
+  REQUIRE(early.ok());
+  REQUIRE(finished.ok());
   l.reset();
   auto rep = VerifyOf(path);
   INFO(rep.first_bad << ": " << rep.reason);
   CHECK(rep.ok);
+  // From an anchor inside generation 0 (its filter rebuilt, the revisions'
+  // earlier rows found through it) and after it (its filter vouched for).
+  CHECK(VerifyOf(path, Head{1000, early->hash}).ok);
+  CHECK(VerifyOf(path, Head{kKeyGenerationEntries, finished->hash}).ok);
 }
 
 TEST_CASE("key generations: verify finds a changed, missing, malformed or extra filter; lookups refuse a malformed one") {
