@@ -973,9 +973,14 @@ Result<VerifyReport> SqliteLedger::Verify(const std::optional<Head>& expect, con
     if (sqlite3_prepare_v2(db_, "SELECT min(gen) FROM key_filters WHERE gen < 0 OR gen >= ?1", -1, &extra.st, nullptr) != SQLITE_OK)
       return SqlError("verify");
     sqlite3_bind_int64(extra.st, 1, FinishedGenerations(snapshot_head));
-    if (sqlite3_step(extra.st) == SQLITE_ROW && sqlite3_column_type(extra.st, 0) != SQLITE_NULL)
-      return bad(snapshot_head, fmt::format("the key_filters table has a row for generation {}, which is not finished (its last entry would be {})",
-                                            sqlite3_column_int64(extra.st, 0), ((sqlite3_column_int64(extra.st, 0) + 1) << kKeyGenerationBits) - 1));
+    if (sqlite3_step(extra.st) == SQLITE_ROW && sqlite3_column_type(extra.st, 0) != SQLITE_NULL) {
+      // Any stored integer (as verify_ledger.py words it): the entry that
+      // would finish it is named only where it can be a seq.
+      const int64_t gen = sqlite3_column_int64(extra.st, 0);
+      std::string why = gen < 0 ? "which does not exist" : "which is not finished";
+      if (gen >= 0 && gen < (INT64_MAX >> kKeyGenerationBits)) why += fmt::format(" (its last entry would be {})", ((gen + 1) << kKeyGenerationBits) - 1);
+      return bad(snapshot_head, fmt::format("the key_filters table has a row for generation {}, {}", gen, why));
+    }
   }
   // The rules across rows, and the indexes against the rows: when any of
   // them fails, the exact pass names the first row that differs from what

@@ -447,8 +447,9 @@ def key_filters_difference(db, rows_seen, head):
         row = rows.fetchone()
     g = db.execute("SELECT min(gen) FROM key_filters WHERE gen < 0 OR gen >= ?", (finished,)).fetchone()[0]
     if g is not None:
-        why = "which does not exist" if g < 0 else \
-            f"which is not finished (its last entry would be {((g + 1) << GENERATION_BITS) - 1})"
+        why = "which does not exist" if g < 0 else "which is not finished"
+        if 0 <= g < (2**63 - 1) >> GENERATION_BITS:
+            why += f" (its last entry would be {((g + 1) << GENERATION_BITS) - 1})"
         return head, f"the key_filters table has a row for generation {g}, {why}{fix}"
     return None
 

@@ -144,6 +144,19 @@ TEST_CASE("key generations: a finished generation gets its filter, and lookups f
   CHECK(VerifyOf(path).ok);
   auto l = OpenOk(path);
   REQUIRE(l->BeginWrite().ok());
+  // Announced a batch ahead, as ingest does (ExpectRecords): the finished
+  // generation's answers come from the batch's probes; a put that skips an
+  // announced key (the rest then no longer line up) still gets the right one.
+  const std::vector<ExpectedRecord> batch = {
+      {"v", "early-2", 0}, {"v", "never-put", 0}, {"v", "early-5", 0}, {"v", "fill-1048000", 0}, {"v", "brand-new", 0}};
+  REQUIRE(l->ExpectRecords(batch).ok());
+  CHECK(*l->PutRecord("v", "early-2", 0, kNs, Payload("early-2", 0)) == PutResult::kDuplicate);
+  CHECK(*l->PutRecord("v", "early-5", 0, kNs, Payload("early-5", 0)) == PutResult::kDuplicate);
+  CHECK(*l->PutRecord("v", "fill-1048000", 0, kNs, Payload("fill-1048000", 0)) == PutResult::kDuplicate);
+  CHECK(*l->PutRecord("v", "brand-new", 0, kNs, Payload("brand-new", 0)) == PutResult::kInserted);
+  REQUIRE(l->ExpectRecords(batch).ok());
+  CHECK(*l->PutRecord("v", "early-2", 0, kNs, Payload("early-2", 0, R"(,"x":1)")) == PutResult::kConflict);
+  CHECK(*l->PutRecord("v", "never-put", 0, kNs, Payload("never-put", 0)) == PutResult::kInserted);
   // A duplicate and a conflict of a generation-0 record.
   PutInfo info;
   CHECK(*l->PutRecord("v", "early-3", 0, kNs, Payload("early-3", 0), &info) == PutResult::kDuplicate);
@@ -265,7 +278,29 @@ TEST_CASE("key generations: verify finds a changed, missing, malformed or extra 
     tampered([&](RawDb& raw) { SetFilter(raw, 1, good, true); });
     auto rep = VerifyOf(path);
     CHECK_FALSE(rep.ok);
-    CHECK(rep.reason.find("row for generation 1, which is not finished") != std::string::npos);
+    CHECK(rep.reason.find("row for generation 1, which is not finished (its last entry would be 2097151)") != std::string::npos);
+  }
+  SECTION("rows for the largest and smallest generations a stored integer can name") {
+    tampered([&](RawDb& raw) {
+      SetFilter(raw, INT64_MAX, good, true);
+      SetFilter(raw, INT64_MIN, good, true);
+    });
+    auto rep = VerifyOf(path);
+    CHECK_FALSE(rep.ok);
+    CHECK(rep.first_bad == head.seq);
+    CHECK(rep.reason == fmt::format("the key_filters table has a row for generation {}, which does not exist", INT64_MIN));
+    {
+      RawDb raw(path);  // the largest alone
+      raw.DropTriggers();
+      raw.ExecOk(fmt::format("DELETE FROM key_filters WHERE gen = {}", INT64_MIN));
+    }
+    rep = VerifyOf(path);
+    CHECK(rep.reason == fmt::format("the key_filters table has a row for generation {}, which is not finished", INT64_MAX));
+    // A write still works and writes no filter past them (the ledger stays as damaged as it was, no more).
+    auto l = OpenOk(path);
+    REQUIRE(l->BeginWrite().ok());
+    CHECK(*l->PutRecord("v", "early-1", 0, kNs, Payload("early-1", 0)) == PutResult::kDuplicate);
+    CHECK(l->Commit().ok());
   }
 }
 
