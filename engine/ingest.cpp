@@ -251,6 +251,13 @@ Status Ingest(Ledger& ledger, IngestInputs& in, IngestSummary& sum, const std::f
     ledger.Rollback();
     return registered.status();
   }
+  // The reading thread probes the finished key generations' filters for
+  // each batch (Ledger::Prober), not this one.
+  auto prober = ledger.Prober();
+  if (!prober.ok()) {
+    ledger.Rollback();
+    return prober.status();
+  }
   std::map<std::string, VendorState> vendors;
   std::vector<std::unique_ptr<RejectsWriter>> rejects;
   for (size_t fi = 0; fi < readers.size(); ++fi) {
@@ -302,18 +309,13 @@ Status Ingest(Ledger& ledger, IngestInputs& in, IngestSummary& sum, const std::f
 
   // Stage 1 (a second thread): read rows and build canonical records.
   // Stage 2 (this thread): duplicates, conflicts, hashing, SQLite -- in input order.
-  RecordPipeline pipe(readers, ropt, contract.get(), mapping ? &*mapping : nullptr, ledger.head());
+  RecordPipeline pipe(readers, ropt, contract.get(), mapping ? &*mapping : nullptr, ledger.head(), std::move(*prober));
   size_t current_file = SIZE_MAX;
   Status io_failure;
   // Each batch's record keys are announced to the ledger (one lookup per
   // batch where a round trip per record would cost more: PostgreSQL).
-  std::vector<ExpectedRecord> batch_keys;
-  pipe.OnBatch([&](const RecordPipeline::Item* items, size_t n) {
-    batch_keys.clear();
-    for (size_t i = 0; i < n; ++i)
-      if (items[i].kind == RecordPipeline::Item::kRecord && items[i].status.ok() && !items[i].other_vendor)
-        batch_keys.push_back({items[i].rec.vendor, items[i].rec.id, items[i].rec.revision});
-    if (Status s = ledger.ExpectRecords(batch_keys); !s.ok() && io_failure.ok()) io_failure = s;
+  pipe.OnBatch([&](RecordPipeline::Expected& expected) {
+    if (Status s = ledger.ExpectRecords(expected.records, &expected.probed); !s.ok() && io_failure.ok()) io_failure = s;
   });
   while (io_failure.ok()) {
     RecordPipeline::Item* item = pipe.Next();

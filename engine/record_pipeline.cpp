@@ -7,14 +7,15 @@
 namespace reckon {
 
 RecordPipeline::RecordPipeline(std::vector<std::unique_ptr<RowReader>>& readers, const RecordOptions& opt, const Contract* contract,
-                               const Mapping* mapping, Head head)
+                               const Mapping* mapping, Head head, RecordProber prober)
     : readers_(readers),
       opt_(opt),
       contract_(contract),
       mapping_(mapping),
       needed_(NeededColumns(opt_, mapping_)),
       presence_(needed_, opt_, mapping_),
-      spec_(head) {
+      spec_(head),
+      prober_(std::move(prober)) {
   thread_ = std::thread([this] { Produce(); });
 }
 
@@ -118,6 +119,13 @@ void RecordPipeline::Produce() {
     }
     finished = file >= readers_.size();
     b->last = finished;
+    b->annex.records.clear();
+    for (size_t i = 0; i < b->size; ++i) {
+      const Item& item = b->items[i];
+      if (item.kind == Item::kRecord && item.status.ok() && !item.other_vendor)
+        b->annex.records.push_back({item.rec.vendor, item.rec.id, item.rec.revision});
+    }
+    if (prober_) prober_(b->annex.records, b->annex.probed);
     queue_.Publish(b);
   }
 }
@@ -133,7 +141,7 @@ RecordPipeline::Item* RecordPipeline::Next() {
     if (done_) return nullptr;
     current_ = queue_.AcquireFull();
     pos_ = 0;
-    if (current_ && on_batch_) on_batch_(current_->items.data(), current_->size);
+    if (current_ && on_batch_) on_batch_(current_->annex);
   }
 }
 

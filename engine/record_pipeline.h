@@ -52,19 +52,27 @@ class RecordPipeline {
   // also hashes each valid record speculatively, assuming every valid row
   // before it is appended (true unless there are duplicates); the ledger
   // uses the guess only when it matches (Ledger::Precomputed).
+  // `prober` (may be empty): run by the reading thread on each batch's
+  // valid records (Ledger::Prober); its result is handed to OnBatch.
   RecordPipeline(std::vector<std::unique_ptr<RowReader>>& readers, const RecordOptions& opt, const Contract* contract,
-                 const Mapping* mapping, Head head);
+                 const Mapping* mapping, Head head, RecordProber prober = nullptr);
   ~RecordPipeline();
   // The next item, or nullptr at the end. The pointer stays valid until the
   // next call.
   Item* Next();
   void Stop();
+  // A batch's valid records (kRecord, valid, of the --contract vendor), in
+  // order, with what the prober worked out about them (if there is one).
+  struct Expected {
+    std::vector<ExpectedRecord> records;
+    ProbedRecords probed;
+  };
   // Called by Next() with each batch as the consumer starts on it (e.g. to
   // look its record keys up in one go: Ledger::ExpectRecords).
-  void OnBatch(std::function<void(const Item* items, size_t n)> fn) { on_batch_ = std::move(fn); }
+  void OnBatch(std::function<void(Expected& expected)> fn) { on_batch_ = std::move(fn); }
 
  private:
-  using Queue = BatchQueue<Item>;
+  using Queue = BatchQueue<Item, Expected>;
   void Produce();
   void Fill(Item& item, RowReader& reader);
   // kFileError into `item` when the file has problems; false otherwise.
@@ -85,7 +93,8 @@ class RecordPipeline {
   bool done_ = false;
   std::vector<std::pair<std::string_view, std::string_view>> scratch_;
   Head spec_;  // the speculative head after the rows read so far
-  std::function<void(const Item*, size_t)> on_batch_;
+  RecordProber prober_;
+  std::function<void(Expected&)> on_batch_;
 };
 
 }  // namespace reckon

@@ -13,17 +13,19 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <variant>
 #include <vector>
 
 namespace reckon {
 
-template <typename T>
+template <typename T, typename Annex = std::monostate>
 class BatchQueue {
  public:
   struct Batch {
     std::vector<T> items;
     size_t size = 0;
     bool last = false;   // the producer's final batch
+    Annex annex;         // what the producer adds about the batch as a whole (reused like the items)
   };
 
   BatchQueue(size_t batches, size_t rows) {

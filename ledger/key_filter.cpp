@@ -3,6 +3,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <new>
 #include <string>
 
@@ -40,19 +41,29 @@ bool KeyFilter::Read(std::string_view bytes) {
   return true;
 }
 
-void KeyFilterSet::Append(const std::vector<KeyFilter>& more) {
-  if (more.empty()) return;
-  const size_t blocks = size_t(1) << kKeyFilterBlockBits, next = gens_ + more.size();
+bool KeyFilterSet::Append(size_t count, const std::function<std::string_view(size_t i)>& bytes) {
+  if (count == 0) return true;
+  const size_t blocks = size_t(1) << kKeyFilterBlockBits, next = gens_ + count;
   FilterWords words(blocks * next * 8);
-  for (size_t b = 0; b < blocks; ++b) {
-    uint64_t* to = &words[b * next * 8];
-    const uint64_t* from = gens_ ? &words_[b * gens_ * 8] : nullptr;
-    for (size_t w = 0; w < gens_ * 8; ++w) to[w] = from[w];
-    for (size_t g = 0; g < more.size(); ++g)
-      for (int i = 0; i < 8; ++i) to[(gens_ + g) * 8 + size_t(i)] = more[g].word(b, i);
+  for (size_t b = 0; gens_ && b < blocks; ++b) {
+    const uint64_t* from = &words_[b * gens_ * 8];
+    std::copy(from, from + gens_ * 8, &words[b * next * 8]);
+  }
+  for (size_t i = 0; i < count; ++i) {
+    const std::string_view stored = bytes(i);
+    if (stored.size() != kKeyFilterBytes) return false;
+    const auto* in = reinterpret_cast<const unsigned char*>(stored.data());
+    uint64_t* to = &words[(gens_ + i) * 8];
+    for (size_t b = 0; b < blocks; ++b, to += next * 8)
+      for (size_t w = 0; w < 8; ++w, in += 8) {
+        uint64_t v = 0;
+        for (int k = 7; k >= 0; --k) v = (v << 8) | in[k];
+        to[w] = v;
+      }
   }
   words_ = std::move(words);
   gens_ = next;
+  return true;
 }
 
 }  // namespace reckon

@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -106,9 +107,12 @@ class KeyFilter {
 class KeyFilterSet {
  public:
   size_t size() const { return gens_; }
-  // Adds the filters of the next generations, in order (rebuilds the array:
-  // once per transaction that finds new ones, not per lookup).
-  void Append(const std::vector<KeyFilter>& more);
+  // Adds the filters of the next `count` generations, in order: bytes(i) is
+  // the i-th one's stored form (KeyFilter::Bytes), valid until the next call;
+  // each is copied straight into place, without a KeyFilter of its own.
+  // Rebuilds the array: once per transaction that finds new ones, not per
+  // lookup. False, the set unchanged, if one is not kKeyFilterBytes long.
+  bool Append(size_t count, const std::function<std::string_view(size_t i)>& bytes);
   // Starts loading the blocks ForEachMaybe(h) will read (a batch of lookups
   // prefetches a few keys ahead, so that their memory reads overlap).
   void Prefetch(uint64_t h) const {

@@ -18,6 +18,47 @@ StoredFilter ReadKeyFilter(sqlite3* db, int64_t gen, KeyFilter& out) {
   return out.Read(ColBlob(st.st, 0)) ? StoredFilter::kOk : StoredFilter::kMalformed;
 }
 
+StoredFilter AppendKeyFilters(sqlite3* db, int64_t end, KeyFilterSet& set, int64_t* bad) {
+  const int64_t first = int64_t(set.size());
+  if (first >= end) return StoredFilter::kOk;
+  // Which rows there are, and their types, first (without reading them).
+  Stmt rows;
+  if (sqlite3_prepare_v2(db, "SELECT gen, typeof(filter) = 'blob', length(filter) FROM key_filters WHERE gen >= ?1 AND gen < ?2 ORDER BY gen",
+                         -1, &rows.st, nullptr) != SQLITE_OK)
+    return StoredFilter::kError;
+  sqlite3_bind_int64(rows.st, 1, first);
+  sqlite3_bind_int64(rows.st, 2, end);
+  int64_t count = 0;
+  StoredFilter result = StoredFilter::kOk;
+  int rc;
+  while ((rc = sqlite3_step(rows.st)) == SQLITE_ROW) {
+    const int64_t gen = sqlite3_column_int64(rows.st, 0);
+    if (gen != first + count) break;  // generation first + count has no row
+    if (sqlite3_column_int(rows.st, 1) != 1 || sqlite3_column_int64(rows.st, 2) != int64_t(kKeyFilterBytes)) {
+      result = StoredFilter::kMalformed;
+      if (bad) *bad = gen;
+      break;
+    }
+    ++count;
+  }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return StoredFilter::kError;
+  Stmt read;
+  if (count > 0 && sqlite3_prepare_v2(db, "SELECT filter FROM key_filters WHERE gen = ?1", -1, &read.st, nullptr) != SQLITE_OK)
+    return StoredFilter::kError;
+  bool read_ok = true;
+  auto bytes = [&](size_t i) -> std::string_view {
+    sqlite3_reset(read.st);
+    sqlite3_bind_int64(read.st, 1, first + int64_t(i));
+    if (sqlite3_step(read.st) != SQLITE_ROW || sqlite3_column_type(read.st, 0) != SQLITE_BLOB) {
+      read_ok = false;
+      return {};
+    }
+    return ColBlob(read.st, 0);
+  };
+  if (!set.Append(size_t(count), bytes)) return read_ok ? StoredFilter::kMalformed : StoredFilter::kError;
+  return result;
+}
+
 bool BuildKeyFilter(sqlite3* db, int64_t gen, KeyFilter& out) {
   out = KeyFilter();
   Stmt st;

@@ -19,6 +19,14 @@ enum class StoredFilter { kOk, kMissing, kMalformed, kError };
 // (not a BLOB of kKeyFilterBytes), kError (SQLite failed: see sqlite3_errmsg).
 StoredFilter ReadKeyFilter(sqlite3* db, int64_t gen, KeyFilter& out);
 
+// Appends to `set` (which holds generations 0 .. set.size()-1) the stored
+// filters of the generations after it, up to `end` (not included), stopping
+// at the first without a row: kOk then. kMalformed: a row that is not a BLOB
+// of kKeyFilterBytes (its generation in *bad; the ones before it are
+// appended); kError: SQLite failed (see sqlite3_errmsg). Each filter is read
+// once, into its place in the set.
+StoredFilter AppendKeyFilters(sqlite3* db, int64_t end, KeyFilterSet& set, int64_t* bad);
+
 // The filter of generation gen as its records rows say (their id_key, read
 // through records_key). False if SQLite failed.
 bool BuildKeyFilter(sqlite3* db, int64_t gen, KeyFilter& out);

@@ -392,7 +392,7 @@ Status SqliteLedger::BeginWrite() {
   filters_checked_ = false;
   open_filters_.clear();
   lookups_ = 0;
-  expected_.clear();
+  expected_.keys.clear();
   if (struct stat st; ::stat(path_.c_str(), &st) != 0 || uint64_t(st.st_dev) != dev_ || uint64_t(st.st_ino) != ino_) {
     Rollback();
     return Status::State(fmt::format("ledger '{}' was removed or replaced while this command waited for it (a command that "
@@ -427,7 +427,7 @@ Status SqliteLedger::BeginRead() {
   filters_checked_ = false;
   open_filters_.clear();
   lookups_ = 0;
-  expected_.clear();
+  expected_.keys.clear();
   // The first read starts the snapshot: the schema checked is the one read through.
   if (auto s = CheckSchema(); !s.ok()) { Rollback(); return s; }
   auto h = ReadHead();
@@ -510,9 +510,13 @@ void SqliteLedger::SetPutCache(int64_t start_kib, int64_t max_kib) {
 
 void SqliteLedger::GrowCacheIfMissed() {
   if (cache_kib_ >= cache_max_kib_ || ++puts_since_check_ < kCacheCheckPuts) return;
-  int misses = 0, highwater = 0;
+  int misses = 0, used = 0, highwater = 0;
   sqlite3_db_status(db_, SQLITE_DBSTATUS_CACHE_MISS, &misses, &highwater, 1);
-  if (misses * kCacheGrowMissDivisor > puts_since_check_) {
+  sqlite3_db_status(db_, SQLITE_DBSTATUS_CACHE_USED, &used, &highwater, 0);
+  // Misses while the cache still has room are first reads (the pages this
+  // run touches, read once), which a larger cache would not save.
+  const bool full = int64_t(used) * kCacheFullDivisor >= cache_kib_ * 1024 * (kCacheFullDivisor - 1);
+  if (full && misses * kCacheGrowMissDivisor > puts_since_check_) {
     cache_kib_ = std::min(cache_kib_ * 2, cache_max_kib_);
     (void)Exec(fmt::format("PRAGMA cache_size=-{}", cache_kib_).c_str());
   }
@@ -543,9 +547,9 @@ Status SqliteLedger::RowsOf(std::string_view vendor, std::string_view id, int64_
   auto search = [&](int64_t gen) {
     if (found.ok() && gen <= last_gen) found = CandidatesIn(gen, vendor, key, max_seq, candidates);
   };
-  if (expected_next_ < expected_.size() && expected_[expected_next_].key == key) {
-    const ExpectedKey& e = expected_[expected_next_++];
-    for (uint32_t i = e.begin; i < e.end; ++i) search(expected_gens_[i]);
+  if (expected_next_ < expected_.keys.size() && expected_.keys[expected_next_].key == key) {
+    const ProbedRecords::Key& e = expected_.keys[expected_next_++];
+    for (uint32_t i = e.begin; i < e.end; ++i) search(expected_.gens[i]);
   } else {
     filters_.ForEachMaybe(h, search);
   }
@@ -576,50 +580,69 @@ Status SqliteLedger::LoadKeyFilters() {
   // Finished generations' filters never change: those loaded stay loaded;
   // the ones finished since are read (up to the first without a row: the
   // generations this write transaction finished get theirs at Commit).
-  std::vector<KeyFilter> found;
-  for (int64_t gen = int64_t(filters_.size()); gen < FinishedGenerations(head_.seq); ++gen) {
-    KeyFilter f;
-    StoredFilter got = ReadKeyFilter(db_, gen, f);
-    if (got == StoredFilter::kError) return SqlError("read a key filter");
-    if (got == StoredFilter::kMalformed)
+  int64_t bad = 0;
+  switch (AppendKeyFilters(db_, FinishedGenerations(head_.seq), filters_, &bad)) {
+    case StoredFilter::kError: return SqlError("read a key filter");
+    case StoredFilter::kMalformed:
       return Status::Integrity(fmt::format("ledger '{}': the key_filters row of generation {} is not a {}-byte BLOB; the file was changed "
                                            "outside reckon: run reckon verify",
-                                           path_, gen, kKeyFilterBytes));
-    if (got == StoredFilter::kMissing) break;
-    found.push_back(std::move(f));
+                                           path_, bad, kKeyFilterBytes));
+    default: break;
   }
-  filters_.Append(found);
   filters_checked_ = true;
   return Status::Ok();
 }
 
-Status SqliteLedger::ExpectRecords(const std::vector<ExpectedRecord>& keys) {
-  expected_.clear();
-  expected_gens_.clear();
+namespace {
+
+// ExpectRecords's work: reads only `filters` (which do not change while a
+// write transaction lasts), so a Prober may run it on another thread.
+void ProbeKeys(const KeyFilterSet& filters, const std::vector<ExpectedRecord>& keys, ProbedRecords& out) {
+  out.keys.resize(keys.size());
+  out.gens.clear();
+  if (filters.size() == 0) {
+    for (size_t i = 0; i < keys.size(); ++i) out.keys[i] = {RecordKey(keys[i].vendor, keys[i].id), 0, 0};
+    return;
+  }
+  // The answers a few keys ahead of the memory reads.
+  constexpr size_t kAhead = 8;
+  thread_local std::vector<uint64_t> hashes;
+  hashes.resize(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    out.keys[i].key = RecordKey(keys[i].vendor, keys[i].id);
+    hashes[i] = KeyFilterHash(out.keys[i].key);
+  }
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (i + kAhead < keys.size()) filters.Prefetch(hashes[i + kAhead]);
+    out.keys[i].begin = uint32_t(out.gens.size());
+    filters.ForEachMaybe(hashes[i], [&](int64_t gen) { out.gens.push_back(gen); });
+    out.keys[i].end = uint32_t(out.gens.size());
+  }
+}
+
+}  // namespace
+
+Status SqliteLedger::ExpectRecords(const std::vector<ExpectedRecord>& keys, ProbedRecords* probed) {
+  expected_.keys.clear();
+  expected_.gens.clear();
   expected_next_ = 0;
   if (!in_tx_ || !write_tx_) return Status::Ok();
   if (auto s = LoadKeyFilters(); !s.ok()) return s;
-  if (filters_.size() == 0 && open_filters_.empty()) return Status::Ok();
-  // The finished generations' filters do not change in this transaction:
-  // their answers are computed here, a few keys ahead of the memory reads
-  // (the unfinished ones change with every put and are only prefetched).
-  constexpr size_t kAhead = 8;
-  expected_.resize(keys.size());
-  expected_hashes_.resize(keys.size());
-  for (size_t i = 0; i < keys.size(); ++i) {
-    expected_[i].key = RecordKey(keys[i].vendor, keys[i].id);
-    expected_hashes_[i] = KeyFilterHash(expected_[i].key);
+  if (probed && probed->keys.size() == keys.size()) {
+    std::swap(expected_, *probed);  // the caller's vectors keep ours, for reuse
+    return Status::Ok();
   }
-  for (size_t i = 0; i < keys.size(); ++i) {
-    if (i + kAhead < keys.size()) {
-      filters_.Prefetch(expected_hashes_[i + kAhead]);
-      for (const KeyFilter& f : open_filters_) f.Prefetch(expected_hashes_[i + kAhead]);
-    }
-    expected_[i].begin = uint32_t(expected_gens_.size());
-    filters_.ForEachMaybe(expected_hashes_[i], [&](int64_t gen) { expected_gens_.push_back(gen); });
-    expected_[i].end = uint32_t(expected_gens_.size());
-  }
+  if (filters_.size() == 0) return Status::Ok();
+  ProbeKeys(filters_, keys, expected_);
   return Status::Ok();
+}
+
+Result<RecordProber> SqliteLedger::Prober() {
+  if (!in_tx_ || !write_tx_) return RecordProber();
+  if (auto s = LoadKeyFilters(); !s.ok()) return s;
+  // filters_ changes only in LoadKeyFilters, which does nothing more until
+  // the next transaction begins.
+  return RecordProber([this](const std::vector<ExpectedRecord>& keys, ProbedRecords& out) { ProbeKeys(filters_, keys, out); });
 }
 
 Status SqliteLedger::BuildOpenFilters() {

@@ -43,16 +43,21 @@ inline constexpr int kLedgerPageSize = 32768;  // SQLite page size of new ledger
 inline constexpr int kLedgerApplicationId = 0x52434b4e;  // "RCKN"
 // SQLite page cache of an ingest (the default is 2 MiB). It starts at
 // kIngestCacheKiB and doubles, up to kMaxIngestCacheKiB, while record puts
-// keep missing it (more than one page read per kCacheGrowMissDivisor puts
-// over kCacheCheckPuts puts): random ids (UUIDs) insert into every page of the
+// keep missing it once it is full (more than one page read per
+// kCacheGrowMissDivisor puts over kCacheCheckPuts puts, with at least
+// (kCacheFullDivisor - 1) / kCacheFullDivisor of it in use): random ids
+// (UUIDs) insert into every page of the newest key generation's part of the
 // records key index, which a small cache reads and writes back again and
 // again; sequential ids touch only its end, and a cache larger than needed
-// costs them page faults (measured: +10% CPU for a 1M-record month with 512
-// MiB). Memory stays bounded by the maximum, not by the ledger.
+// costs page faults (measured: +10% CPU for a 1M-record month with 512 MiB;
+// growing on the first reads of a run, before the cache was full, cost a
+// 1M-record month into 11M records 64 MiB of page faults it never used).
+// Memory stays bounded by the maximum, not by the ledger.
 inline constexpr int64_t kIngestCacheKiB = 64 * 1024;
 inline constexpr int64_t kMaxIngestCacheKiB = 1024 * 1024;
 inline constexpr int64_t kCacheCheckPuts = 16384;
 inline constexpr int64_t kCacheGrowMissDivisor = 32;
+inline constexpr int64_t kCacheFullDivisor = 8;
 
 // Entry kinds.
 inline constexpr std::string_view kKindContract = "contract";
@@ -183,8 +188,15 @@ class Ledger {
   // kIngestCacheKiB); a backend without one ignores it.
   virtual void SetPutCache(int64_t /*start_kib*/, int64_t /*max_kib*/) {}
   // A hint before a run of PutRecord calls: these keys are about to be put
-  // (a backend may look them up together). Never changes what PutRecord returns.
-  virtual Status ExpectRecords(const std::vector<ExpectedRecord>& keys) { return Status::Ok(); }
+  // (a backend may look them up together). Never changes what PutRecord
+  // returns. `probed` (optional): what this transaction's RecordProber
+  // worked out about exactly these keys; taken (swapped) when it fits.
+  virtual Status ExpectRecords(const std::vector<ExpectedRecord>& keys, ProbedRecords* probed = nullptr) { return Status::Ok(); }
+  // Inside a write transaction, before its first put: a function that may be
+  // called from another thread, until the transaction ends, to work out
+  // ahead for a batch what ExpectRecords would (so that the writing thread
+  // does not); empty if the backend has none.
+  virtual Result<RecordProber> Prober() { return RecordProber(); }
 
   // Contracts.
   virtual Result<std::optional<ContractRow>> FindContract(std::string_view contract, int64_t version) = 0;

@@ -35,7 +35,8 @@ class SqliteLedger final : public Ledger {
   Result<PutResult> PutRecord(std::string_view vendor, std::string_view id, int64_t revision, int64_t occurred_ns,
                               std::string_view payload, PutInfo* info = nullptr, const Precomputed* pre = nullptr) override;
   void SetPutCache(int64_t start_kib, int64_t max_kib) override;
-  Status ExpectRecords(const std::vector<ExpectedRecord>& keys) override;
+  Status ExpectRecords(const std::vector<ExpectedRecord>& keys, ProbedRecords* probed = nullptr) override;
+  Result<RecordProber> Prober() override;
 
   Result<std::optional<ContractRow>> FindContract(std::string_view contract, int64_t version) override;
   Result<std::vector<ContractRow>> Contracts() override;
@@ -116,15 +117,9 @@ class SqliteLedger final : public Ledger {
   int64_t open_base_ = 0, lookups_ = 0;
   Status BuildOpenFilters();
   // ExpectRecords: the announced keys in order, each with the finished
-  // generations whose filter may hold it (expected_gens_[begin, end)),
-  // probed ahead of the puts; a put whose key is the next one takes them.
-  struct ExpectedKey {
-    int64_t key;
-    uint32_t begin, end;
-  };
-  std::vector<ExpectedKey> expected_;
-  std::vector<int64_t> expected_gens_;
-  std::vector<uint64_t> expected_hashes_;
+  // generations whose filter may hold it, probed ahead of the puts (here or
+  // by the Prober); a put whose key is the next one takes them.
+  ProbedRecords expected_;
   size_t expected_next_ = 0;
   sqlite3_stmt* append_ = nullptr;
   sqlite3_stmt* put_record_ = nullptr;

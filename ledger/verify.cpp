@@ -292,13 +292,9 @@ class RecordRowWorker {
     const int64_t first_gen = since ? FinishedGenerations(after) : 0;
     if (!filters_.Start(db_, first_gen, FinishedGenerations(last), after))
       return Status::Io(fmt::format("ledger '{}': verify: {}", path, sqlite3_errmsg(db_)));
-    std::vector<KeyFilter> trusted;
-    for (int64_t gen = 0; since && gen < first_gen; ++gen) {
-      KeyFilter f;
-      if (ReadKeyFilter(db_, gen, f) != StoredFilter::kOk) break;  // a generation without one is searched
-      trusted.push_back(std::move(f));
-    }
-    trusted_.Append(trusted);
+    // Up to the first generation without a readable one (it and the later
+    // ones are searched).
+    if (since) (void)AppendKeyFilters(db_, first_gen, trusted_, nullptr);
     NextRow();
     path_ = path;
     last_ = last;

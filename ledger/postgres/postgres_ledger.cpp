@@ -360,7 +360,7 @@ void AppendArrayElement(std::string& out, std::string_view s) {
 
 }  // namespace
 
-Status PostgresLedger::ExpectRecords(const std::vector<ExpectedRecord>& keys) {
+Status PostgresLedger::ExpectRecords(const std::vector<ExpectedRecord>& keys, ProbedRecords*) {
   if (!in_tx_ || !write_tx_ || keys.empty()) return Status::Ok();
   // Memory stays bounded: the known ids are dropped now and then (after
   // writing the buffer, whose ids must stay known until then).

@@ -58,7 +58,7 @@ class PostgresLedger final : public Ledger {
   // A hint before a run of PutRecord calls: these keys are about to be put.
   // They are looked up in one query, so that PutRecord needs no round trip
   // of its own for them. Never changes what PutRecord returns.
-  Status ExpectRecords(const std::vector<ExpectedRecord>& keys) override;
+  Status ExpectRecords(const std::vector<ExpectedRecord>& keys, ProbedRecords* probed = nullptr) override;
 
   Result<std::optional<ContractRow>> FindContract(std::string_view contract, int64_t version) override;
   Result<std::vector<ContractRow>> Contracts() override;

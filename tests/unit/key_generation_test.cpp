@@ -10,6 +10,7 @@
 #include "ledger/key_filter.h"
 #include "ledger/key_filters_table.h"
 #include "ledger/ledger.h"
+#include "ledger/record_key.h"
 #include "ledger/sqlite_ledger.h"
 #include "ledger/upgrade.h"
 #include "tests/unit/raw_db.h"
@@ -22,6 +23,7 @@
 #include <filesystem>
 #include <random>
 #include <string>
+#include <thread>
 
 using namespace reckon;
 using namespace reckon::testing;
@@ -192,6 +194,62 @@ TEST_CASE("key generations: a finished generation gets its filter, and lookups f
   // earlier rows found through it) and after it (its filter vouched for).
   CHECK(VerifyOf(path, Head{1000, early->hash}).ok);
   CHECK(VerifyOf(path, Head{kKeyGenerationEntries, finished->hash}).ok);
+}
+
+// Ingest probes the finished generations' filters on its reading thread
+// (Ledger::Prober) and hands the answers to ExpectRecords with the batch.
+TEST_CASE("key generations: a Prober's answers, worked out on another thread, are the ones the puts use") {
+  const std::string& base = PastOneGeneration();
+  TempDir dir;
+  const std::string path = dir / "p.db";
+  Copy(base, path);
+  auto l = OpenOk(path);
+  REQUIRE(l->BeginWrite().ok());
+  auto prober = l->Prober();
+  REQUIRE(prober.ok());
+  REQUIRE(*prober);
+  const std::vector<ExpectedRecord> batch = {{"v", "early-2", 0}, {"v", "fill-1048000", 0}, {"v", "brand-new", 0}};
+  ProbedRecords probed;
+  std::thread([&] { (*prober)(batch, probed); }).join();
+  REQUIRE(probed.keys.size() == batch.size());
+  // early-2 and fill-1048000 are in generation 0: its filter holds them.
+  for (int i : {0, 1}) {
+    CHECK(probed.keys[size_t(i)].key == RecordKey(batch[size_t(i)].vendor, batch[size_t(i)].id));
+    REQUIRE(probed.keys[size_t(i)].end == probed.keys[size_t(i)].begin + 1);
+    CHECK(probed.gens[probed.keys[size_t(i)].begin] == 0);
+  }
+  CHECK(probed.keys[2].end == probed.keys[2].begin);  // brand-new: not there
+  ProbedRecords handed = probed;
+  REQUIRE(l->ExpectRecords(batch, &handed).ok());
+  CHECK(*l->PutRecord("v", "early-2", 0, kNs, Payload("early-2", 0)) == PutResult::kDuplicate);
+  CHECK(*l->PutRecord("v", "fill-1048000", 0, kNs, Payload("fill-1048000", 0)) == PutResult::kDuplicate);
+  CHECK(*l->PutRecord("v", "brand-new", 0, kNs, Payload("brand-new", 0)) == PutResult::kInserted);
+  // Answers for other records (the keys do not line up) or of another
+  // length are not taken: the puts look the keys up themselves.
+  const std::vector<ExpectedRecord> other = {{"v", "x-1", 0}, {"v", "x-2", 0}, {"v", "x-3", 0}};
+  (*prober)(other, handed);
+  REQUIRE(l->ExpectRecords(batch, &handed).ok());
+  CHECK(*l->PutRecord("v", "early-2", 0, kNs, Payload("early-2", 0, R"(,"x":1)")) == PutResult::kConflict);
+  ProbedRecords short_one;
+  (*prober)({batch[0]}, short_one);
+  REQUIRE(l->ExpectRecords(batch, &short_one).ok());
+  CHECK(short_one.keys.size() == 1);  // not taken
+  CHECK(*l->PutRecord("v", "early-2", 0, kNs, Payload("early-2", 0)) == PutResult::kDuplicate);
+  // The answers handed over are used as they are: one that says no
+  // generation may hold early-2 makes its put search none (rolled back).
+  ProbedRecords wrong = probed;
+  wrong.keys[0].end = wrong.keys[0].begin;
+  REQUIRE(l->ExpectRecords(batch, &wrong).ok());
+  CHECK(*l->PutRecord("v", "early-2", 0, kNs, Payload("early-2", 0)) == PutResult::kInserted);
+  const Head before = [&] {
+    l->Rollback();
+    return l->head();
+  }();
+  CHECK(before.seq == kKeyGenerationEntries + 1);
+  // Outside a write transaction there is no prober.
+  auto none = l->Prober();
+  REQUIRE(none.ok());
+  CHECK(!*none);
 }
 
 TEST_CASE("key generations: verify finds a changed, missing, malformed or extra filter; lookups refuse a malformed one") {

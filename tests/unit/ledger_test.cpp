@@ -380,6 +380,51 @@ TEST_CASE("ledger: the put cache grows while random keys miss it and stays for s
   CHECK(sequential_kib == start2);
 }
 
+// Misses while the cache still has room are first reads of pages this run
+// touches: they do not grow it (a larger cache would not have saved them).
+TEST_CASE("ledger: the put cache does not grow on first reads while it has room") {
+  auto cache_kib = [](Ledger& l) {
+    auto* sl = dynamic_cast<SqliteLedger*>(&l);
+    REQUIRE(sl != nullptr);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(sl->db(), "PRAGMA cache_size", -1, &st, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    const int64_t v = -sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+  };
+  TempDir dir;
+  const std::string path = dir / "r.db";
+  const int64_t ns = 1790812800LL * 1000000000LL;  // 2026-10-01T00:00:00Z
+  auto payload = [](const std::string& id, int revision) {
+    return R"({"id":")" + id + R"(","occurred_at":"2026-10-01T00:00:00Z","revision":)" + std::to_string(revision) +
+           R"(,"vendor":"v","verified":true,"void":false})";
+  };
+  constexpr int kRecords = 100000;  // about 1,000 pages of 32 KiB
+  {
+    auto l = OpenOk(path);
+    REQUIRE(l->BeginWrite().ok());
+    for (int i = 0; i < kRecords; ++i) REQUIRE(*l->PutRecord("v", fmt::format("R-{:08}", i), 0, ns, payload(fmt::format("R-{:08}", i), 0)) == PutResult::kInserted);
+    REQUIRE(l->Commit().ok());
+  }
+  // Revisions of records all over the ledger: each reads the entry it
+  // replaces, more than one page per kCacheGrowMissDivisor puts, all first
+  // reads, and the ledger fits the cache.
+  auto l = OpenOk(path);
+  REQUIRE(l->BeginWrite().ok());
+  constexpr int64_t kStart = 64 * 1024, kMax = 256 * 1024;
+  l->SetPutCache(kStart, kMax);
+  std::mt19937_64 rng(11);
+  for (int64_t i = 0; i < 2 * kCacheCheckPuts; ++i) {
+    const std::string id = fmt::format("R-{:08}", rng() % kRecords);
+    auto r = l->PutRecord("v", id, i + 1, ns, payload(id, int(i + 1)));
+    REQUIRE(r.ok());
+    REQUIRE(*r == PutResult::kInserted);
+  }
+  CHECK(cache_kib(*l) == kStart);
+  REQUIRE(l->Commit().ok());
+}
+
 // ---------------------------------------------------------------------------
 // Triggers.
 
