@@ -340,26 +340,28 @@ TEST_CASE("ledger: PutRecord inserts, detects duplicates and conflicts") {
   CHECK(rep.entries == 2);
 }
 
+// The SQLite ledger's page cache size now (PRAGMA cache_size; negative: KiB).
+static int64_t PutCacheKiB(Ledger& l) {
+  auto* sl = dynamic_cast<SqliteLedger*>(&l);
+  REQUIRE(sl != nullptr);
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(sl->db(), "PRAGMA cache_size", -1, &st, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+  const int64_t v = -sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
 // The ingest's page cache grows only while record puts miss it: random ids
 // insert all over the key index, sequential ids only at its end.
 TEST_CASE("ledger: the put cache grows while random keys miss it and stays for sequential keys") {
-  auto cache_kib = [](Ledger& l) {
-    auto* sl = dynamic_cast<SqliteLedger*>(&l);
-    REQUIRE(sl != nullptr);
-    sqlite3_stmt* st = nullptr;
-    REQUIRE(sqlite3_prepare_v2(sl->db(), "PRAGMA cache_size", -1, &st, nullptr) == SQLITE_OK);
-    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
-    const int64_t v = -sqlite3_column_int64(st, 0);  // negative: KiB
-    sqlite3_finalize(st);
-    return v;
-  };
   auto put_many = [&](bool random_ids) {
     TempDir dir;
     auto l = OpenOk(dir / "c.db");
     REQUIRE(l->BeginWrite().ok());
     constexpr int64_t kStart = 1024, kMax = 8192;  // KiB: 32 to 256 pages of 32 KiB
     l->SetPutCache(kStart, kMax);
-    CHECK(cache_kib(*l) == kStart);
+    CHECK(PutCacheKiB(*l) == kStart);
     const int64_t ns = 1790812800LL * 1000000000LL;  // 2026-10-01T00:00:00Z
     std::mt19937_64 rng(7);
     // 100,000 keys: a key index of about 60 pages, twice what the first cache holds.
@@ -369,7 +371,7 @@ TEST_CASE("ledger: the put cache grows while random keys miss it and stays for s
       auto r = l->PutRecord("v", id, 0, ns, payload);
       REQUIRE(r.ok());
     }
-    const int64_t grown = cache_kib(*l);
+    const int64_t grown = PutCacheKiB(*l);
     REQUIRE(l->Commit().ok());
     CHECK(grown <= kMax);
     return std::pair{grown, kStart};
@@ -383,16 +385,6 @@ TEST_CASE("ledger: the put cache grows while random keys miss it and stays for s
 // Misses while the cache still has room are first reads of pages this run
 // touches: they do not grow it (a larger cache would not have saved them).
 TEST_CASE("ledger: the put cache does not grow on first reads while it has room") {
-  auto cache_kib = [](Ledger& l) {
-    auto* sl = dynamic_cast<SqliteLedger*>(&l);
-    REQUIRE(sl != nullptr);
-    sqlite3_stmt* st = nullptr;
-    REQUIRE(sqlite3_prepare_v2(sl->db(), "PRAGMA cache_size", -1, &st, nullptr) == SQLITE_OK);
-    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
-    const int64_t v = -sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-  };
   TempDir dir;
   const std::string path = dir / "r.db";
   const int64_t ns = 1790812800LL * 1000000000LL;  // 2026-10-01T00:00:00Z
@@ -421,7 +413,7 @@ TEST_CASE("ledger: the put cache does not grow on first reads while it has room"
     REQUIRE(r.ok());
     REQUIRE(*r == PutResult::kInserted);
   }
-  CHECK(cache_kib(*l) == kStart);
+  CHECK(PutCacheKiB(*l) == kStart);
   REQUIRE(l->Commit().ok());
 }
 
