@@ -44,6 +44,13 @@ cpu() {
   awk '{ printf "%.2f", $1 + $2 }' "$out.time" > "$out.cpu"
 }
 secs() { awk -v t0="$1" -v t1="$2" 'BEGIN { printf "%.2f", (t1 - t0) / 1e9 }'; }
+# timed FILE COMMAND...: sync, then cpu FILE COMMAND...; $elapsed gets its wall time in ns.
+timed() {
+  sync
+  local t0; t0=$(now)
+  cpu "$@"
+  elapsed=$(( $(now) - t0 ))
+}
 bytes() { local b=0 f; for f in "$db" "$db-wal"; do [ -f "$f" ] && b=$((b + $(stat -c %s "$f"))); done; echo "$b"; }
 
 "$build/reckon" --ledger "$db" register "$work/contract.yaml" > /dev/null
@@ -53,16 +60,10 @@ first_ingest=0; first_settle=0; last_ingest=0; last_settle=0; anchor=""
 for m in $(seq 1 "$months"); do
   period=$(printf '2026-%02d' "$m")
   "$build/bench_gen" --count "$n" --period "$period" --seed "$m" --prefix "M$m" --ids "$ids" > "$work/month.csv"
-  sync
-  t0=$(now)
-  cpu "$work/ingest.out" "$build/reckon" --ledger "$db" ingest "$work/month.csv"
-  t1=$(now)
-  sync
-  t2=$(now)
-  cpu "$work/settle.out" "$build/reckon" --ledger "$db" settle --contract "$work/contract.yaml" --period "$period" --json
-  t3=$(now)
-  ingest_rate=$(awk -v n="$n" -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.0f", n / ((t1 - t0) / 1e9) }')
-  settle_s=$(secs "$t2" "$t3")
+  timed "$work/ingest.out" "$build/reckon" --ledger "$db" ingest "$work/month.csv"
+  ingest_rate=$(awk -v n="$n" -v ns="$elapsed" 'BEGIN { printf "%.0f", n / (ns / 1e9) }')
+  timed "$work/settle.out" "$build/reckon" --ledger "$db" settle --contract "$work/contract.yaml" --period "$period" --json
+  settle_s=$(secs 0 "$elapsed")
   b=$(bytes)
   mb=$((b / 1000000))
   per=$((b / (n * m)))
@@ -105,19 +106,14 @@ if [ "$pairs" -gt 0 ]; then
     "$build/bench_gen" --count "$n" --period 2026-12 --seed $((months + p)) --prefix "P$p" --ids "$ids" > "$work/month.csv"
     rm -f "$work/empty.db" "$work/empty.db-wal" "$work/empty.db-shm"
     "$build/reckon" --ledger "$work/empty.db" register "$work/contract.yaml" > /dev/null
-    sync
-    t0=$(now)
-    cpu "$work/ingest.out" "$build/reckon" --ledger "$db" ingest "$work/month.csv"
-    t1=$(now)
-    sync
-    t2=$(now)
-    cpu "$work/first.out" "$build/reckon" --ledger "$work/empty.db" ingest "$work/first.csv"
-    t3=$(now)
-    r=$(awk -v a="$t1" -v b="$t0" -v c="$t3" -v d="$t2" 'BEGIN { printf "%.2f", (c - d) / (a - b) }')
-    ratios+=("$r")
-    awk -v n="$n" -v t0="$t0" -v t1="$t1" -v t2="$t2" -v t3="$t3" -v p="$p" -v c12="$(cat "$work/ingest.out.cpu")" -v c1="$(cat "$work/first.out.cpu")" \
+    timed "$work/ingest.out" "$build/reckon" --ledger "$db" ingest "$work/month.csv"
+    year_ns=$elapsed
+    timed "$work/first.out" "$build/reckon" --ledger "$work/empty.db" ingest "$work/first.csv"
+    empty_ns=$elapsed
+    ratios+=("$(awk -v a="$year_ns" -v b="$empty_ns" 'BEGIN { printf "%.2f", b / a }')")
+    awk -v n="$n" -v a="$year_ns" -v b="$empty_ns" -v p="$p" -v c12="$(cat "$work/ingest.out.cpu")" -v c1="$(cat "$work/first.out.cpu")" \
       'BEGIN { printf "pair %d: into the year %.0f rows/s (%.2f s CPU), into an empty ledger %.0f rows/s (%.2f s CPU): %.2f wall, %.2f CPU\n",
-               p, n / ((t1 - t0) / 1e9), c12, n / ((t3 - t2) / 1e9), c1, (t3 - t2) / (t1 - t0), c1 / c12 }'
+               p, n / (a / 1e9), c12, n / (b / 1e9), c1, b / a, c1 / c12 }'
   done
   rm -f "$work/month.csv" "$work/first.csv" "$work/empty.db" "$work/empty.db-wal" "$work/empty.db-shm"
   median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
