@@ -9,6 +9,7 @@
 #include "ledger/sqlite_stmt.h"
 #include "ledger/payload/record.h"
 #include "ledger/key_filters_table.h"
+#include "ledger/probe_seeker.h"
 #include "ledger/record_key.h"
 #include "ledger/upgrade.h"
 
@@ -402,6 +403,7 @@ Status SqliteLedger::BeginWrite() {
   if (auto s = CheckSchema(); !s.ok()) { Rollback(); return s; }
   auto h = ReadHead();
   if (!h.ok()) { Rollback(); return h.status(); }
+  committed_ = *h;
   return Status::Ok();
 }
 
@@ -644,9 +646,16 @@ Status SqliteLedger::ExpectRecords(const std::vector<ExpectedRecord>& keys, Prob
 Result<RecordProber> SqliteLedger::Prober() {
   if (!in_tx_ || !write_tx_) return RecordProber();
   if (auto s = LoadKeyFilters(); !s.ok()) return s;
+  // The answers the filters admit by chance are sought by the reading thread
+  // too, in its own connection (ledger/probe_seeker.h).
+  std::shared_ptr<ProbeSeeker> seeker;
+  if (filters_.size() > 0) seeker = ProbeSeeker::Open(path_, committed_, BusyTimeoutMs());
   // filters_ changes only in LoadKeyFilters, which does nothing more until
   // the next transaction begins.
-  return RecordProber([this](const std::vector<ExpectedRecord>& keys, ProbedRecords& out) { ProbeKeys(filters_, keys, out); });
+  return RecordProber([this, seeker](const std::vector<ExpectedRecord>& keys, ProbedRecords& out) {
+    ProbeKeys(filters_, keys, out);
+    if (seeker) seeker->DropAbsent(out);
+  });
 }
 
 Status SqliteLedger::BuildOpenFilters() {

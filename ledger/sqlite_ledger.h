@@ -95,6 +95,7 @@ class SqliteLedger final : public Ledger {
   bool in_tx_ = false;
   bool write_tx_ = false;
   Head head_;
+  Head committed_;  // the head when the write transaction began (committed)
   // The file opened (device, inode): BeginWrite refuses a ledger that was
   // removed or replaced at its path while this connection waited for it.
   uint64_t dev_ = 0, ino_ = 0;

@@ -10,6 +10,7 @@
 #include "ledger/key_filter.h"
 #include "ledger/key_filters_table.h"
 #include "ledger/ledger.h"
+#include "ledger/probe_seeker.h"
 #include "ledger/record_key.h"
 #include "ledger/sqlite_ledger.h"
 #include "ledger/upgrade.h"
@@ -196,6 +197,47 @@ TEST_CASE("key generations: a finished generation gets its filter, and lookups f
   CHECK(VerifyOf(path, Head{kKeyGenerationEntries, finished->hash}).ok);
 }
 
+// An id of vendor "v" that generation 0's filter admits although the
+// generation does not hold it.
+std::string AdmittedByChance(const std::string& path) {
+  KeyFilter f;
+  REQUIRE(ReadKeyFilter(RawDb(path).db, 0, f) == StoredFilter::kOk);
+  for (int i = 0;; ++i) {
+    std::string id = fmt::format("chance-{}", i);
+    if (f.MayContain(RecordKey("v", id))) return id;
+  }
+}
+
+// The seeker keeps the answers whose generation holds the key, drops the
+// others, and opens only on the ledger as the writer found it.
+TEST_CASE("key generations: a ProbeSeeker drops the answers a filter gave by chance, and only those") {
+  const std::string& base = PastOneGeneration();
+  TempDir dir;
+  const std::string path = dir / "s.db";
+  Copy(base, path);
+  const Head head = VerifyOf(path).head;
+  CHECK(ProbeSeeker::Open(path, Head{head.seq - 1, head.hash}, 1000) == nullptr);
+  Head other_hash = head;
+  other_hash.hash[0] ^= 1;
+  CHECK(ProbeSeeker::Open(path, other_hash, 1000) == nullptr);
+  CHECK(ProbeSeeker::Open(dir / "missing.db", head, 1000) == nullptr);
+  auto seeker = ProbeSeeker::Open(path, head, 1000);
+  REQUIRE(seeker != nullptr);
+  // early-2: generation 0 holds it, 1 does not; chance: neither;
+  // fill-1048566: generation 1 holds it (gens as a filter might answer).
+  ProbedRecords p;
+  const int64_t early = RecordKey("v", "early-2"), chance = RecordKey("v", AdmittedByChance(base)),
+                late = RecordKey("v", "fill-1048566");
+  p.keys = {{early, 0, 2}, {chance, 2, 3}, {late, 3, 5}};
+  p.gens = {0, 1, 0, 0, 1};
+  seeker->DropAbsent(p);
+  REQUIRE(p.keys.size() == 3);
+  CHECK(p.gens == std::vector<int64_t>{0, 1});
+  CHECK((p.keys[0].begin == 0 && p.keys[0].end == 1));
+  CHECK(p.keys[1].begin == p.keys[1].end);
+  CHECK((p.keys[2].begin == 1 && p.keys[2].end == 2));
+}
+
 // Ingest probes the finished generations' filters on its reading thread
 // (Ledger::Prober) and hands the answers to ExpectRecords with the batch.
 TEST_CASE("key generations: a Prober's answers, worked out on another thread, are the ones the puts use") {
@@ -219,6 +261,16 @@ TEST_CASE("key generations: a Prober's answers, worked out on another thread, ar
     CHECK(probed.gens[probed.keys[size_t(i)].begin] == 0);
   }
   CHECK(probed.keys[2].end == probed.keys[2].begin);  // brand-new: not there
+  // An id generation 0's filter admits by chance: the prober seeks it in its
+  // own connection and drops the answer (ledger/probe_seeker.h).
+  {
+    ProbedRecords chance;
+    const std::vector<ExpectedRecord> one = {{"v", AdmittedByChance(base), 0}};
+    std::thread([&] { (*prober)(one, chance); }).join();
+    REQUIRE(chance.keys.size() == 1);
+    CHECK(chance.keys[0].end == chance.keys[0].begin);
+    CHECK(chance.gens.empty());
+  }
   ProbedRecords handed = probed;
   REQUIRE(l->ExpectRecords(batch, &handed).ok());
   CHECK(*l->PutRecord("v", "early-2", 0, kNs, Payload("early-2", 0)) == PutResult::kDuplicate);

@@ -10,6 +10,7 @@
 #include "tests/unit/test_util.h"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -136,6 +137,67 @@ TEST_CASE("record: the flat reader refuses anything that is not canonical", "[re
   }
   REQUIRE(ParseFlatObject(R"({"k":"a\"b\\c\u00e9\ud83d\ude00"})", m, n, err));
   CHECK(m[0].text == "a\"b\\cé😀");
+}
+
+TEST_CASE("record: strings round-trip through the writer and the flat reader, special bytes at every position", "[record]") {
+  // The reference: JSON escaping byte by byte, as the writer must do it.
+  auto reference = [](std::string_view s) {
+    std::string out = "\"";
+    for (unsigned char c : s) {
+      if (c == '"') out += "\\\"";
+      else if (c == '\\') out += "\\\\";
+      else if (c == '\b') out += "\\b";
+      else if (c == '\f') out += "\\f";
+      else if (c == '\n') out += "\\n";
+      else if (c == '\r') out += "\\r";
+      else if (c == '\t') out += "\\t";
+      else if (c < 0x20) out += fmt::format("\\u{:04x}", c);
+      else out += char(c);
+    }
+    return out + "\"";
+  };
+  // The bytes the writer must escape ('"', '\\', below 0x20), their
+  // neighbours, and high bytes (UTF-8 is copied as it is).
+  const unsigned char alphabet[] = {'"', '\\', 0x00, 0x01, 0x1f, 0x20, 0x21, 'a', 0x5b, 0x5d, 0x7f, 0x80, 0xa2, 0xdc, 0xff};
+  uint64_t state = 12345;
+  std::vector<FlatMember> m;
+  size_t n = 0;
+  std::string err;
+  for (int round = 0; round < 20000; ++round) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const size_t len = size_t(state >> 58) % 41;
+    std::string s;
+    for (size_t i = 0; i < len; ++i) {
+      state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+      // Mostly plain bytes, so that whole 8-byte words are skipped too.
+      s += (state >> 60) < 12 ? char('a' + (state >> 33) % 26) : char(alphabet[(state >> 40) % sizeof alphabet]);
+    }
+    std::string escaped;
+    AppendJsonString(escaped, s);
+    INFO("round " << round);
+    REQUIRE(escaped == reference(s));
+    const std::string object = "{\"k\":" + escaped + "}";  // the members view it
+    REQUIRE(ParseFlatObject(object, m, n, err));
+    REQUIRE(m[0].text == s);
+  }
+  // A raw control character, quote or backslash at each position of a long
+  // string is found where it is.
+  for (size_t len = 1; len <= 24; ++len) {
+    for (size_t at = 0; at < len; ++at) {
+      std::string raw(len, 'x');
+      raw[at] = '\x01';
+      INFO("length " << len << ", control character at " << at);
+      CHECK_FALSE(ParseFlatObject("{\"k\":\"" + raw + "\"}", m, n, err));
+      CHECK(err == fmt::format("control character in string at byte {}", 6 + at));
+      raw[at] = '"';
+      CHECK_FALSE(ParseFlatObject("{\"k\":\"" + raw + "\"}", m, n, err));  // the string ends early
+      raw[at] = '\\';
+      std::string object = "{\"k\":\"" + raw + "\"}";
+      object.insert(6 + at + 1, "\"");  // the backslash escapes a quote
+      REQUIRE(ParseFlatObject(object, m, n, err));
+      CHECK(m[0].text == std::string(at, 'x') + '"' + std::string(len - at - 1, 'x'));
+    }
+  }
 }
 
 TEST_CASE("record: ingest with duplicates in the middle keeps one correct chain", "[record][ingest]") {
