@@ -225,7 +225,7 @@ std::string SchemaDifference(const std::vector<SchemaObject>& want, const std::v
 }  // namespace
 
 SqliteLedger::~SqliteLedger() {
-  for (auto* st : {append_, put_record_, find_record_, get_entry_, get_payload_}) sqlite3_finalize(st);
+  for (auto* st : {append_, put_record_, find_record_, get_entry_, get_payload_, put_batch_entries_, put_batch_records_}) sqlite3_finalize(st);
   if (in_tx_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close_v2(db_);
 }
@@ -439,6 +439,10 @@ Status SqliteLedger::BeginRead() {
 
 Status SqliteLedger::Commit() {
   if (!in_tx_) return Status::Ok();
+  if (auto s = FlushPuts(); !s.ok()) {
+    Rollback();
+    return s;
+  }
   // The generations this write finished: the filters its puts kept are
   // exactly what the rows give (built from them, then every put added).
   auto kept = [&](int64_t gen) -> const KeyFilter* {
@@ -460,6 +464,7 @@ Status SqliteLedger::Commit() {
 }
 
 void SqliteLedger::Rollback() {
+  pending_n_ = 0;
   if (!in_tx_) return;
   sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   in_tx_ = false;
@@ -467,6 +472,7 @@ void SqliteLedger::Rollback() {
 }
 
 Result<Head> SqliteLedger::ReadHead() {
+  if (auto s = FlushPuts(); !s.ok()) return s;
   Stmt st;
   if (sqlite3_prepare_v2(db_, "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1", -1, &st.st, nullptr) != SQLITE_OK)
     return SqlError("read head");
@@ -482,13 +488,19 @@ Result<Head> SqliteLedger::ReadHead() {
   return h;
 }
 
+Hash SqliteLedger::NextHash(std::string_view kind, std::string_view payload, const Precomputed* pre) const {
+  const int64_t seq = head_.seq + 1;
+  if (pre && pre->seq == seq && pre->prev == head_.hash) return pre->hash;
+  return EntryHash(seq, kind, head_.hash, payload);
+}
+
 Result<Head> SqliteLedger::Append(std::string_view kind, std::string_view payload, const Precomputed* pre) {
   if (!in_tx_ || !write_tx_) return Status::Io("internal: Append outside a write transaction");
+  if (auto s = FlushPuts(); !s.ok()) return s;  // the entries go in in order
   if (auto s = Prepare(&append_, "INSERT INTO entries(seq, kind, payload, prev_hash, hash) VALUES(?1, ?2, ?3, ?4, ?5)"); !s.ok()) return s;
   Head next;
   next.seq = head_.seq + 1;
-  if (pre && pre->seq == next.seq && pre->prev == head_.hash) next.hash = pre->hash;
-  else next.hash = EntryHash(next.seq, kind, head_.hash, payload);
+  next.hash = NextHash(kind, payload, pre);
   sqlite3_bind_int64(append_, 1, next.seq);
   BindText(append_, 2, kind);
   BindBlob(append_, 3, payload);
@@ -659,6 +671,7 @@ Result<RecordProber> SqliteLedger::Prober() {
 }
 
 Status SqliteLedger::BuildOpenFilters() {
+  if (auto s = FlushPuts(); !s.ok()) return s;  // built from the index
   open_base_ = int64_t(filters_.size());
   for (int64_t gen = open_base_; gen <= KeyGeneration(head_.seq); ++gen) {
     open_filters_.emplace_back();
@@ -671,6 +684,7 @@ Status SqliteLedger::BuildOpenFilters() {
 }
 
 Status SqliteLedger::CandidatesIn(int64_t gen, std::string_view vendor, int64_t key, int64_t max_seq, std::vector<RecordRow>& candidates) {
+  if (auto s = FlushPuts(); !s.ok()) return s;  // the pending puts may be this key's
   sqlite3_reset(find_record_);
   sqlite3_bind_int64(find_record_, 1, key);
   sqlite3_bind_int64(find_record_, 2, max_seq);
@@ -699,6 +713,73 @@ Status SqliteLedger::CandidatesIn(int64_t gen, std::string_view vendor, int64_t 
   return Status::Ok();
 }
 
+Status SqliteLedger::FlushPuts() {
+  const size_t n = pending_n_;
+  if (n == 0) return Status::Ok();
+  pending_n_ = 0;
+  auto bind_entry = [](sqlite3_stmt* st, int base, const PendingPut& p) {
+    sqlite3_bind_int64(st, base + 1, p.seq);
+    BindText(st, base + 2, kKindRecord);
+    BindBlob(st, base + 3, p.payload);
+    sqlite3_bind_blob(st, base + 4, p.prev.data(), 32, SQLITE_STATIC);
+    sqlite3_bind_blob(st, base + 5, p.hash.data(), 32, SQLITE_STATIC);
+  };
+  auto bind_record = [](sqlite3_stmt* st, int base, const PendingPut& p) {
+    sqlite3_bind_int64(st, base + 1, p.seq);
+    BindText(st, base + 2, p.vendor);
+    sqlite3_bind_int64(st, base + 3, p.key);
+    sqlite3_bind_int64(st, base + 4, p.revision);
+    sqlite3_bind_int64(st, base + 5, p.occurred_ns);
+    sqlite3_bind_int64(st, base + 6, p.stale ? 1 : 0);
+    if (p.replaced_seq) {
+      sqlite3_bind_int64(st, base + 7, p.replaced_seq);
+      sqlite3_bind_int64(st, base + 8, p.replaced_ns);
+    } else {
+      sqlite3_bind_null(st, base + 7);
+      sqlite3_bind_null(st, base + 8);
+    }
+  };
+  auto run = [&](sqlite3_stmt* st, const char* what) {
+    const int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? Status::Ok() : SqlError(what);
+  };
+  constexpr const char* kEntriesInsert = "INSERT OR FAIL INTO entries(seq, kind, payload, prev_hash, hash) VALUES";
+  constexpr const char* kRecordsInsert =
+      "INSERT OR FAIL INTO records(seq, vendor, id_key, revision, occurred_ns, stale, replaces, replaces_ns) VALUES";
+  if (n == kPutBatchRows) {
+    // OR FAIL: a failing row leaves the rows before it, so SQLite keeps no
+    // statement journal (with ABORT, a multi-row insert journals every page
+    // it changes, which cost more than it saved); the caller rolls the whole
+    // transaction back anyway.
+    if (!put_batch_entries_) {
+      std::string entries = kEntriesInsert, records = kRecordsInsert;
+      for (size_t i = 0; i < kPutBatchRows; ++i) {
+        entries += i ? ",(?,?,?,?,?)" : "(?,?,?,?,?)";
+        records += i ? ",(?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?)";
+      }
+      if (auto s = Prepare(&put_batch_entries_, entries.c_str()); !s.ok()) return s;
+      if (auto s = Prepare(&put_batch_records_, records.c_str()); !s.ok()) return s;
+    }
+    for (size_t i = 0; i < n; ++i) bind_entry(put_batch_entries_, int(i) * 5, pending_[i]);
+    if (auto s = run(put_batch_entries_, "append entry"); !s.ok()) return s;
+    for (size_t i = 0; i < n; ++i) bind_record(put_batch_records_, int(i) * 8, pending_[i]);
+    return run(put_batch_records_, "insert record");
+  }
+  if (auto s = Prepare(&append_, "INSERT INTO entries(seq, kind, payload, prev_hash, hash) VALUES(?1, ?2, ?3, ?4, ?5)"); !s.ok()) return s;
+  if (auto s = Prepare(&put_record_, "INSERT INTO records(seq, vendor, id_key, revision, occurred_ns, stale, replaces, replaces_ns) "
+                                     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+      !s.ok())
+    return s;
+  for (size_t i = 0; i < n; ++i) {
+    bind_entry(append_, 0, pending_[i]);
+    if (auto s = run(append_, "append entry"); !s.ok()) return s;
+    bind_record(put_record_, 0, pending_[i]);
+    if (auto s = run(put_record_, "insert record"); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
 Result<PutResult> SqliteLedger::PutRecord(std::string_view vendor, std::string_view id, int64_t revision, int64_t occurred_ns,
                                     std::string_view payload, PutInfo* info, const Precomputed* pre) {
   // Checked before anything is inserted: outside a transaction each insert
@@ -721,32 +802,27 @@ Result<PutResult> SqliteLedger::PutRecord(std::string_view vendor, std::string_v
   }
   const bool stale = top && top->revision > revision;
   const RecordRow* replaced = top && !stale ? top : nullptr;
-  if (auto s = Prepare(&put_record_, "INSERT INTO records(seq, vendor, id_key, revision, occurred_ns, stale, replaces, replaces_ns) "
-                                     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-      !s.ok())
-    return s;
-  const int64_t replaced_seq = replaced ? replaced->seq : 0, replaced_ns = replaced ? replaced->occurred_ns : 0;
-  auto h = Append(kKindRecord, payload, pre);
-  if (!h.ok()) return h.status();
-  sqlite3_bind_int64(put_record_, 1, h->seq);
-  BindText(put_record_, 2, vendor);
-  sqlite3_bind_int64(put_record_, 3, key);
-  sqlite3_bind_int64(put_record_, 4, revision);
-  sqlite3_bind_int64(put_record_, 5, occurred_ns);
-  sqlite3_bind_int64(put_record_, 6, stale ? 1 : 0);
-  if (replaced_seq) {
-    sqlite3_bind_int64(put_record_, 7, replaced_seq);
-    sqlite3_bind_int64(put_record_, 8, replaced_ns);
-  } else {
-    sqlite3_bind_null(put_record_, 7);
-    sqlite3_bind_null(put_record_, 8);
+  if (pending_.size() < kPutBatchRows) pending_.resize(kPutBatchRows);
+  PendingPut& put = pending_[pending_n_];
+  put.seq = head_.seq + 1;
+  put.prev = head_.hash;
+  put.hash = NextHash(kKindRecord, payload, pre);
+  put.key = key;
+  put.revision = revision;
+  put.occurred_ns = occurred_ns;
+  put.stale = stale;
+  put.replaced_seq = replaced ? replaced->seq : 0;
+  put.replaced_ns = replaced ? replaced->occurred_ns : 0;
+  put.vendor.assign(vendor);
+  put.payload.assign(payload);
+  head_ = {put.seq, put.hash};
+  if (info && replaced) info->replaced_ns = put.replaced_ns;
+  const int64_t seq = put.seq;
+  if (++pending_n_ == kPutBatchRows) {
+    if (auto s = FlushPuts(); !s.ok()) return s;
   }
-  int rc = sqlite3_step(put_record_);
-  sqlite3_reset(put_record_);
-  if (rc != SQLITE_DONE) return SqlError("insert record");
-  if (info && replaced_seq) info->replaced_ns = replaced_ns;
   if (!open_filters_.empty()) {
-    const int64_t gen = KeyGeneration(h->seq);
+    const int64_t gen = KeyGeneration(seq);
     while (open_base_ + int64_t(open_filters_.size()) <= gen) open_filters_.emplace_back();  // a generation this run began
     open_filters_[size_t(gen - open_base_)].Add(key);
   }
@@ -755,6 +831,7 @@ Result<PutResult> SqliteLedger::PutRecord(std::string_view vendor, std::string_v
 }
 
 Result<Entry> SqliteLedger::GetEntry(int64_t seq) {
+  if (auto s = FlushPuts(); !s.ok()) return s;  // reads see the pending puts
   if (auto s = Prepare(&get_entry_, "SELECT seq, kind, payload, prev_hash, hash FROM entries WHERE seq = ?1"); !s.ok()) return s;
   sqlite3_bind_int64(get_entry_, 1, seq);
   int rc = sqlite3_step(get_entry_);
@@ -774,6 +851,7 @@ Result<Entry> SqliteLedger::GetEntry(int64_t seq) {
 }
 
 Result<std::string_view> SqliteLedger::PayloadOf(int64_t seq) {
+  if (auto s = FlushPuts(); !s.ok()) return s;
   if (auto s = Prepare(&get_payload_, "SELECT payload FROM entries WHERE seq = ?1"); !s.ok()) return s;
   sqlite3_reset(get_payload_);
   sqlite3_bind_int64(get_payload_, 1, seq);
@@ -790,6 +868,7 @@ Result<std::string_view> SqliteLedger::PayloadOf(int64_t seq) {
 // type rather than silently missed: a period that looks unsettled would be
 // settled a second time.
 Result<std::optional<ContractRow>> SqliteLedger::FindContract(std::string_view contract, int64_t version) {
+  if (auto s = FlushPuts(); !s.ok()) return s;
   Stmt st;
   // Every version of the contract (a handful), so that a version stored as
   // REAL or TEXT is refused too rather than read as "not registered".
@@ -811,6 +890,7 @@ Result<std::optional<ContractRow>> SqliteLedger::FindContract(std::string_view c
 }
 
 Result<std::vector<ContractRow>> SqliteLedger::Contracts() {
+  if (auto s = FlushPuts(); !s.ok()) return s;
   Stmt st;
   if (sqlite3_prepare_v2(db_, "SELECT seq, contract, version, vendor, sha256 FROM contracts ORDER BY seq", -1, &st.st, nullptr) != SQLITE_OK)
     return SqlError("list contracts");
@@ -826,6 +906,7 @@ Result<std::vector<ContractRow>> SqliteLedger::Contracts() {
 }
 
 Result<Head> SqliteLedger::PutContract(const ContractRow& row, std::string_view payload) {
+  if (auto s = FlushPuts(); !s.ok()) return s;
   auto h = Append(kKindContract, payload);
   if (!h.ok()) return h;
   Stmt st;
@@ -841,6 +922,7 @@ Result<Head> SqliteLedger::PutContract(const ContractRow& row, std::string_view 
 }
 
 Result<std::vector<StatementRow>> SqliteLedger::Statements(std::string_view contract) {
+  if (auto s = FlushPuts(); !s.ok()) return s;
   Stmt st;
   if (sqlite3_prepare_v2(db_,
                          "SELECT seq, contract, period, version FROM statements "
@@ -860,6 +942,7 @@ Result<std::vector<StatementRow>> SqliteLedger::Statements(std::string_view cont
 }
 
 Result<Head> SqliteLedger::PutStatement(const StatementRow& row, std::string_view payload) {
+  if (auto s = FlushPuts(); !s.ok()) return s;
   auto h = Append(kKindStatement, payload);
   if (!h.ok()) return h;
   Stmt st;
@@ -874,6 +957,7 @@ Result<Head> SqliteLedger::PutStatement(const StatementRow& row, std::string_vie
 }
 
 Result<std::vector<AdjustmentRow>> SqliteLedger::Adjustments(std::string_view contract) {
+  if (auto s = FlushPuts(); !s.ok()) return s;
   Stmt st;
   if (sqlite3_prepare_v2(db_,
                          "SELECT seq, contract, period, posted_in, version FROM adjustments "
@@ -894,6 +978,7 @@ Result<std::vector<AdjustmentRow>> SqliteLedger::Adjustments(std::string_view co
 }
 
 Result<Head> SqliteLedger::PutAdjustment(const AdjustmentRow& row, std::string_view payload) {
+  if (auto s = FlushPuts(); !s.ok()) return s;
   auto h = Append(kKindAdjustment, payload);
   if (!h.ok()) return h;
   Stmt st;
@@ -910,6 +995,7 @@ Result<Head> SqliteLedger::PutAdjustment(const AdjustmentRow& row, std::string_v
 }
 
 Result<int64_t> SqliteLedger::RecordCount() {
+  if (auto s = FlushPuts(); !s.ok()) return s;
   Stmt st;
   if (sqlite3_prepare_v2(db_, "SELECT count(*) FROM records", -1, &st.st, nullptr) != SQLITE_OK || sqlite3_step(st.st) != SQLITE_ROW)
     return SqlError("count records");
@@ -917,6 +1003,7 @@ Result<int64_t> SqliteLedger::RecordCount() {
 }
 
 Result<std::vector<std::string>> SqliteLedger::Vendors() {
+  if (auto s = FlushPuts(); !s.ok()) return s;
   // One index seek per vendor (every vendor has a row that is not stale),
   // not a walk over every record.
   Stmt st;
@@ -948,6 +1035,7 @@ Status SqliteLedger::PrepareTimeRange(Stmt& st, const char* sql, std::string_vie
 }
 
 Result<std::vector<int64_t>> SqliteLedger::ReplacedIn(std::string_view vendor, int64_t start_ns, int64_t end_ns, int64_t max_seq) {
+  if (auto s = FlushPuts(); !s.ok()) return s;
   Stmt st;
   if (auto s = PrepareTimeRange(st,
                                 "SELECT replaces FROM records INDEXED BY records_replaced WHERE vendor = ?1 AND replaces IS NOT NULL "
@@ -968,6 +1056,7 @@ Result<std::vector<int64_t>> SqliteLedger::ReplacedIn(std::string_view vendor, i
 
 Status SqliteLedger::ScanPeriod(std::string_view vendor, int64_t start_ns, int64_t end_ns, int64_t max_seq,
                           const std::function<bool(int64_t seq)>& fn) {
+  if (auto s = FlushPuts(); !s.ok()) return s;
   auto replaced = ReplacedIn(vendor, start_ns, end_ns, max_seq);
   if (!replaced.ok()) return replaced.status();
   Stmt st;
@@ -988,6 +1077,7 @@ Status SqliteLedger::ScanPeriod(std::string_view vendor, int64_t start_ns, int64
 }
 
 Status SqliteLedger::ScanSince(std::string_view vendor, int64_t after_seq, int64_t max_seq, const std::function<bool(const RecordRow&)>& fn) {
+  if (auto s = FlushPuts(); !s.ok()) return s;
   Stmt st;
   if (sqlite3_prepare_v2(db_,
                          "SELECT seq, revision, occurred_ns, stale, replaces, replaces_ns, vendor FROM records NOT INDEXED "
@@ -1016,6 +1106,7 @@ Status SqliteLedger::ScanSince(std::string_view vendor, int64_t after_seq, int64
 }
 
 Result<std::vector<RecordRow>> SqliteLedger::Revisions(std::string_view vendor, std::string_view id, int64_t max_seq) {
+  if (auto s = FlushPuts(); !s.ok()) return s;
   std::vector<RecordRow> rows;
   if (auto s = RowsOf(vendor, id, RecordKey(vendor, id), max_seq, rows); !s.ok()) return s;
   std::sort(rows.begin(), rows.end(), [](const RecordRow& a, const RecordRow& b) { return a.revision < b.revision; });
@@ -1023,6 +1114,7 @@ Result<std::vector<RecordRow>> SqliteLedger::Revisions(std::string_view vendor, 
 }
 
 Result<std::optional<RecordRow>> SqliteLedger::EffectiveRecord(std::string_view vendor, std::string_view id, int64_t max_seq) {
+  if (auto s = FlushPuts(); !s.ok()) return s;
   auto rows = Revisions(vendor, id, max_seq);
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return std::optional<RecordRow>();
@@ -1030,6 +1122,7 @@ Result<std::optional<RecordRow>> SqliteLedger::EffectiveRecord(std::string_view 
 }
 
 Status SqliteLedger::ScanEntries(int64_t after_seq, const std::function<bool(const Entry&)>& fn) {
+  if (auto s = FlushPuts(); !s.ok()) return s;
   Stmt st;
   if (sqlite3_prepare_v2(db_, "SELECT seq, kind, payload, prev_hash, hash FROM entries WHERE seq > ?1 ORDER BY seq", -1, &st.st, nullptr) !=
       SQLITE_OK)

@@ -122,6 +122,25 @@ class SqliteLedger final : public Ledger {
   // by the Prober); a put whose key is the next one takes them.
   ProbedRecords expected_;
   size_t expected_next_ = 0;
+  // PutRecord's inserts, held until kPutBatchRows of them go in with one
+  // multi-row INSERT per table (or fewer, one by one, before anything reads
+  // the ledger: FlushPuts). The lookups a put makes first see them: the
+  // unfinished generations are sought only through FlushPuts.
+  struct PendingPut {
+    int64_t seq = 0, key = 0, revision = 0, occurred_ns = 0, replaced_seq = 0, replaced_ns = 0;
+    bool stale = false;
+    Hash prev{}, hash{};
+    std::string vendor, payload;
+  };
+  std::vector<PendingPut> pending_;
+  size_t pending_n_ = 0;
+  // Inserts the pending puts; on failure the caller rolls back (they are
+  // dropped either way).
+  Status FlushPuts();
+  // The hash of the entry after the head (pre's when it was worked out for it).
+  Hash NextHash(std::string_view kind, std::string_view payload, const Precomputed* pre) const;
+  sqlite3_stmt* put_batch_entries_ = nullptr;
+  sqlite3_stmt* put_batch_records_ = nullptr;
   sqlite3_stmt* append_ = nullptr;
   sqlite3_stmt* put_record_ = nullptr;
   sqlite3_stmt* find_record_ = nullptr;

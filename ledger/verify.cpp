@@ -818,6 +818,7 @@ int64_t FirstWrongRecordRow(sqlite3* db, int64_t last) {
 
 Result<VerifyReport> SqliteLedger::Verify(const std::optional<Head>& expect, const std::function<void(int64_t, int64_t)>& progress,
                                     const std::optional<Head>& since) {
+  if (auto s = FlushPuts(); !s.ok()) return s;
   bool own_tx = !in_tx_;
   if (own_tx) {
     // Not BeginRead(): it refuses a head entry with a malformed hash, which is

@@ -340,6 +340,64 @@ TEST_CASE("ledger: PutRecord inserts, detects duplicates and conflicts") {
   CHECK(rep.entries == 2);
 }
 
+// Record puts go in kPutBatchRows at a time: whatever reads the ledger in
+// the same transaction sees the puts not yet inserted, and a rollback drops
+// them.
+TEST_CASE("ledger: puts held for a batch are seen by every read of the transaction and dropped by a rollback") {
+  TempDir dir;
+  auto l = OpenOk(dir / "b.db");
+  const int64_t ns = 1790812800LL * 1000000000LL;  // 2026-10-01T00:00:00Z
+  auto payload = [](const std::string& id, int revision, bool verified = true) {
+    return fmt::format(R"({{"id":"{}","occurred_at":"2026-10-01T00:00:00Z","revision":{},"vendor":"v","verified":{},"void":false}})", id,
+                       revision, verified ? "true" : "false");
+  };
+  const int n = int(kPutBatchRows) + 8;  // one batch inserted, 8 puts held
+  REQUIRE(l->BeginWrite().ok());
+  for (int i = 0; i < n; ++i) REQUIRE(*l->PutRecord("v", fmt::format("r-{}", i), 0, ns, payload(fmt::format("r-{}", i), 0)) == PutResult::kInserted);
+  // The held puts, read back every way the ledger reads.
+  CHECK(*l->RecordCount() == n);
+  auto last = l->GetEntry(n);
+  REQUIRE(last.ok());
+  CHECK(last->payload == payload(fmt::format("r-{}", n - 1), 0));
+  CHECK(last->hash == l->head().hash);
+  auto read = l->ReadHead();
+  REQUIRE(read.ok());
+  CHECK((read->seq == n && read->hash == l->head().hash));
+  auto effective = l->EffectiveRecord("v", fmt::format("r-{}", n - 2), INT64_MAX);
+  REQUIRE(effective.ok());
+  REQUIRE(effective->has_value());
+  CHECK((*effective)->seq == n - 1);
+  int in_period = 0;
+  REQUIRE(l->ScanPeriod("v", ns, ns + 1, INT64_MAX, [&](int64_t) { return ++in_period > 0; }).ok());
+  CHECK(in_period == n);
+  // A held put's duplicate, conflict and correction.
+  PutInfo info;
+  CHECK(*l->PutRecord("v", fmt::format("r-{}", n - 1), 0, ns, payload(fmt::format("r-{}", n - 1), 0), &info) == PutResult::kDuplicate);
+  CHECK(info.existing_seq == n);
+  CHECK(*l->PutRecord("v", fmt::format("r-{}", n - 1), 0, ns, payload(fmt::format("r-{}", n - 1), 0, false)) == PutResult::kConflict);
+  info = PutInfo();
+  CHECK(*l->PutRecord("v", fmt::format("r-{}", n - 3), 1, ns, payload(fmt::format("r-{}", n - 3), 1), &info) == PutResult::kInserted);
+  CHECK(info.replaced_ns == ns);
+  auto revisions = l->Revisions("v", fmt::format("r-{}", n - 3), INT64_MAX);
+  REQUIRE(revisions.ok());
+  REQUIRE(revisions->size() == 2);
+  // A rollback drops the held puts with the rest.
+  for (int i = 0; i < 3; ++i) REQUIRE(*l->PutRecord("v", fmt::format("x-{}", i), 0, ns, payload(fmt::format("x-{}", i), 0)) == PutResult::kInserted);
+  l->Rollback();
+  CHECK(l->head().seq == 0);
+  CHECK(*l->RecordCount() == 0);
+  // Committed: every put is in, one chain, and a second transaction starts clean.
+  REQUIRE(l->BeginWrite().ok());
+  for (int i = 0; i < n; ++i) REQUIRE(*l->PutRecord("v", fmt::format("r-{}", i), 0, ns, payload(fmt::format("r-{}", i), 0)) == PutResult::kInserted);
+  REQUIRE(l->Commit().ok());
+  CHECK(l->head().seq == n);
+  CHECK(*l->RecordCount() == n);
+  auto rep = VerifyOk(*l);
+  INFO(rep.reason);
+  CHECK(rep.ok);
+  CHECK(rep.entries == n);
+}
+
 // The SQLite ledger's page cache size now (PRAGMA cache_size; negative: KiB).
 static int64_t PutCacheKiB(Ledger& l) {
   auto* sl = dynamic_cast<SqliteLedger*>(&l);
