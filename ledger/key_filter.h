@@ -18,6 +18,7 @@
 // filter never misses a key that is there.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <functional>
@@ -72,11 +73,14 @@ class KeyFilter {
 
   // Block: the top 15 bits of the hash; in word i of it (i = 0..7), bit
   // (hash >> 6i) & 63.
-  void Add(int64_t id_key) {
-    const uint64_t h = KeyFilterHash(id_key);
+  void Add(int64_t id_key) { AddHash(KeyFilterHash(id_key)); }
+  // The same with the hash computed once (KeyFilterHash).
+  void AddHash(uint64_t h) {
     uint64_t* block = &words_[(h >> (64 - kKeyFilterBlockBits)) * 8];
     for (int i = 0; i < 8; ++i) block[i] |= uint64_t(1) << ((h >> (6 * i)) & 63);
   }
+  // Back to empty, keeping its memory.
+  void Clear() { std::fill(words_.begin(), words_.end(), 0); }
   bool MayContain(int64_t id_key) const { return MayContainHash(KeyFilterHash(id_key)); }
   void Prefetch(uint64_t h) const { __builtin_prefetch(&words_[(h >> (64 - kKeyFilterBlockBits)) * 8]); }
   // The same with the hash computed once (KeyFilterHash).

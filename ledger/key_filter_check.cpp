@@ -24,6 +24,7 @@ bool KeyFilterCheck::Start(sqlite3* db, int64_t first, int64_t end, int64_t afte
 }
 
 void KeyFilterCheck::Close() {
+  ApplyAhead();
   if (bad_gen_ < 0) {
     switch (ReadKeyFilter(db_, cur_, stored_)) {
       case StoredFilter::kOk:
@@ -35,7 +36,7 @@ void KeyFilterCheck::Close() {
     }
     if (!why_.empty()) bad_gen_ = cur_;
   }
-  built_ = KeyFilter();
+  built_.Clear();
   ++cur_;
 }
 
