@@ -488,6 +488,9 @@ Result<Head> SqliteLedger::ReadHead() {
   return h;
 }
 
+// One entry, as Append and a put that is not part of a full batch insert it.
+constexpr const char* kAppendEntrySql = "INSERT INTO entries(seq, kind, payload, prev_hash, hash) VALUES(?1, ?2, ?3, ?4, ?5)";
+
 Hash SqliteLedger::NextHash(std::string_view kind, std::string_view payload, const Precomputed* pre) const {
   const int64_t seq = head_.seq + 1;
   if (pre && pre->seq == seq && pre->prev == head_.hash) return pre->hash;
@@ -497,7 +500,7 @@ Hash SqliteLedger::NextHash(std::string_view kind, std::string_view payload, con
 Result<Head> SqliteLedger::Append(std::string_view kind, std::string_view payload, const Precomputed* pre) {
   if (!in_tx_ || !write_tx_) return Status::Io("internal: Append outside a write transaction");
   if (auto s = FlushPuts(); !s.ok()) return s;  // the entries go in in order
-  if (auto s = Prepare(&append_, "INSERT INTO entries(seq, kind, payload, prev_hash, hash) VALUES(?1, ?2, ?3, ?4, ?5)"); !s.ok()) return s;
+  if (auto s = Prepare(&append_, kAppendEntrySql); !s.ok()) return s;
   Head next;
   next.seq = head_.seq + 1;
   next.hash = NextHash(kind, payload, pre);
@@ -766,7 +769,7 @@ Status SqliteLedger::FlushPuts() {
     for (size_t i = 0; i < n; ++i) bind_record(put_batch_records_, int(i) * 8, pending_[i]);
     return run(put_batch_records_, "insert record");
   }
-  if (auto s = Prepare(&append_, "INSERT INTO entries(seq, kind, payload, prev_hash, hash) VALUES(?1, ?2, ?3, ?4, ?5)"); !s.ok()) return s;
+  if (auto s = Prepare(&append_, kAppendEntrySql); !s.ok()) return s;
   if (auto s = Prepare(&put_record_, "INSERT INTO records(seq, vendor, id_key, revision, occurred_ns, stale, replaces, replaces_ns) "
                                      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
       !s.ok())
