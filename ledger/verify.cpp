@@ -309,9 +309,12 @@ class RecordRowWorker {
   // A record entry: its payload is read (with the shared record rule) on
   // the worker, which reports a bad one at its seq.
   void Add(int64_t seq, std::string_view payload) {
+    if (batch_->size == 0) batch_->annex.clear();
     Job& j = batch_->items[batch_->size++];
     j.seq = seq;
-    j.payload.assign(payload);
+    j.payload_at = batch_->annex.size();
+    j.payload_size = payload.size();
+    batch_->annex.append(payload);
     if (batch_->size == batch_->items.size()) {
       jobs_.Publish(batch_);
       batch_ = jobs_.AcquireFree();
@@ -342,16 +345,20 @@ class RecordRowWorker {
   int64_t leftover() const { return leftover_; }
 
  private:
+  // The payloads of a batch's jobs lie one after another in its annex (one
+  // buffer, read in order, instead of a heap block per job).
   struct Job {
     int64_t seq = 0;
-    std::string payload;
-    std::string_view vendor, id;  // into payload (or members_) once read
+    size_t payload_at = 0, payload_size = 0;  // in the batch's annex
+    std::string_view vendor, id;  // into the payload (or members_) once read
     int64_t revision = 0, occurred_ns = 0;
   };
+  using Jobs = BatchQueue<Job, std::string>;
+  static std::string_view PayloadOf(const Jobs::Batch& b, const Job& j) { return std::string_view(b.annex).substr(j.payload_at, j.payload_size); }
 
   // The reading thread copied the payload on another core: without this,
   // its first bytes are a cache miss that stalls the parse.
-  static void Prefetch(const std::string& payload) {
+  static void Prefetch(std::string_view payload) {
     for (size_t at = 0; at < payload.size(); at += 64) __builtin_prefetch(payload.data() + at);
   }
 
@@ -523,11 +530,11 @@ class RecordRowWorker {
     return true;
   }
 
-  std::string CheckRow(Job& j) {
+  std::string CheckRow(Job& j, std::string_view payload) {
     // The shared record payload rule (ledger/payload/record.h): ingest checks
     // every payload with the same function before writing it.
     RecordCore core;
-    if (!ReadRecordPayload(j.payload, members_, member_count_, core, err_)) return err_;
+    if (!ReadRecordPayload(payload, members_, member_count_, core, err_)) return err_;
     j.vendor = core.vendor;
     j.id = core.id;
     j.revision = core.revision;
@@ -566,9 +573,9 @@ class RecordRowWorker {
     while (true) {
       auto* b = jobs_.AcquireFull();
       for (size_t i = 0; i < b->size && !out_.bad && out_.error.ok(); ++i) {
-        if (i + kPrefetchJobsAhead < b->size) Prefetch(b->items[i + kPrefetchJobsAhead].payload);
+        if (i + kPrefetchJobsAhead < b->size) Prefetch(PayloadOf(*b, b->items[i + kPrefetchJobsAhead]));
         bad_at_ = b->items[i].seq;
-        std::string why = CheckRow(b->items[i]);
+        std::string why = CheckRow(b->items[i], PayloadOf(*b, b->items[i]));
         if (!why.empty()) {
           out_.bad = true;
           out_.row_bad = bad_at_;
@@ -610,8 +617,8 @@ class RecordRowWorker {
   SipMessage msg_;
   std::unordered_set<int64_t> replaced_;
   std::string path_;
-  BatchQueue<Job> jobs_;
-  BatchQueue<Job>::Batch* batch_ = nullptr;
+  Jobs jobs_;
+  Jobs::Batch* batch_ = nullptr;
   std::thread thread_;
   Outcome out_;
 };
