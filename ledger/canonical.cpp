@@ -66,12 +66,6 @@ void AppendUtf8(std::string& out, uint32_t cp) {
   else { out += char(0xf0 | (cp >> 18)); out += char(0x80 | ((cp >> 12) & 0x3f)); out += char(0x80 | ((cp >> 6) & 0x3f)); out += char(0x80 | (cp & 0x3f)); }
 }
 
-// A strict reader for the flat canonical objects Reckon writes: it accepts
-// exactly '{' (member (',' member)*)? '}' with string keys in strictly
-// increasing byte order and string / true / false / integer values, and
-// nothing else (no whitespace, no fractions, no nesting). Hand-written
-// because it runs once per record in settlement and verification, where a
-// general JSON parser costs several times more.
 // a < b in byte order, as std::string_view's operator< decides it, inline:
 // keys are short and nearly always differ in their first byte, where a
 // memcmp call per member cost more than the comparison.
@@ -105,6 +99,12 @@ inline size_t PlainEnd(const char* p, size_t i, size_t n) {
   return n;
 }
 
+// A strict reader for the flat canonical objects Reckon writes: it accepts
+// exactly '{' (member (',' member)*)? '}' with string keys in strictly
+// increasing byte order and string / true / false / integer values, and
+// nothing else (no whitespace, no fractions, no nesting). Hand-written
+// because it runs once per record in settlement and verification, where a
+// general JSON parser costs several times more.
 class FlatReader {
  public:
   FlatReader(std::string_view s, std::string& error) : s_(s), error_(error) {}

@@ -21,10 +21,10 @@ class KeyFilterCheck {
   // rows of generation `first` up to `after` are read from the records
   // table. False if SQLite failed.
   bool Start(sqlite3* db, int64_t first, int64_t end, int64_t after);
-  // The next records row, in seq order.
-  // Its block is only prefetched here: the bits go in kAddAhead rows later,
-  // so that the filter's cache misses (one per row, in a 2 MiB array)
-  // overlap instead of stalling the thread one after the other.
+  // The next records row, in seq order. Its filter block is only
+  // prefetched here: the bits go in kAddAhead rows later, so that the
+  // filter's cache misses (one per row, in a 2 MiB array) overlap instead
+  // of stalling the thread one after the other.
   void Add(int64_t seq, int64_t id_key) {
     const int64_t gen = KeyGeneration(seq);
     while (cur_ < end_ && cur_ < gen) Close();
