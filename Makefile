@@ -6,7 +6,7 @@
 
 DEBIAN_PACKAGES := cmake make g++ pkg-config libsqlite3-dev sqlite3 libboost-dev \
   libyaml-cpp-dev libfmt-dev catch2 libssl-dev libcli11-dev nlohmann-json3-dev libhowardhinnant-date-dev \
-  libicu-dev tzdata python3 chromium libpq-dev postgresql perl
+  libicu-dev tzdata python3 chromium libpq-dev postgresql perl time
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 PACKAGES ?= $(DEBIAN_PACKAGES)
 BUILD_DIR ?= build
